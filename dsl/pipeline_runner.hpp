@@ -1,0 +1,48 @@
+#pragma once
+
+// Executes a compiled pipeline (trickle query) on events. Used by the
+// runtime's pipeline actor, one runner per pipeline instance; not thread-safe.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/core/event.hpp"
+
+namespace temblor::dsl {
+
+class pipeline_program;
+
+struct emitted_event {
+  std::string port; ///< the pipeline output port (`out`, `err`, `exit`, …)
+  event ev;
+};
+
+/// Collects what one call produced: events for output ports, and rendered
+/// runtime errors (select errors are logged, not emitted).
+struct pipeline_output {
+  std::vector<emitted_event> events;
+  std::vector<std::string> errors;
+};
+
+class pipeline_runner {
+public:
+  virtual ~pipeline_runner() = default;
+
+  /// Runs `ev` arriving on input port `port` through the graph.
+  virtual void process(const std::string& port, event ev, pipeline_output& out) = 0;
+
+  /// Advances time-driven operators (batch timeouts, interval windows).
+  virtual void tick(uint64_t now_ns, pipeline_output& out) = 0;
+
+  /// Returns the period in ns at which tick() is wanted, 0 for never.
+  virtual uint64_t tick_interval_ns() const = 0;
+
+  /// Flushes what operators hold (windows, batches) at drain time.
+  virtual void flush(pipeline_output& out) = 0;
+};
+
+/// Creates a runner for `program` (fresh operator and script state).
+std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program);
+
+} // namespace temblor::dsl
