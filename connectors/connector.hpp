@@ -136,6 +136,9 @@ enum class codec_requirement { required, structured, optional_json };
 /// Everything a factory gets: the validated `config` record and the context.
 struct connector_args {
   std::string alias;
+  /// The stage id stamped into `event_origin::source` of events this
+  /// connector reads; a server finds its own streams in an event id with it.
+  uint64_t source_id = 0;
   value config; ///< the `config` record from the connector's `with` (null if absent)
   std::shared_ptr<connector_context> context;
   bool debug_connectors = false;
