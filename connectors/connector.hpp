@@ -107,10 +107,22 @@ public:
   /// ws_server only writes back when this happened.
   virtual void sink_linked() {}
 
-  /// Lets a pull-based source produce more data (file, bench). Called while
-  /// the source may run: after connect, not paused, under the credit limit.
-  /// Push-based sources ignore it.
-  virtual void pull() {}
+  /// Lets a pull-based source produce more data (file, bench): read one
+  /// chunk and hand it to the context. Called while the source may run
+  /// (connected, not paused, under the in-flight limit). Returns true while
+  /// more can be read; push-based sources (servers, stdin) return false.
+  virtual bool pull() { return false; }
+
+  /// Reports the ack or fail of a transactional event this source emitted
+  /// (`pull_id` is the highest pull for an ack, the lowest for a fail).
+  virtual void ack(uint64_t stream, uint64_t pull_id) {
+    (void)stream;
+    (void)pull_id;
+  }
+  virtual void fail(uint64_t stream, uint64_t pull_id) {
+    (void)stream;
+    (void)pull_id;
+  }
   /// Stops reading input (circuit breaker or flow pause).
   virtual void pause() {}
   virtual void resume() {}
