@@ -1,0 +1,308 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "codecs/json.hpp"
+
+using namespace temblor;
+using namespace temblor::codecs;
+
+namespace {
+
+// Random values over every kind JSON can carry back (no bytes: they decode
+// as arrays), with a fixed seed so failures reproduce.
+struct value_generator {
+  std::mt19937_64 rng;
+
+  explicit value_generator(uint64_t seed) : rng(seed) {}
+
+  size_t below(size_t n) { return static_cast<size_t>(rng() % n); }
+
+  std::string text() {
+    static const std::vector<std::string> pieces = {
+        "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f",
+        "\x7f", "é", "€", "𝄞", "日本", "key", "{", "}", "[", "]", ",", ":", "\\u0041"};
+    std::string s;
+    size_t n = below(12);
+    for (size_t i = 0; i < n; ++i)
+      s += pieces[below(pieces.size())];
+    return s;
+  }
+
+  double real() {
+    switch (below(6)) {
+      case 0: return 0.5;
+      case 1: return static_cast<double>(static_cast<int64_t>(rng() >> 12)) / 1024.0;
+      case 2: return -1e300 * static_cast<double>(below(100) + 1) / 100.0;
+      case 3: return 1e-300 / static_cast<double>(below(1000) + 1);
+      case 4: return static_cast<double>(below(1000000)); // integral floats: "42.0"
+      default: {
+        // Any finite bit pattern.
+        for (;;) {
+          uint64_t bits = rng();
+          double d;
+          std::memcpy(&d, &bits, sizeof d);
+          if (std::isfinite(d))
+            return d;
+        }
+      }
+    }
+  }
+
+  value make(int depth) {
+    size_t k = below(depth > 4 ? 7 : 9);
+    switch (k) {
+      case 0: return value{};
+      case 1: return value{below(2) == 0};
+      case 2: return value{static_cast<long long>(rng())};
+      case 3: return value{static_cast<unsigned long long>(rng())};
+      case 4: return value{static_cast<long long>(below(2000)) - 1000};
+      case 5: return value{real()};
+      case 6: return value{text()};
+      case 7: {
+        array a;
+        size_t n = below(6);
+        for (size_t i = 0; i < n; ++i)
+          a.push_back(make(depth + 1));
+        return value{std::move(a)};
+      }
+      default: {
+        record r;
+        size_t n = below(6);
+        for (size_t i = 0; i < n; ++i)
+          r.set(text(), make(depth + 1));
+        return value{std::move(r)};
+      }
+    }
+  }
+};
+
+value decode_ok(std::string_view text) {
+  value v;
+  std::string err;
+  bool ok = json_decode(text, v, err);
+  INFO(err);
+  REQUIRE(ok);
+  return v;
+}
+
+std::string decode_error(std::string_view text) {
+  value v;
+  std::string err;
+  CHECK_FALSE(json_decode(text, v, err));
+  CHECK_FALSE(err.empty());
+  return err;
+}
+
+// Exact structural equality: operator== treats 1 and 1.0 as different kinds
+// already, and record order matters for the unsorted mode.
+bool same(const value& a, const value& b) {
+  if (a.kind() != b.kind())
+    return false;
+  if (a.is_record()) {
+    const auto& ra = a.as_record().entries();
+    const auto& rb = b.as_record().entries();
+    if (ra.size() != rb.size())
+      return false;
+    for (size_t i = 0; i < ra.size(); ++i)
+      if (ra[i].first != rb[i].first || !same(ra[i].second, rb[i].second))
+        return false;
+    return true;
+  }
+  if (a.is_array()) {
+    const auto& xa = a.as_array();
+    const auto& xb = b.as_array();
+    if (xa.size() != xb.size())
+      return false;
+    for (size_t i = 0; i < xa.size(); ++i)
+      if (!same(xa[i], xb[i]))
+        return false;
+    return true;
+  }
+  if (a.is_float()) {
+    double x = a.as_f64_unchecked(), y = b.as_f64_unchecked();
+    return std::memcmp(&x, &y, sizeof x) == 0 || x == y;
+  }
+  return a == b;
+}
+
+} // namespace
+
+TEST_SUITE("codecs.json") {
+
+TEST_CASE("a generated corpus of values survives encode then decode unchanged") {
+  value_generator gen(0x7e3b10f);
+  json_decoder decoder;
+  for (int i = 0; i < 5000; ++i) {
+    value v = gen.make(0);
+    for (auto mode : {json_mode::unsorted, json_mode::sorted}) {
+      std::string text, err;
+      REQUIRE(json_encode(v, mode, text, err));
+      value back;
+      bool ok = decoder.decode(text, back, err);
+      INFO("case " << i << ": " << text << " -> " << err);
+      REQUIRE(ok);
+      if (mode == json_mode::unsorted)
+        REQUIRE(same(v, back));
+      else
+        REQUIRE(v == back);
+      // Encoding is a fixed point after one round.
+      std::string again;
+      REQUIRE(json_encode(back, mode, again, err));
+      REQUIRE(again == text);
+    }
+  }
+}
+
+TEST_CASE("floats always print with a fraction or an exponent, as Tremor's do") {
+  CHECK(json_to_string(value{42.0}) == "42.0");
+  CHECK(json_to_string(value{-3.0}) == "-3.0");
+  CHECK(json_to_string(value{0.0}) == "0.0");
+  CHECK(json_to_string(value{-0.0}) == "-0.0");
+  CHECK(json_to_string(value{0.1}) == "0.1");
+  CHECK(json_to_string(value{1.5}) == "1.5");
+  CHECK(json_to_string(value{0.001}) == "0.001");
+  CHECK(json_to_string(value{1e-7}) == "1e-7");
+  CHECK(json_to_string(value{1.5e-7}) == "1.5e-7");
+  CHECK(json_to_string(value{1e15}) == "1000000000000000.0");
+  CHECK(json_to_string(value{1e16}) == "1e16");
+  CHECK(json_to_string(value{1.25e300}) == "1.25e300");
+  CHECK(json_to_string(value{123456.789}) == "123456.789");
+  CHECK(json_to_string(value{42}) == "42");
+  CHECK(decode_ok("42.0").is_float());
+  CHECK(decode_ok("42").is_integer());
+  CHECK(decode_ok("1e2").is_float());
+}
+
+TEST_CASE("NaN and infinities encode as null") {
+  CHECK(json_to_string(value{std::nan("")}) == "null");
+  CHECK(json_to_string(value{HUGE_VAL}) == "null");
+}
+
+TEST_CASE("integers keep their signedness and range") {
+  value v = decode_ok("[-9223372036854775808, 9223372036854775807, 18446744073709551615, "
+                      "18446744073709551616]");
+  const auto& a = v.as_array();
+  CHECK(a[0].kind() == value_kind::i64);
+  CHECK(a[0].as_i64_unchecked() == INT64_MIN);
+  CHECK(a[1].kind() == value_kind::i64);
+  CHECK(a[2].kind() == value_kind::u64);
+  CHECK(a[2].as_u64_unchecked() == UINT64_MAX);
+  CHECK(a[3].is_float());
+  CHECK(json_to_string(v) == "[-9223372036854775808,9223372036854775807,18446744073709551615,"
+                             "1.8446744073709552e19]");
+}
+
+TEST_CASE("sorted mode orders keys at every level; unsorted keeps insertion order") {
+  value v = decode_ok(R"({"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true})");
+  CHECK(json_to_string(v, json_mode::unsorted)
+        == R"({"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true})");
+  CHECK(json_to_string(v, json_mode::sorted)
+        == R"({"A":true,"a":{"c":null,"z":[{"x":2,"y":1}]},"b":1})");
+}
+
+TEST_CASE("a duplicate key keeps the last value at the first position") {
+  value v = decode_ok(R"({"a":1,"b":2,"a":3})");
+  CHECK(json_to_string(v) == R"({"a":3,"b":2})");
+  // Big objects take the hashed path.
+  std::string big = "{";
+  for (int i = 0; i < 40; ++i)
+    big += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  big += "\"k7\":\"last\"}";
+  value b = decode_ok(big);
+  CHECK(b.as_record().size() == 40);
+  CHECK(b.as_record().entries()[7].second == value{"last"});
+}
+
+TEST_CASE("strings are escaped so that any text round trips") {
+  value v{std::string("q\"b\\s/\n\t\x01\x7f\xc3\xa9", 12)};
+  CHECK(json_to_string(v) == "\"q\\\"b\\\\s/\\n\\t\\u0001\x7f\xc3\xa9\"");
+  CHECK(decode_ok("\"\\u00e9\\ud834\\udd1e\"") == value{"é𝄞"});
+  std::string long_text(1000, 'x');
+  long_text[500] = '"';
+  CHECK(decode_ok(json_to_string(value{long_text})) == value{long_text});
+}
+
+TEST_CASE("bytes encode as an array of numbers") {
+  CHECK(json_to_string(value{bytes{std::string("\x00\x7f\xff", 3)}}) == "[0,127,255]");
+  CHECK(json_to_string(value{bytes{}}) == "[]");
+}
+
+TEST_CASE("invalid UTF-8 is rejected") {
+  decode_error("\"\xff\"");
+  decode_error("\"\xc3\"");           // truncated sequence
+  decode_error("\"\xc0\xaf\"");       // overlong
+  decode_error("\"\xed\xa0\x80\"");   // raw surrogate
+  decode_error("\"\xf4\x90\x80\x80\""); // above U+10FFFF
+  decode_error("{\"\xff\":1}");       // in a key
+  CHECK(decode_ok("\"\xf0\x9f\x98\x80\"") == value{"😀"});
+}
+
+TEST_CASE("lone surrogate escapes are rejected") {
+  decode_error(R"("\ud800")");
+  decode_error(R"("\udc00")");
+  decode_error(R"("\ud800x")");
+  decode_error(R"("\ud800\u0041")");
+  decode_error(R"({"\udfff":1})");
+}
+
+TEST_CASE("a megabyte of open brackets is an error, not a crash") {
+  std::string deep(1 << 20, '[');
+  auto err = decode_error(deep);
+  CHECK(err.find("1024") != std::string::npos);
+  std::string objects;
+  for (int i = 0; i < 100000; ++i)
+    objects += "{\"a\":";
+  decode_error(objects);
+}
+
+TEST_CASE("nesting up to the limit decodes and encodes; one more level fails both ways") {
+  std::string ok_text = std::string(json_max_depth, '[') + std::string(json_max_depth, ']');
+  value v = decode_ok(ok_text);
+  CHECK(json_to_string(v) == ok_text);
+  decode_error("[" + ok_text + "]");
+  value deeper = array{std::move(v)};
+  std::string out, err;
+  CHECK_FALSE(json_encode(deeper, json_mode::unsorted, out, err));
+  CHECK(err.find("1024") != std::string::npos);
+}
+
+TEST_CASE("malformed documents are rejected with the byte offset") {
+  auto err = decode_error("{\"a\":1,}");
+  CHECK(err.find("at byte") != std::string::npos);
+  decode_error("");
+  decode_error("   ");
+  decode_error("{} {}");
+  decode_error("[1,]");
+  decode_error("NaN");
+  decode_error("\"a\x01\"");
+  decode_error(std::string("\"a\0b\"", 5));
+  CHECK(decode_ok("  {\"a\" : [ 1 , 2 ] }\n") == value{record{{"a", array{1, 2}}}});
+}
+
+TEST_CASE("a decoder is reusable after an error") {
+  json_decoder d;
+  value v;
+  std::string err;
+  CHECK_FALSE(d.decode("[[[{\"a\":", v, err));
+  CHECK(d.decode("[1]", v, err));
+  CHECK(v == value{array{1}});
+}
+
+TEST_CASE("the json codec honours its mode config") {
+  std::string err;
+  auto sorted = make_json_codec(value{record{{"mode", "sorted"}}}, err);
+  REQUIRE(sorted);
+  std::string out;
+  CHECK(sorted->encode(value{record{{"b", 1}, {"a", 2}}}, out, err));
+  CHECK(out == R"({"a":2,"b":1})");
+  CHECK_FALSE(make_json_codec(value{record{{"mode", "sideways"}}}, err));
+  CHECK(err.find("sideways") != std::string::npos);
+  CHECK_FALSE(make_json_codec(value{record{{"mod", "sorted"}}}, err));
+  CHECK(err.find("did you mean `mode`") != std::string::npos);
+}
+
+}

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include "codecs/processors/base64.hpp"
+#include "codecs/processors/processor.hpp"
+
+using namespace temblor;
+using namespace temblor::codecs;
+
+TEST_SUITE("codecs.processors") {
+
+TEST_CASE("base64 encodes and decodes the RFC 4648 test vectors") {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (auto [plain, enc] : vectors) {
+    std::string out;
+    base64_encode(plain, out);
+    CHECK(out == enc);
+    std::string back;
+    CHECK(base64_decode(enc, back));
+    CHECK(back == plain);
+  }
+  std::string all;
+  for (int i = 0; i < 256; ++i)
+    all.push_back(static_cast<char>(i));
+  std::string enc, back;
+  base64_encode(all, enc);
+  CHECK(base64_decode(enc, back));
+  CHECK(back == all);
+}
+
+TEST_CASE("base64 rejects malformed input") {
+  std::string out;
+  CHECK_FALSE(base64_decode("Zm9", out));
+  CHECK_FALSE(base64_decode("Zm=v", out));
+  CHECK_FALSE(base64_decode("Z===", out));
+  CHECK_FALSE(base64_decode("Zm9v!A==", out));
+  CHECK_FALSE(base64_decode("Zg==Zg==", out));
+}
+
+TEST_CASE("the base64 preprocessor reports bad chunks as errors") {
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_preprocessors(value{array{"base64"}}, pre, err));
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  CHECK(pre[0]->process(ingest, "aGk=", out, err));
+  CHECK(out == std::vector<std::string>{"hi"});
+  CHECK_FALSE(pre[0]->process(ingest, "a", out, err));
+  CHECK(err.find("base64") != std::string::npos);
+}
+
+TEST_CASE("remove-empty drops empty chunks only") {
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_preprocessors(value{array{"remove-empty"}}, pre, err));
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  for (const char* c : {"a", "", " ", ""})
+    CHECK(pre[0]->process(ingest, c, out, err));
+  CHECK(out == std::vector<std::string>{"a", " "});
+}
+
+TEST_CASE("length-prefixed frames survive any split and report a truncated tail") {
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_postprocessors(value{array{"length-prefixed"}}, post, err));
+  REQUIRE(make_preprocessors(value{array{"length-prefixed"}}, pre, err));
+  std::vector<std::string> framed;
+  std::vector<std::string> messages{"hello", "", std::string(300, 'x'), "bye"};
+  for (const auto& m : messages)
+    CHECK(post[0]->process(0, 0, m, framed, err));
+  CHECK(framed[0] == std::string("\0\0\0\0\0\0\0\x05hello", 13));
+  std::string stream;
+  for (const auto& f : framed)
+    stream += f;
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  for (size_t i = 0; i < stream.size(); i += 7)
+    CHECK(pre[0]->process(ingest, std::string_view(stream).substr(i, 7), out, err));
+  CHECK(out == messages);
+  CHECK(pre[0]->process(ingest, std::string("\0\0\0\0\0\0\0\x09" "abc", 11), out, err));
+  CHECK_FALSE(pre[0]->finish(out, err));
+  CHECK(err.find("11") != std::string::npos);
+}
+
+}

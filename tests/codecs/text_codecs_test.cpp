@@ -1,0 +1,66 @@
+#include <doctest/doctest.h>
+
+#include "codecs/binary.hpp"
+#include "codecs/null.hpp"
+#include "codecs/string.hpp"
+
+using namespace temblor;
+using namespace temblor::codecs;
+
+TEST_SUITE("codecs.text") {
+
+TEST_CASE("the string codec turns UTF-8 text into a string and back") {
+  string_codec c;
+  value v;
+  std::string err, out;
+  REQUIRE(c.decode("héllo {\"not\": json}", v, err));
+  CHECK(v == value{"héllo {\"not\": json}"});
+  CHECK(v.is_string());
+  REQUIRE(c.encode(v, out, err));
+  CHECK(out == "héllo {\"not\": json}");
+}
+
+TEST_CASE("the string codec rejects invalid UTF-8") {
+  string_codec c;
+  value v;
+  std::string err;
+  CHECK_FALSE(c.decode("ab\xff", v, err));
+  CHECK(err.find("UTF-8") != std::string::npos);
+}
+
+TEST_CASE("the string codec encodes non-string values as JSON") {
+  string_codec c;
+  std::string err, out;
+  REQUIRE(c.encode(value{record{{"a", 1.0}}}, out, err));
+  CHECK(out == R"({"a":1.0})");
+  out.clear();
+  REQUIRE(c.encode(value{7}, out, err));
+  CHECK(out == "7");
+}
+
+TEST_CASE("the binary codec passes bytes through and writes strings raw") {
+  binary_codec c;
+  value v;
+  std::string err, out;
+  std::string raw("\x00\xff\n", 3);
+  REQUIRE(c.decode(raw, v, err));
+  CHECK(v.is_bytes());
+  CHECK(v.as_bytes().data == raw);
+  REQUIRE(c.encode(v, out, err));
+  CHECK(out == raw);
+  out.clear();
+  REQUIRE(c.encode(value{"text"}, out, err));
+  CHECK(out == "text");
+  out.clear();
+  REQUIRE(c.encode(value{array{1, "x"}}, out, err));
+  CHECK(out == R"([1,"x"])");
+}
+
+TEST_CASE("the null codec encodes every value as nothing") {
+  null_codec c;
+  std::string err, out;
+  REQUIRE(c.encode(value{record{{"a", 1}}}, out, err));
+  CHECK(out.empty());
+}
+
+}
