@@ -136,7 +136,8 @@ public:
     (void)ser;
     return sink_outcome::failed;
   }
-  /// Flushes buffered output (end of drain).
+  /// Flushes buffered output; called after every batch of writes and at the
+  /// end of a drain, so sinks may buffer within a batch.
   virtual void flush() {}
   /// Releases everything; no context call may happen after it returns.
   virtual void stop() {}

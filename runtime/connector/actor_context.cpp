@@ -1,0 +1,134 @@
+#include "runtime/connector/actor_context.hpp"
+
+#include <caf/send.hpp>
+
+#include "runtime/system/log.hpp"
+
+namespace temblor {
+
+namespace {
+
+thread_local connector_inbox* current_inbox = nullptr;
+
+} // namespace
+
+inbox_scope::inbox_scope(connector_inbox* inbox) : previous_(current_inbox) {
+  current_inbox = inbox;
+}
+
+inbox_scope::~inbox_scope() { current_inbox = previous_; }
+
+actor_context::actor_context(uint64_t id, std::string alias) : id_(id), alias_(std::move(alias)) {}
+
+void actor_context::attach(connector_actor self, connector_inbox* inbox) {
+  self_ = std::move(self);
+  inbox_ = inbox;
+  attached_ = true;
+}
+
+void actor_context::bind(const connector_wiring& wiring) {
+  sources_by_id_ = wiring.sources_by_id;
+  upstream_sources_ = wiring.upstream_sources;
+  deployer_ = wiring.deployer;
+}
+
+void actor_context::detach() { attached_ = false; }
+
+connector_inbox* actor_context::local_inbox() const {
+  return current_inbox == inbox_ ? inbox_ : nullptr;
+}
+
+void actor_context::log(connectors::log_level level, std::string message) {
+  std::string line = "[" + alias_ + "] " + message;
+  switch (level) {
+    case connectors::log_level::debug: log::debug(line); break;
+    case connectors::log_level::info: log::info(line); break;
+    case connectors::log_level::warning: log::warning(line); break;
+    case connectors::log_level::error: log::error(line); break;
+  }
+}
+
+void actor_context::connected() {
+  if (auto* inbox = local_inbox())
+    inbox->on_connected();
+  else if (attached_)
+    caf::anon_send(self_, atom::connected_atom_v);
+}
+
+void actor_context::connect_failed(std::string reason) {
+  if (auto* inbox = local_inbox())
+    inbox->on_connect_failed(std::move(reason));
+  else if (attached_)
+    caf::anon_send(self_, atom::conn_fail_atom_v, std::move(reason));
+}
+
+void actor_context::connection_lost(std::string reason) {
+  if (auto* inbox = local_inbox())
+    inbox->on_connection_lost(std::move(reason));
+  else if (attached_)
+    caf::anon_send(self_, atom::conn_lost_atom_v, std::move(reason));
+}
+
+void actor_context::receive_bytes(uint64_t stream, std::string data, value meta) {
+  if (auto* inbox = local_inbox())
+    inbox->on_bytes(stream, std::move(data), std::move(meta));
+  else if (attached_)
+    caf::anon_send(self_, atom::data_atom_v, stream, std::move(data), std::move(meta));
+}
+
+void actor_context::receive_value(uint64_t stream, value payload, value meta) {
+  if (auto* inbox = local_inbox())
+    inbox->on_value(stream, std::move(payload), std::move(meta));
+  else if (attached_)
+    caf::anon_send(self_, atom::value_atom_v, stream, std::move(payload), std::move(meta));
+}
+
+void actor_context::stream_finished(uint64_t stream) {
+  if (auto* inbox = local_inbox())
+    inbox->on_stream_end(stream);
+  else if (attached_)
+    caf::anon_send(self_, atom::stream_end_atom_v, stream);
+}
+
+void actor_context::source_finished() {
+  if (auto* inbox = local_inbox())
+    inbox->on_source_end();
+  else if (attached_)
+    caf::anon_send(self_, atom::source_end_atom_v);
+}
+
+template <class Atom>
+void actor_context::route_to_sources(Atom atom, const event_id& id) {
+  // One message per distinct source; each picks its own origins out of the id.
+  uint64_t last = 0;
+  bool any = false;
+  for (const auto& origin : id.origins()) {
+    if (any && origin.source == last)
+      continue;
+    any = true;
+    last = origin.source;
+    auto it = sources_by_id_.find(origin.source);
+    if (it != sources_by_id_.end())
+      caf::anon_send(it->second, atom, id);
+  }
+}
+
+void actor_context::ack(const event_id& id) { route_to_sources(atom::ack_atom_v, id); }
+
+void actor_context::fail(const event_id& id) { route_to_sources(atom::fail_atom_v, id); }
+
+void actor_context::circuit_breaker(bool open_for_traffic) {
+  for (const auto& source : upstream_sources_) {
+    if (open_for_traffic)
+      caf::anon_send(source, atom::cb_restore_atom_v, id_);
+    else
+      caf::anon_send(source, atom::cb_trigger_atom_v, id_);
+  }
+}
+
+void actor_context::request_shutdown(uint64_t delay_ns, bool graceful) {
+  if (deployer_)
+    caf::anon_send(deployer_, atom::shutdown_atom_v, delay_ns, graceful);
+}
+
+} // namespace temblor

@@ -1,0 +1,73 @@
+#pragma once
+
+// Turns the DSL's resolved flows into a validated graph of stages with ids:
+// connector implementations built (so config errors fail the load), codec
+// chains checked, and the neighbourhoods every stage needs computed. No CAF.
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "codecs/chain.hpp"
+#include "connectors/connector.hpp"
+#include "dsl/deployment.hpp"
+#include "runtime/connector/actor_context.hpp"
+
+namespace temblor {
+
+struct planned_link {
+  std::string out_port;
+  uint64_t target = 0;
+  std::string target_port;
+};
+
+struct planned_connector {
+  uint64_t id = 0;
+  std::string alias; ///< flow::connector
+  std::string flow;
+  std::string type;
+  std::shared_ptr<connectors::connector> impl;
+  std::shared_ptr<actor_context> context;
+  codecs::chain_spec codec;
+  value reconnect;
+};
+
+struct planned_pipeline {
+  uint64_t id = 0;
+  std::string alias; ///< flow::pipeline
+  std::string flow;
+  std::shared_ptr<const dsl::pipeline_program> program;
+};
+
+/// Which stages feed which, by id.
+struct stage_graph {
+  std::map<uint64_t, std::vector<planned_link>> outputs;
+  std::map<uint64_t, std::set<uint64_t>> upstream; ///< direct feeders of each stage
+
+  /// Connectors reachable backwards from `id` through pipelines.
+  std::vector<uint64_t> sources_upstream_of(uint64_t id, const std::set<uint64_t>& connectors) const;
+  /// Connectors reachable forwards from `id` through pipelines.
+  std::vector<uint64_t> sinks_downstream_of(uint64_t id, const std::set<uint64_t>& connectors) const;
+};
+
+struct deployment_plan {
+  std::vector<planned_connector> connectors;
+  std::vector<planned_pipeline> pipelines;
+  stage_graph graph;
+  std::vector<std::string> flows;
+
+  std::set<uint64_t> connector_ids() const;
+};
+
+struct plan_options {
+  bool debug_connectors = false;
+};
+
+/// Builds the plan; every problem goes to `diags` (with the DSL span where
+/// one exists). Returns false if any error was found.
+bool make_plan(const dsl::deployment& deployment, const plan_options& options,
+               deployment_plan& plan, dsl::diagnostics& diags);
+
+} // namespace temblor

@@ -1,0 +1,37 @@
+#pragma once
+
+// The actor running one pipeline instance's compiled query.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsl/pipeline_runner.hpp"
+#include "runtime/actors/interfaces.hpp"
+
+namespace temblor {
+
+struct pipeline_state {
+  static inline const char* name = "pipeline";
+
+  std::string alias; ///< `flow::pipeline`
+  uint64_t id = 0;
+  std::unique_ptr<dsl::pipeline_runner> runner;
+  std::vector<port_link> outputs;
+  uint64_t upstream_count = 0;
+  uint64_t drain_markers = 0;
+  bool drained = false;
+
+  /// Sends what the runner produced, one batch per output port.
+  void dispatch(pipeline_actor::pointer self, dsl::pipeline_output& out,
+                const std::shared_ptr<credit_token>& credit);
+  /// Forwards the drain marker once every upstream stage sent one.
+  void maybe_drain(pipeline_actor::pointer self);
+};
+
+pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline_state> self,
+                                       uint64_t id, std::string alias,
+                                       std::shared_ptr<const dsl::pipeline_program> program);
+
+} // namespace temblor

@@ -1,0 +1,113 @@
+#include "runtime/system/run_flows.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "dsl/deployment.hpp"
+#include "runtime/deployer/deployer_actor.hpp"
+#include "runtime/deployer/deployment_plan.hpp"
+#include "runtime/system/log.hpp"
+
+namespace temblor {
+
+namespace {
+
+int fail_load(const dsl::diagnostics& diags) {
+  std::fputs(diags.render().c_str(), stderr);
+  std::fputs("Error: failed to load the deployment\n"
+             "We are SHUTTING DOWN due to errors during initialization!\n",
+             stderr);
+  return 1;
+}
+
+/// Turns SIGINT/SIGTERM (graceful) and SIGQUIT (at once) into messages to
+/// the deployer. Runs on its own thread; the signals are blocked elsewhere.
+class signal_forwarder {
+public:
+  explicit signal_forwarder(deployer_actor deployer) {
+    thread_ = std::thread([this, deployer] {
+      sigset_t set = handled();
+      for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0 || sig == SIGUSR1)
+          return;
+        log::info(std::string("received ") + (sig == SIGQUIT ? "SIGQUIT" : sig == SIGINT ? "SIGINT" : "SIGTERM"));
+        caf::anon_send(deployer, atom::shutdown_atom_v, uint64_t{0}, sig != SIGQUIT);
+      }
+    });
+  }
+  ~signal_forwarder() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+  /// Blocks the handled signals in the calling thread and every thread it
+  /// starts later; call before the actor system exists.
+  static void block() {
+    sigset_t set = handled();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
+
+private:
+  static sigset_t handled() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGUSR1);
+    return set;
+  }
+
+  std::thread thread_;
+};
+
+} // namespace
+
+int run_flows(const run_options& options) {
+  dsl::diagnostics diags;
+  dsl::deployment deployment;
+  dsl::load_options load;
+  load.module_path = dsl::module_path_from_env();
+  for (const auto& file : options.files)
+    dsl::load_troy_file(file, load, deployment, diags);
+  if (diags.has_errors())
+    return fail_load(diags);
+  auto plan = std::make_shared<deployment_plan>();
+  plan_options plan_opts;
+  plan_opts.debug_connectors = options.debug_connectors;
+  if (!make_plan(deployment, plan_opts, *plan, diags))
+    return fail_load(diags);
+  for (const auto& d : diags.all())
+    std::fputs(dsl::render(d).c_str(), stderr);
+
+  if (options.pid_file) {
+    std::ofstream pid(*options.pid_file, std::ios::trunc);
+    pid << getpid() << "\n";
+  }
+  // A peer closing its socket must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  signal_forwarder::block();
+  {
+    caf::actor_system_config cfg;
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    caf::actor_system system{cfg};
+    auto root = system.spawn(deployer, plan);
+    plan.reset();
+    signal_forwarder forwarder{root};
+    caf::scoped_actor waiter{system};
+    waiter->wait_for(root);
+  }
+  if (options.pid_file)
+    std::remove(options.pid_file->c_str());
+  return 0;
+}
+
+} // namespace temblor

@@ -1,0 +1,22 @@
+#pragma once
+
+// Loads `.troy` files, deploys every flow into one actor system and runs
+// until the flows stop (exit connector) or a signal arrives.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace temblor {
+
+struct run_options {
+  std::vector<std::string> files;
+  bool debug_connectors = false;
+  std::optional<std::string> pid_file;
+};
+
+/// Returns the process exit status: 0 after a normal stop, 1 when a flow
+/// file failed to load (the errors are printed to stderr first).
+int run_flows(const run_options& options);
+
+} // namespace temblor
