@@ -87,6 +87,11 @@ int run_flows(const run_options& options) {
     return fail_load(diags);
   for (const auto& d : diags.all())
     std::fputs(dsl::render(d).c_str(), stderr);
+  if (options.check_only) {
+    std::printf("%zu flow(s), %zu connector(s), %zu pipeline(s): ok\n", plan->flows.size(),
+                plan->connectors.size(), plan->pipelines.size());
+    return 0;
+  }
 
   if (options.pid_file) {
     std::ofstream pid(*options.pid_file, std::ios::trunc);

@@ -13,6 +13,8 @@ struct run_options {
   std::vector<std::string> files;
   bool debug_connectors = false;
   std::optional<std::string> pid_file;
+  /// Load, validate and build every connector, then exit without running.
+  bool check_only = false;
 };
 
 /// Returns the process exit status: 0 after a normal stop, 1 when a flow

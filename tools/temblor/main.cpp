@@ -63,6 +63,12 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run .troy files (debug connectors enabled)");
   run_cmd->add_option("files", run.files, "Flow files to deploy, in order")->required();
 
+  temblor::run_options check;
+  check.check_only = true;
+  auto* check_cmd = app.add_subcommand("check", "Load and validate .troy files without running them");
+  check_cmd->add_option("files", check.files, "Flow files to check")->required();
+  check_cmd->add_flag("-d,--debug-connectors", check.debug_connectors, "Allow the debug connectors");
+
   temblor::run_options server;
   auto* server_cmd = app.add_subcommand("server", "Tremor's server commands");
   server_cmd->require_subcommand(1);
@@ -83,6 +89,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   configure_logging(logger_config);
 
+  if (*check_cmd)
+    return temblor::run_flows(check);
   if (*run_cmd) {
     run.debug_connectors = true;
     return temblor::run_flows(run);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Temblor needs to build and test, when missing.
+# Sourced by run.sh and test.sh; safe to run again (installs nothing twice).
+set -euo pipefail
+
+temblor_build_packages=(
+  cmake g++ make pkg-config openssl
+  libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
+  libssl-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev liblz4-dev
+)
+# Real peers the test suite talks to.
+temblor_test_packages=(python3-websockets xz-utils procps iproute2)
+
+temblor_install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node and npm come with the machine image; Debian's npm conflicts with that install.
+temblor_install_node() {
+  command -v npm >/dev/null 2>&1 || temblor_install_missing nodejs npm
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite through ctest.
+#   tools/test.sh              Release build in build/
+#   tools/test.sh --sanitize   ASan+UBSan build in build-sanitize/
+#   tools/test.sh -R ws        extra arguments go to ctest
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tools/deps.sh"
+temblor_install_missing "${temblor_build_packages[@]}" "${temblor_test_packages[@]}"
+temblor_install_node
+
+type=Release
+dir=$root/build
+if [ "${1:-}" = "--sanitize" ]; then
+  shift
+  type=Sanitize
+  dir=$root/build-sanitize
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+fi
+
+if [ -f "$root/tests/peers/package.json" ] && [ ! -d "$root/tests/peers/node_modules" ]; then
+  (cd "$root/tests/peers" && npm install --silent --no-audit --no-fund >/dev/null)
+fi
+
+TEMBLOR_BUILD_DIR=$dir "$root/tools/build.sh" "$type"
+cd "$dir"
+ctest --output-on-failure -j2 --timeout 300 "$@"
