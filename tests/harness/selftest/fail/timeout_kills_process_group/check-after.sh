@@ -1,0 +1,1 @@
+! kill -0 "$(cat bg.pid)" 2>/dev/null

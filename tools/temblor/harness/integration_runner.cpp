@@ -1,0 +1,321 @@
+#include "tools/temblor/harness/integration_runner.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <thread>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+#include "tools/temblor/harness/assertions.hpp"
+#include "tools/temblor/harness/await_conditions.hpp"
+#include "tools/temblor/harness/child_process.hpp"
+#include "tools/temblor/harness/command_line.hpp"
+#include "tools/temblor/harness/step_spec.hpp"
+#include "tools/temblor/harness/yaml_file.hpp"
+
+namespace temblor::harness {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// How long before-processes get between SIGTERM and SIGKILL at test end.
+constexpr auto before_grace = 2000ms;
+// After steps still run when the test timed out; this is their own bound.
+constexpr auto after_minimum = 10s;
+
+bool path_exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+std::optional<std::string> slurp(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  if (!in)
+    return std::nullopt;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string quote_command(const std::string& program, const std::vector<std::string>& args) {
+  std::string out = program;
+  for (size_t i = 1; i < args.size(); ++i)
+    out += " " + args[i];
+  return out;
+}
+
+// Loads before.yaml/after.yaml if present.
+std::vector<step_spec> load_steps(const fs::path& file, std::string& error) {
+  if (!path_exists(file))
+    return {};
+  auto node = load_yaml_file(file.string(), error);
+  if (!node)
+    return {};
+  return parse_steps(*node, file.filename().string(), error);
+}
+
+// Spawns a before/after step; returns nullptr and sets `error` on failure.
+std::unique_ptr<child_process> spawn_step(const step_spec& step, const std::string& kind,
+                                          size_t index, const std::string& test_dir,
+                                          const environment& test_env,
+                                          const run_settings& settings, std::string& error) {
+  auto dir = absolute_path(step.dir, test_dir);
+  environment env = test_env;
+  for (const auto& [k, v] : step.env)
+    env.set(k, v);
+  std::string program;
+  if (names_this_binary(step.cmd)) {
+    program = tremor_binary(env, settings.self_exe, test_dir);
+  } else if (auto p = resolve_program(step.cmd, env, dir)) {
+    program = *p;
+  } else {
+    error = kind + " step " + std::to_string(index) + ": command not found: " + step.cmd;
+    return nullptr;
+  }
+  spawn_request req;
+  req.program = program;
+  req.argv.push_back(step.cmd);
+  for (const auto& a : step.args)
+    req.argv.push_back(substitute_vars(a, env, dir));
+  req.cwd = dir;
+  req.env = env.to_strings();
+  req.stdout_path = (fs::path{test_dir} / (kind + ".out." + std::to_string(index) + ".log")).string();
+  req.stderr_path = (fs::path{test_dir} / (kind + ".err." + std::to_string(index) + ".log")).string();
+  if (settings.verbose && settings.log)
+    *settings.log << "    " << kind << " " << index << ": " << quote_command(program, req.argv)
+                  << "  (in " << dir << ")\n";
+  std::string spawn_error;
+  auto child = child_process::spawn(req, spawn_error);
+  if (!child)
+    error = kind + " step " + std::to_string(index) + ": " + spawn_error;
+  return child;
+}
+
+std::vector<std::string> troy_files(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it{dir, ec}; !ec && it != fs::directory_iterator{};
+       it.increment(ec))
+    if (it->path().extension() == ".troy" && it->is_regular_file(ec))
+      out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> throughput_lines(const fs::path& log) {
+  std::vector<std::string> out;
+  auto text = slurp(log);
+  if (!text)
+    return out;
+  for (auto& line : split_lines(*text)) {
+    std::string l = line;
+    std::transform(l.begin(), l.end(), l.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (l.find("throughput") != std::string::npos)
+      out.push_back(line);
+  }
+  return out;
+}
+
+// SIGTERM to every group at once, then one shared grace period, then SIGKILL.
+void stop_all(std::vector<std::unique_ptr<child_process>>& processes,
+              std::chrono::milliseconds grace) {
+  for (auto& p : processes)
+    if (!p->poll())
+      p->signal_group(SIGTERM);
+  auto until = clock::now() + grace;
+  while (clock::now() < until &&
+         std::any_of(processes.begin(), processes.end(), [](auto& p) { return !p->poll(); }))
+    std::this_thread::sleep_for(10ms);
+  for (auto& p : processes)
+    p->kill_group();
+}
+
+} // namespace
+
+environment test_environment(const std::string& root, const std::string& test_dir,
+                             std::string& error) {
+  environment env = environment::from_current();
+  if (!env.get("RUST_LOG"))
+    env.set("RUST_LOG", "info");
+  auto env_file = fs::path{test_dir} / "env.yaml";
+  if (path_exists(env_file)) {
+    std::string e;
+    if (auto node = load_yaml_file(env_file.string(), e)) {
+      for (const auto& [k, v] : scalar_map(*node, "env.yaml", e))
+        env.set(k, v);
+    }
+    if (!e.empty())
+      error = e;
+  }
+  std::string path = environment::from_current().get("TREMOR_PATH").value_or("");
+  for (const auto& lib : {absolute_path("lib", root), absolute_path("lib", test_dir)}) {
+    if (!path.empty())
+      path += ":";
+    path += lib;
+  }
+  env.set("TREMOR_PATH", path);
+  return env;
+}
+
+test_result run_integration_test(const discovered_test& test, const run_settings& settings) {
+  test_result r;
+  r.name = test.name;
+  r.kind = to_string(test.kind);
+  r.path = test.dir;
+  r.tags = test.tags;
+  const auto started = clock::now();
+  const stop_condition stop{started + settings.timeout};
+  const fs::path dir{test.dir};
+  r.stdout_log = (dir / "fg.out.log").string();
+  r.stderr_log = (dir / "fg.err.log").string();
+  auto finish = [&]() -> test_result {
+    r.duration_s = std::chrono::duration<double>(clock::now() - started).count();
+    return r;
+  };
+
+  std::string error;
+  auto env = test_environment(settings.root, test.dir, error);
+  if (!error.empty()) {
+    r.fail(error);
+    return finish();
+  }
+  auto befores = load_steps(dir / "before.yaml", error);
+  if (!error.empty()) {
+    r.fail(error);
+    return finish();
+  }
+  auto afters = load_steps(dir / "after.yaml", error);
+  if (!error.empty()) {
+    r.fail(error);
+    return finish();
+  }
+  std::optional<assert_spec> asserts;
+  if (path_exists(dir / "assert.yaml")) {
+    auto node = load_yaml_file((dir / "assert.yaml").string(), error);
+    if (node)
+      asserts = parse_assert_spec(*node, error);
+    if (!error.empty()) {
+      r.fail(error);
+      return finish();
+    }
+  }
+
+  // -- before steps ---------------------------------------------------------
+  std::vector<std::unique_ptr<child_process>> before_processes;
+  bool ready = true;
+  for (size_t i = 0; i < befores.size() && ready; ++i) {
+    auto child = spawn_step(befores[i], "before", i, test.dir, env, settings, error);
+    if (!child) {
+      r.fail(error);
+      ready = false;
+      break;
+    }
+    auto step_dir = absolute_path(befores[i].dir, test.dir);
+    auto why = await_ready(befores[i].await, *child, step_dir, stop);
+    before_processes.push_back(std::move(child));
+    if (!why.empty()) {
+      r.fail("before step " + std::to_string(i) + ": " + why);
+      ready = false;
+    }
+  }
+
+  // -- main process ---------------------------------------------------------
+  bool main_finished = false;
+  if (ready) {
+    auto troys = troy_files(dir);
+    if (troys.empty()) {
+      r.fail("no .troy files in " + test.dir);
+    } else {
+      spawn_request req;
+      req.program = tremor_binary(env, settings.self_exe, test.dir);
+      req.argv = {"tremor", "server", "run", "-n", "--debug-connectors"};
+      req.argv.insert(req.argv.end(), troys.begin(), troys.end());
+      req.cwd = test.dir;
+      req.env = env.to_strings();
+      req.stdout_path = r.stdout_log;
+      req.stderr_path = r.stderr_log;
+      if (auto input = slurp(dir / "stdin")) {
+        req.input = stdin_mode::data_pipe;
+        req.stdin_data = std::move(*input);
+      } else {
+        req.input = stdin_mode::open_pipe;
+      }
+      if (settings.verbose && settings.log)
+        *settings.log << "    main: " << quote_command(req.program, req.argv) << "\n";
+      std::string spawn_error;
+      auto main = child_process::spawn(req, spawn_error);
+      if (!main) {
+        r.fail("main process: " + spawn_error);
+      } else {
+        auto st = main->wait_until(stop);
+        if (!st) {
+          main->stop_group(before_grace);
+          r.fail(interrupted() ? std::string{"interrupted"}
+                               : "timed out after " + std::to_string(settings.timeout.count()) +
+                                   " s; the test's process group was killed");
+        } else {
+          // Anything the main process left running in its group goes too.
+          main->kill_group();
+          main_finished = true;
+          r.exit_description = st->describe();
+          if (st->exited())
+            r.exit_code = st->code;
+        }
+      }
+    }
+  }
+
+  // -- after steps ----------------------------------------------------------
+  // They run even when a before step failed or the test timed out: they are
+  // what cleans up (killing servers by pid file and the like).
+  const stop_condition after_stop{std::max(stop.deadline(), clock::now() + after_minimum)};
+  for (size_t i = 0; i < afters.size(); ++i) {
+    auto child = spawn_step(afters[i], "after", i, test.dir, env, settings, error);
+    if (!child) {
+      r.fail(error);
+      continue;
+    }
+    auto st = child->wait_until(after_stop);
+    if (!st) {
+      child->kill_group();
+      r.fail("after step " + std::to_string(i) + " did not finish in time");
+    } else {
+      child->kill_group();
+      if (settings.verbose && settings.log)
+        *settings.log << "    after " << i << " ended with " << st->describe() << "\n";
+    }
+  }
+
+  // -- assertions -----------------------------------------------------------
+  if (main_finished) {
+    int want = asserts ? asserts->status : 0;
+    ++r.checks;
+    if (!r.exit_code || *r.exit_code != want)
+      r.fail("expected exit status " + std::to_string(want) + ", got " + r.exit_description);
+    if (asserts) {
+      assert_context ctx{test.dir, r.stdout_log, r.stderr_log};
+      for (const auto& entry : asserts->entries) {
+        r.checks += entry.contains.size() + entry.doesnt_contain.size() +
+                    (entry.equals_file ? 1 : 0) + (entry.equals_file_binary ? 1 : 0);
+        for (auto& f : check_entry(entry, ctx))
+          r.fail(std::move(f));
+      }
+    }
+    if (test.kind == test_kind::bench)
+      r.throughput = throughput_lines(r.stdout_log);
+  }
+
+  // -- cleanup --------------------------------------------------------------
+  stop_all(before_processes, before_grace);
+  return finish();
+}
+
+} // namespace temblor::harness
