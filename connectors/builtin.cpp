@@ -2,6 +2,9 @@
 // in CMakeLists.txt, a test.
 
 #include "connectors/connector.hpp"
+#include "connectors/debug/bench.hpp"
+#include "connectors/debug/cb.hpp"
+#include "connectors/debug/null.hpp"
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
 #include "connectors/stdio/stdio.hpp"
@@ -11,8 +14,11 @@ namespace temblor::connectors {
 const connector_registry& builtin_connectors() {
   static const connector_registry registry = [] {
     connector_registry r;
+    r.add(bench_descriptor());
+    r.add(cb_descriptor());
     r.add(exit_descriptor());
     r.add(file_descriptor());
+    r.add(null_descriptor());
     r.add(stdio_descriptor());
     return r;
   }();

@@ -97,6 +97,9 @@ public:
   virtual bool has_source() const = 0;
   /// Returns whether this instance writes (`in` port is usable).
   virtual bool has_sink() const = 0;
+  /// Returns whether events from this source need exactly one ack or fail
+  /// (guaranteed delivery: cb, bench with is_transactional, kafka, wal).
+  virtual bool transactional() const { return false; }
 
   /// Starts connecting; must end in exactly one `connected()` or
   /// `connect_failed()` on the context. Retried by the supervisor per the

@@ -6,7 +6,7 @@ set -euo pipefail
 temblor_build_packages=(
   cmake g++ make pkg-config openssl
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
-  libssl-dev libyaml-cpp-dev libcli11-dev zlib1g-dev libzstd-dev liblz4-dev
+  libssl-dev libyaml-cpp-dev libcli11-dev liblzma-dev zlib1g-dev libzstd-dev liblz4-dev
 )
 # Real peers the test suite talks to.
 temblor_test_packages=(python3-websockets xz-utils procps iproute2)

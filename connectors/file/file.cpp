@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "connectors/common/config_reader.hpp"
+#include "connectors/file/xz_decoder.hpp"
 
 namespace temblor::connectors {
 
@@ -79,6 +80,8 @@ public:
     }
     opened_once_ = true;
     eof_ = false;
+    if (cfg_.mode == file_mode::read && is_xz_path(cfg_.path))
+      xz_ = std::make_unique<xz_decoder>();
     ctx_->connected();
   }
 
@@ -95,6 +98,8 @@ public:
       if (n <= 0) {
         if (n < 0)
           ctx_->log(log_level::error, errno_text("cannot read", cfg_.path));
+        if (xz_)
+          forward(std::string_view{});
         eof_ = true;
         ctx_->stream_finished(0);
         ctx_->source_finished();
@@ -102,10 +107,22 @@ public:
       }
       chunk.resize(static_cast<size_t>(n));
       total += static_cast<uint64_t>(n);
-      ctx_->receive_bytes(0, std::move(chunk), meta_);
+      if (xz_)
+        forward(chunk);
+      else
+        ctx_->receive_bytes(0, std::move(chunk), meta_);
       chunk = std::string{};
     }
     return true;
+  }
+
+  // Decompresses a chunk of an .xz file; an empty chunk finishes the stream.
+  void forward(std::string_view compressed) {
+    std::string plain, err;
+    if (!xz_->feed(compressed, plain, err))
+      ctx_->log(log_level::error, cfg_.path + ": " + err);
+    if (!plain.empty())
+      ctx_->receive_bytes(0, std::move(plain), meta_);
   }
 
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
@@ -162,6 +179,7 @@ private:
   int fd_ = -1;
   bool eof_ = false;
   bool opened_once_ = false;
+  std::unique_ptr<xz_decoder> xz_;
   std::string buffer_;
   std::vector<std::string> frames_;
 };

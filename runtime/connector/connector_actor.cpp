@@ -125,6 +125,7 @@ event connector_state::make_event(uint64_t stream, value payload, value meta, ui
   ev.meta = std::move(meta);
   ev.ingest_ns = ingest_ns;
   ev.id = event_id{id, stream, next_pull[stream]++};
+  ev.transactional = transactional;
   return ev;
 }
 
@@ -398,6 +399,7 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
   st.context = std::move(spec.context);
   st.codec = std::move(spec.codec);
   st.context->attach(connector_actor{self}, &st);
+  st.transactional = st.impl->transactional();
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     self->state.stop();
     self->quit(msg.reason);

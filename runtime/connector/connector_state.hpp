@@ -52,6 +52,7 @@ struct connector_state : connector_inbox {
 
   // -- source side ---------------------------------------------------------------
   source_gate gate;
+  bool transactional = false;
   std::shared_ptr<credit_pool> credit;
   std::map<uint64_t, std::unique_ptr<codecs::decoder_chain>> decoders;
   std::map<uint64_t, uint64_t> next_pull;
