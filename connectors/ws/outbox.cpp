@@ -1,0 +1,45 @@
+#include "connectors/ws/outbox.hpp"
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+#include <websocketpp/utf8_validator.hpp>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace temblor::connectors::ws {
+
+bool outbox::has_room(const send_state& target, size_t bytes) {
+  size_t used = target.posted.load(std::memory_order_relaxed) +
+                target.buffered.load(std::memory_order_relaxed);
+  // A single frame larger than the budget still goes out when nothing waits.
+  return used == 0 || used + bytes <= max_buffered_bytes;
+}
+
+bool outbox::push(std::vector<outgoing_frame>& frames) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  for (auto& f : frames) {
+    f.target->posted.fetch_add(f.data.size(), std::memory_order_relaxed);
+    items_.push_back(std::move(f));
+  }
+  frames.clear();
+  if (drain_posted_)
+    return false;
+  drain_posted_ = true;
+  return true;
+}
+
+void outbox::take(std::vector<outgoing_frame>& out) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  out.swap(items_);
+  drain_posted_ = false;
+}
+
+bool valid_utf8(std::string_view data) {
+  websocketpp::utf8_validator::validator v;
+  return v.decode(data.begin(), data.end()) && v.complete();
+}
+
+} // namespace temblor::connectors::ws

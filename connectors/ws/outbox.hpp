@@ -1,0 +1,62 @@
+#pragma once
+
+// Hands frames from the sink side (the connector actor's thread) to a
+// connector's io thread, and bounds what may wait per connection.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace temblor::connectors::ws {
+
+/// What the actor thread knows about one connection's send side.
+struct send_state {
+  explicit send_state(uint64_t stream_id) : stream(stream_id) {}
+  virtual ~send_state() = default;
+
+  const uint64_t stream;
+  /// Bytes queued by write() that the io thread has not handed to websocketpp.
+  std::atomic<size_t> posted{0};
+  /// websocketpp's send queue (`get_buffered_amount()`) at the io thread's last look.
+  std::atomic<size_t> buffered{0};
+  /// Set by the io thread once the connection is gone.
+  std::atomic<bool> closed{false};
+};
+
+struct outgoing_frame {
+  std::shared_ptr<send_state> target;
+  std::string data;
+  bool binary = false;
+};
+
+/// A mutex-guarded batch of frames; the io thread takes all of them at once,
+/// so a burst of writes costs one wake-up.
+class outbox {
+public:
+  /// Each connection may have this many bytes waiting before writes fail.
+  static constexpr size_t max_buffered_bytes = size_t{16} * 1024 * 1024;
+
+  /// Returns whether `bytes` more fit into `target`'s budget.
+  static bool has_room(const send_state& target, size_t bytes);
+
+  /// Queues `frames`; returns true when the caller must post a drain to the
+  /// io thread (the batch was empty).
+  bool push(std::vector<outgoing_frame>& frames);
+
+  /// Moves every queued frame into `out` (io thread).
+  void take(std::vector<outgoing_frame>& out);
+
+private:
+  std::mutex mtx_;
+  std::vector<outgoing_frame> items_;
+  bool drain_posted_ = false;
+};
+
+/// Returns whether `data` is valid UTF-8 (text frames must be).
+bool valid_utf8(std::string_view data);
+
+} // namespace temblor::connectors::ws

@@ -1,0 +1,481 @@
+#include "connectors/ws/ws_client.hpp"
+
+#include "connectors/ws/wspp_config.hpp"
+
+#include <websocketpp/client.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "connectors/common/config_reader.hpp"
+#include "connectors/ws/outbox.hpp"
+
+namespace temblor::connectors::ws {
+
+bool ws_client_config::parse(const value& config, std::string& err) {
+  if (!common::check_keys(config, "config", {"url", "tls", "socket_options", "no_delay"}, err))
+    return false;
+  std::string text;
+  if (!common::read_string(config, "url", text, err))
+    return false;
+  if (!common::parse_url(text, "ws", url, err)) {
+    err = "`url`: " + err;
+    return false;
+  }
+  if (!url.has_port) {
+    err = "`url`: `" + text + "` has no port; ws_client needs one";
+    return false;
+  }
+  return socket.parse(config, err) && tls.parse(config, err);
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// How long TCP connect, TLS and WebSocket handshakes may take together.
+constexpr auto connect_timeout = 5s;
+
+template <class Config>
+class ws_client_impl final : public connector {
+public:
+  using endpoint_type = websocketpp::client<Config>;
+  using connection_ptr = typename endpoint_type::connection_ptr;
+  using message_ptr = typename endpoint_type::message_ptr;
+  using message_type = typename Config::message_type;
+
+  ws_client_impl(const connector_args& args, ws_client_config cfg,
+                 std::shared_ptr<asio::ssl::context> tls_ctx)
+    : ctx_(args.context), alias_(args.alias), cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
+      work_(asio::make_work_guard(*io_)), timer_(std::in_place, *io_) {
+    verify_name_ = cfg_.tls.domain.empty() ? cfg_.url.host : cfg_.tls.domain;
+    record peer_rec{{"host", cfg_.url.host}, {"port", static_cast<uint64_t>(cfg_.url.port)}};
+    record client_rec{{"tls", tls_ctx_ != nullptr}, {"peer", std::move(peer_rec)}};
+    meta_ = value(record{{"ws_client", std::move(client_rec)}});
+    uri_ = std::string(tls_ctx_ ? "wss://" : "ws://") + cfg_.url.authority() + cfg_.url.path;
+  }
+
+  ~ws_client_impl() override { stop(); }
+
+  bool has_source() const override { return true; }
+  bool has_sink() const override { return true; }
+
+  // -- lifecycle -------------------------------------------------------------
+
+  void connect() override {
+    if (stopped_)
+      return;
+    ensure_started();
+    if (!init_ok_) {
+      ctx_->connect_failed(init_error_);
+      return;
+    }
+    asio::post(*io_, [this] { start_attempt(); });
+  }
+
+  void pause() override {
+    if (stopped_)
+      return;
+    asio::post(*io_, [this] {
+      paused_ = true;
+      if (con_)
+        con_->pause_reading();
+    });
+  }
+  void resume() override {
+    if (stopped_)
+      return;
+    asio::post(*io_, [this] {
+      paused_ = false;
+      if (con_)
+        con_->resume_reading();
+    });
+  }
+
+  void stop() override {
+    if (stopped_.exchange(true))
+      return;
+    stopping_ = true;
+    if (thread_.joinable()) {
+      asio::post(*io_, [this] { shut_down(); });
+      thread_.join();
+    }
+    {
+      std::lock_guard<std::mutex> guard(state_mtx_);
+      if (state_)
+        state_->closed = true;
+    }
+    // Destroying the loop destroys what is still queued on it, closing
+    // every socket; the endpoint and timers go first as they refer to it.
+    con_.reset();
+    endpoint_.reset();
+    timer_.reset();
+    shutdown_timer_.reset();
+    work_.reset();
+    io_.reset();
+  }
+
+  // -- sink ------------------------------------------------------------------
+
+  sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
+    std::shared_ptr<send_state> target;
+    {
+      std::lock_guard<std::mutex> guard(state_mtx_);
+      target = state_;
+    }
+    if (!target || target->closed || stopped_)
+      return sink_outcome::failed;
+    if (finished_pending_.exchange(false)) {
+      frames_.clear();
+      ser.finish_stream(0, frames_);
+    }
+    frames_.clear();
+    if (!ser.serialize(0, ev.payload, ev.ingest_ns, frames_, err_)) {
+      ctx_->log(log_level::error, "[" + alias_ + "] cannot serialize an event: " + err_);
+      return sink_outcome::failed;
+    }
+    const value* bin = ev.meta.get("binary");
+    const bool binary = bin != nullptr && bin->is_bool() && bin->as_bool();
+    size_t total = 0;
+    for (const auto& frame : frames_) {
+      total += frame.size();
+      if (!binary && !valid_utf8(frame)) {
+        ctx_->log(log_level::error, "[" + alias_ + "] cannot send a text frame: the payload is "
+                                    "not valid UTF-8 (set `$binary = true` for bytes)");
+        return sink_outcome::failed;
+      }
+    }
+    if (!outbox::has_room(*target, total)) {
+      // The server reads slower than we write: fail rather than grow.
+      ++dropped_;
+      request_refresh();
+      return sink_outcome::failed;
+    }
+    for (auto& frame : frames_)
+      batch_.push_back(outgoing_frame{target, std::move(frame), binary});
+    if (outbox_.push(batch_))
+      asio::post(*io_, [this] { send_pending(); });
+    return sink_outcome::done;
+  }
+
+private:
+  // -- io thread: setup ------------------------------------------------------
+
+  void ensure_started() {
+    if (thread_.joinable())
+      return;
+    init_endpoint();
+    thread_ = std::thread([this] { run(); });
+  }
+
+  void run() {
+    for (;;) {
+      try {
+        io_->run();
+        return;
+      } catch (const std::exception& e) {
+        if (!stopping_)
+          ctx_->log(log_level::error, "[" + alias_ + "] io thread: " + e.what());
+      }
+    }
+  }
+
+  void init_endpoint() {
+    websocketpp::lib::error_code ec;
+    endpoint_->clear_access_channels(websocketpp::log::alevel::all);
+    endpoint_->clear_error_channels(websocketpp::log::elevel::all);
+    endpoint_->init_asio(io_.get(), ec);
+    if (ec) {
+      init_error_ = "[" + alias_ + "] cannot initialize the WebSocket client: " + ec.message();
+      return;
+    }
+    endpoint_->set_max_message_size(max_message_bytes);
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      endpoint_->set_tls_init_handler([this](websocketpp::connection_hdl) { return tls_ctx_; });
+    }
+    init_ok_ = true;
+  }
+
+  // -- io thread: connecting -------------------------------------------------
+
+  void start_attempt() {
+    if (stopping_)
+      return;
+    drop_connection();
+    const uint64_t attempt = ++attempt_;
+    attempt_done_ = false;
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_connection(uri_, ec);
+    if (ec) {
+      finish_attempt(attempt, "[" + alias_ + "] cannot connect to " + uri_ + ": " + ec.message());
+      return;
+    }
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      // After websocketpp set SNI to the url host, before the TLS handshake:
+      // the name to send and verify may be `tls.domain` instead.
+      con->set_tcp_pre_init_handler([this, attempt](websocketpp::connection_hdl h) {
+        websocketpp::lib::error_code ec2;
+        auto c = endpoint_->get_con_from_hdl(h, ec2);
+        std::string err;
+        if (!ec2 && !common::setup_client_session(c->get_socket().native_handle(), verify_name_,
+                                                  err))
+          setup_error_ = err;
+        (void)attempt;
+      });
+    }
+    con->set_open_handler([this, attempt](websocketpp::connection_hdl h) { on_open(attempt, h); });
+    con->set_fail_handler([this, attempt](websocketpp::connection_hdl h) { on_fail(attempt, h); });
+    con->set_close_handler(
+        [this, attempt](websocketpp::connection_hdl h) { on_close(attempt, h); });
+    con->set_message_handler(
+        [this, attempt](websocketpp::connection_hdl, message_ptr msg) { on_message(attempt, msg); });
+    con_ = con;
+    setup_error_.clear();
+    endpoint_->connect(con);
+    timer_->expires_after(connect_timeout);
+    timer_->async_wait([this, attempt](const asio::error_code& tec) {
+      if (tec || attempt != attempt_ || attempt_done_)
+        return;
+      finish_attempt(attempt, "[" + alias_ + "] connecting to " + uri_ + " timed out after 5 s");
+      drop_connection();
+    });
+  }
+
+  /// Reports a failed attempt exactly once.
+  void finish_attempt(uint64_t attempt, std::string reason) {
+    if (attempt != attempt_ || attempt_done_)
+      return;
+    attempt_done_ = true;
+    timer_->cancel();
+    if (!stopping_)
+      ctx_->connect_failed(std::move(reason));
+  }
+
+  void on_open(uint64_t attempt, websocketpp::connection_hdl h) {
+    if (attempt != attempt_ || attempt_done_)
+      return;
+    attempt_done_ = true;
+    timer_->cancel();
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
+    if (ec)
+      return;
+    if (cfg_.socket.no_delay) {
+      // Only now: websocketpp throws when it is set before the handshake.
+      std::string err;
+      if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
+        ctx_->log(log_level::warning, "[" + alias_ + "] " + err);
+    }
+    if (paused_)
+      con->pause_reading();
+    {
+      std::lock_guard<std::mutex> guard(state_mtx_);
+      state_ = std::make_shared<send_state>(0);
+    }
+    connected_ = true;
+    if (!stopping_)
+      ctx_->connected();
+  }
+
+  void on_fail(uint64_t attempt, websocketpp::connection_hdl h) {
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
+    std::string why = ec ? ec.message() : con->get_ec().message();
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      if (!ec) {
+        if (!setup_error_.empty())
+          why = setup_error_;
+        else
+          why = common::describe_handshake_failure(con->get_socket().native_handle(), cfg_.tls,
+                                                   verify_name_, why);
+      }
+    }
+    finish_attempt(attempt, "[" + alias_ + "] cannot connect to " + uri_ + ": " + why);
+  }
+
+  void on_close(uint64_t attempt, websocketpp::connection_hdl h) {
+    if (attempt != attempt_ || !connected_)
+      return;
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
+    std::string why = "the connection to " + uri_ + " was closed";
+    if (!ec) {
+      auto code = con->get_remote_close_code();
+      if (code != websocketpp::close::status::blank &&
+          code != websocketpp::close::status::no_status)
+        why += " by the server (" + std::to_string(code) +
+               (con->get_remote_close_reason().empty() ? "" : " " + con->get_remote_close_reason()) +
+               ")";
+      else if (con->get_ec())
+        why += ": " + con->get_ec().message();
+    }
+    lose_connection(why);
+  }
+
+  void on_message(uint64_t attempt, message_ptr& msg) {
+    if (attempt != attempt_ || stopping_)
+      return;
+    if (msg->get_opcode() == websocketpp::frame::opcode::binary) {
+      value meta = meta_;
+      meta.set("binary", true);
+      ctx_->receive_bytes(0, std::move(msg->get_raw_payload()), std::move(meta));
+    } else {
+      ctx_->receive_bytes(0, std::move(msg->get_raw_payload()), meta_);
+    }
+  }
+
+  /// Ends the established connection and tells the supervisor (once).
+  void lose_connection(const std::string& why) {
+    if (!connected_)
+      return;
+    connected_ = false;
+    {
+      std::lock_guard<std::mutex> guard(state_mtx_);
+      if (state_)
+        state_->closed = true;
+      state_.reset();
+    }
+    finished_pending_ = true;
+    drop_connection();
+    if (!stopping_) {
+      ctx_->stream_finished(0);
+      ctx_->connection_lost("[" + alias_ + "] " + why);
+    }
+  }
+
+  /// Forgets the current connection without reporting anything.
+  void drop_connection() {
+    if (!con_)
+      return;
+    connection_ptr con = std::move(con_);
+    con_.reset();
+    websocketpp::lib::error_code ec;
+    if (con->get_state() == websocketpp::session::state::open)
+      con->close(websocketpp::close::status::going_away, "", ec);
+    else if (con->get_state() == websocketpp::session::state::connecting)
+      con->terminate(ec);
+  }
+
+  // -- io thread: sending ----------------------------------------------------
+
+  void send_pending() {
+    outbox_.take(sending_);
+    for (auto& f : sending_) {
+      f.target->posted.fetch_sub(f.data.size(), std::memory_order_relaxed);
+      if (f.target->closed || !con_ || !connected_)
+        continue;
+      auto msg = std::make_shared<message_type>(
+          nullptr, f.binary ? websocketpp::frame::opcode::binary : websocketpp::frame::opcode::text,
+          0);
+      msg->get_raw_payload().swap(f.data);
+      auto ec = con_->send(msg);
+      if (ec) {
+        lose_connection("sending to " + uri_ + " failed: " + ec.message());
+        continue;
+      }
+      f.target->buffered.store(con_->get_buffered_amount(), std::memory_order_relaxed);
+    }
+    sending_.clear();
+  }
+
+  void request_refresh() {
+    if (refresh_posted_.exchange(true))
+      return;
+    asio::post(*io_, [this] {
+      refresh_posted_ = false;
+      std::lock_guard<std::mutex> guard(state_mtx_);
+      if (state_ && con_)
+        state_->buffered.store(con_->get_buffered_amount(), std::memory_order_relaxed);
+    });
+  }
+
+  void shut_down() {
+    ++attempt_; // late handlers of the current attempt must stay quiet
+    timer_->cancel();
+    bool had = con_ != nullptr;
+    drop_connection();
+    work_.reset();
+    shutdown_timer_.emplace(*io_, had ? 250ms : 0ms);
+    shutdown_timer_->async_wait([this](const asio::error_code&) { io_->stop(); });
+  }
+
+  // -- state -----------------------------------------------------------------
+
+  std::shared_ptr<connector_context> ctx_;
+  std::string alias_;
+  ws_client_config cfg_;
+  std::shared_ptr<asio::ssl::context> tls_ctx_;
+  std::string verify_name_;
+  std::string uri_;
+  value meta_;
+
+  // Owned through pointers so stop() can destroy them: that closes every
+  // socket, including connections still in their handshake.
+  std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::unique_ptr<endpoint_type> endpoint_ = std::make_unique<endpoint_type>();
+  std::optional<asio::steady_timer> timer_;
+  std::optional<asio::steady_timer> shutdown_timer_;
+  std::thread thread_;
+  bool init_ok_ = false;
+  std::string init_error_;
+
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> refresh_posted_{false};
+  std::atomic<bool> finished_pending_{false};
+
+  // io thread
+  connection_ptr con_;
+  uint64_t attempt_ = 0;
+  bool attempt_done_ = true;
+  bool connected_ = false;
+  bool paused_ = false;
+  std::string setup_error_;
+  std::vector<outgoing_frame> sending_;
+
+  std::mutex state_mtx_;
+  std::shared_ptr<send_state> state_; ///< set while connected
+  outbox outbox_;
+
+  // actor thread scratch
+  std::vector<std::string> frames_;
+  std::vector<outgoing_frame> batch_;
+  std::string err_;
+  uint64_t dropped_ = 0;
+};
+
+std::unique_ptr<connector> make_ws_client(const connector_args& args, std::string& err) {
+  ws_client_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  if (!cfg.tls.enabled)
+    return std::make_unique<ws_client_impl<plain_config>>(args, std::move(cfg), nullptr);
+  std::shared_ptr<asio::ssl::context> ctx;
+  try {
+    ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  } catch (const std::exception& e) {
+    err = std::string("tls: cannot create a TLS context: ") + e.what();
+    return nullptr;
+  }
+  if (!common::setup_client_context(ctx->native_handle(), cfg.tls, err)) {
+    err = "tls: " + err;
+    return nullptr;
+  }
+  return std::make_unique<ws_client_impl<tls_config>>(args, std::move(cfg), std::move(ctx));
+}
+
+} // namespace
+
+const connector_descriptor& ws_client_descriptor() {
+  static const connector_descriptor d{
+      "ws_client", "WebSocket client (optionally TLS) with one connection to `url`",
+      codec_requirement::required, &make_ws_client};
+  return d;
+}
+
+} // namespace temblor::connectors::ws

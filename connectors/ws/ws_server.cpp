@@ -1,0 +1,573 @@
+#include "connectors/ws/ws_server.hpp"
+
+#include "connectors/ws/wspp_config.hpp"
+
+#include <websocketpp/server.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "connectors/common/config_reader.hpp"
+#include "connectors/ws/outbox.hpp"
+
+namespace temblor::connectors::ws {
+
+bool ws_server_config::parse(const value& config, std::string& err) {
+  if (!common::check_keys(config, "config", {"url", "tls", "backlog", "socket_options", "no_delay"},
+                          err))
+    return false;
+  std::string text;
+  if (!common::read_string(config, "url", text, err))
+    return false;
+  if (!common::parse_url(text, "ws", url, err)) {
+    err = "`url`: " + err;
+    return false;
+  }
+  if (!common::read_optional_uint(config, "backlog", 65535, backlog, err))
+    return false;
+  return socket.parse(config, err) && tls.parse(config, err);
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// One accepted connection, shared by the io thread (which owns `con`) and
+/// the actor thread (which routes replies to it).
+template <class Config>
+struct server_peer : send_state {
+  using connection_ptr = typename websocketpp::server<Config>::connection_ptr;
+  server_peer(uint64_t stream_id, std::string h, uint16_t p)
+    : send_state(stream_id), host(std::move(h)), port(p) {}
+
+  const std::string host; ///< the peer's IP address
+  const uint16_t port;
+  connection_ptr con;     ///< io thread only; reset once closed
+  value meta;             ///< io thread only; `$` of every event it sends
+};
+
+template <class Config>
+class ws_server_impl final : public connector {
+public:
+  using endpoint_type = websocketpp::server<Config>;
+  using connection_ptr = typename endpoint_type::connection_ptr;
+  using message_ptr = typename endpoint_type::message_ptr;
+  using message_type = typename Config::message_type;
+  using peer = server_peer<Config>;
+
+  ws_server_impl(const connector_args& args, ws_server_config cfg,
+                 std::shared_ptr<asio::ssl::context> tls_ctx)
+    : ctx_(args.context), alias_(args.alias), source_id_(args.source_id),
+      cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
+      work_(asio::make_work_guard(*io_)) {}
+
+  ~ws_server_impl() override { stop(); }
+
+  bool has_source() const override { return true; }
+  bool has_sink() const override { return true; }
+
+  // -- lifecycle -------------------------------------------------------------
+
+  void connect() override {
+    if (stopped_)
+      return;
+    ensure_started();
+    if (!init_ok_) {
+      ctx_->connect_failed(init_error_);
+      return;
+    }
+    asio::post(*io_, [this] { listen(); });
+  }
+
+  void sink_linked() override { linked_ = true; }
+
+  void pause() override {
+    if (stopped_)
+      return;
+    asio::post(*io_, [this] { set_paused(true); });
+  }
+  void resume() override {
+    if (stopped_)
+      return;
+    asio::post(*io_, [this] { set_paused(false); });
+  }
+
+  void drain() override {
+    if (stopped_)
+      return;
+    // Like Tremor's quiescence: no new connections, existing ones keep going.
+    asio::post(*io_, [this] {
+      websocketpp::lib::error_code ec;
+      if (endpoint_->is_listening())
+        endpoint_->stop_listening(ec);
+    });
+  }
+
+  void stop() override {
+    if (stopped_.exchange(true))
+      return;
+    stopping_ = true;
+    if (thread_.joinable()) {
+      asio::post(*io_, [this] { shut_down(); });
+      thread_.join();
+    }
+    // Peers and their connections point at each other through the
+    // connection's handlers; break that cycle.
+    for (auto& [id, p] : peers_by_stream_)
+      p->con.reset();
+    peers_by_stream_.clear();
+    peers_by_addr_.clear();
+    // Destroying the loop destroys what is still queued on it, closing every
+    // socket (also connections still in their handshake); the endpoint and
+    // timer go first as they refer to it.
+    endpoint_.reset();
+    shutdown_timer_.reset();
+    work_.reset();
+    io_.reset();
+  }
+
+  // -- sink ------------------------------------------------------------------
+
+  sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
+    forget_finished_streams(ser);
+    if (!linked_ || stopped_)
+      return sink_outcome::failed;
+    targets_.clear();
+    bool none_connected = false;
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      none_connected = peers_by_stream_.empty();
+      if (!none_connected)
+        find_targets(ev);
+    }
+    if (none_connected) {
+      // Tremor's server: no connection at all means upstream should stop
+      // sending until a client connects again.
+      if (!cb_triggered_.exchange(true))
+        ctx_->circuit_breaker(false);
+      return sink_outcome::failed;
+    }
+    if (targets_.empty())
+      return sink_outcome::failed;
+    const value* bin = ev.meta.get("binary");
+    const bool binary = bin != nullptr && bin->is_bool() && bin->as_bool();
+    bool ok = true;
+    for (auto& target : targets_) {
+      frames_.clear();
+      if (!ser.serialize(target->stream, ev.payload, ev.ingest_ns, frames_, err_)) {
+        ctx_->log(log_level::error, "[" + alias_ + "] cannot serialize a reply: " + err_);
+        ok = false;
+        continue;
+      }
+      size_t total = 0;
+      bool frames_ok = true;
+      for (auto& frame : frames_) {
+        total += frame.size();
+        if (!binary && !valid_utf8(frame)) {
+          ctx_->log(log_level::error, "[" + alias_ + "] cannot send a text frame: the payload "
+                                      "is not valid UTF-8 (set `$binary = true` for bytes)");
+          frames_ok = false;
+          break;
+        }
+      }
+      if (!frames_ok) {
+        ok = false;
+        continue;
+      }
+      if (!outbox::has_room(*target, total)) {
+        // The client reads slower than we write: fail instead of growing
+        // memory, and let the io thread look at its queue again.
+        ++dropped_;
+        request_refresh();
+        ok = false;
+        continue;
+      }
+      for (auto& frame : frames_)
+        batch_.push_back(outgoing_frame{target, std::move(frame), binary});
+    }
+    if (!batch_.empty() && outbox_.push(batch_))
+      asio::post(*io_, [this] { send_pending(); });
+    return ok ? sink_outcome::done : sink_outcome::failed;
+  }
+
+private:
+  // -- io thread: setup ------------------------------------------------------
+
+  void ensure_started() {
+    if (thread_.joinable())
+      return;
+    init_endpoint();
+    thread_ = std::thread([this] { run(); });
+  }
+
+  void run() {
+    // Handlers catch what they call; this is the last line against a
+    // websocketpp exception escaping and killing the process.
+    for (;;) {
+      try {
+        io_->run();
+        return;
+      } catch (const std::exception& e) {
+        if (!stopping_)
+          ctx_->log(log_level::error, "[" + alias_ + "] io thread: " + e.what());
+      }
+    }
+  }
+
+  void init_endpoint() {
+    websocketpp::lib::error_code ec;
+    endpoint_->clear_access_channels(websocketpp::log::alevel::all);
+    endpoint_->clear_error_channels(websocketpp::log::elevel::all);
+    endpoint_->init_asio(io_.get(), ec);
+    if (ec) {
+      init_error_ = "[" + alias_ + "] cannot initialize the WebSocket server: " + ec.message();
+      return;
+    }
+    endpoint_->set_max_message_size(max_message_bytes);
+    endpoint_->set_reuse_addr(cfg_.socket.reuse_addr);
+    endpoint_->set_listen_backlog(static_cast<int>(cfg_.backlog));
+    endpoint_->set_tcp_pre_bind_handler([this](auto acceptor) {
+      std::string err;
+      if (!common::apply_bind_options(acceptor->native_handle(), cfg_.socket, err))
+        bind_error_ = err;
+      return websocketpp::lib::error_code();
+    });
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      endpoint_->set_tls_init_handler([this](websocketpp::connection_hdl) { return tls_ctx_; });
+    }
+    endpoint_->set_open_handler([this](websocketpp::connection_hdl h) { on_open(h); });
+    endpoint_->set_fail_handler([this](websocketpp::connection_hdl h) { on_fail(h); });
+    init_ok_ = true;
+  }
+
+  void listen() {
+    if (stopping_)
+      return;
+    if (endpoint_->is_listening()) {
+      ctx_->connected();
+      return;
+    }
+    websocketpp::lib::error_code ec;
+    bind_error_.clear();
+    endpoint_->listen(cfg_.url.host, std::to_string(cfg_.url.port), ec);
+    if (ec) {
+      std::string why = bind_error_.empty() ? ec.message() : bind_error_;
+      ctx_->connect_failed("[" + alias_ + "] cannot listen on " + cfg_.url.authority() + ": " +
+                           why);
+      return;
+    }
+    endpoint_->start_accept(ec);
+    if (ec) {
+      websocketpp::lib::error_code ignored;
+      endpoint_->stop_listening(ignored);
+      ctx_->connect_failed("[" + alias_ + "] cannot accept on " + cfg_.url.authority() + ": " +
+                           ec.message());
+      return;
+    }
+    asio::error_code aec;
+    auto local = endpoint_->get_local_endpoint(aec);
+    std::string where = aec ? cfg_.url.authority()
+                            : (local.address().is_v6() ? "[" + local.address().to_string() + "]"
+                                                       : local.address().to_string()) +
+                                  ":" + std::to_string(local.port());
+    ctx_->log(log_level::info, "[" + alias_ + "] listening on " +
+                                   std::string(tls_ctx_ ? "wss://" : "ws://") + where);
+    ctx_->connected();
+  }
+
+  // -- io thread: connections ------------------------------------------------
+
+  void on_open(websocketpp::connection_hdl h) {
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
+    if (ec || stopping_)
+      return;
+    asio::error_code aec;
+    auto remote = con->get_raw_socket().remote_endpoint(aec);
+    if (aec) {
+      con->terminate(ec);
+      return;
+    }
+    if (cfg_.socket.no_delay) {
+      // Only now: websocketpp throws when the option is set before the
+      // handshake finished.
+      std::string err;
+      if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
+        ctx_->log(log_level::warning, "[" + alias_ + "] " + err);
+    }
+    auto p = std::make_shared<peer>(next_stream_++, remote.address().to_string(), remote.port());
+    p->con = con;
+    record peer_rec{{"host", p->host}, {"port", static_cast<uint64_t>(p->port)}};
+    record server_rec{{"tls", tls_ctx_ != nullptr}, {"peer", std::move(peer_rec)}};
+    p->meta = value(record{{"ws_server", std::move(server_rec)}});
+    con->set_message_handler([this, p](websocketpp::connection_hdl, message_ptr msg) {
+      on_message(*p, msg);
+    });
+    con->set_close_handler([this, p](websocketpp::connection_hdl) { on_close(p); });
+    if (paused_)
+      con->pause_reading();
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      peers_by_stream_.emplace(p->stream, p);
+      peers_by_addr_.emplace(std::make_pair(p->host, p->port), p);
+    }
+    if (cb_triggered_.exchange(false))
+      ctx_->circuit_breaker(true);
+  }
+
+  void on_fail(websocketpp::connection_hdl h) {
+    // A connection that never opened (TLS or WebSocket handshake failed):
+    // not a stream, only worth a debug line.
+    if (stopping_)
+      return;
+    websocketpp::lib::error_code ec;
+    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
+    if (!ec)
+      ctx_->log(log_level::debug,
+                "[" + alias_ + "] handshake failed: " + con->get_ec().message());
+  }
+
+  void on_message(peer& p, message_ptr& msg) {
+    if (stopping_)
+      return;
+    if (msg->get_opcode() == websocketpp::frame::opcode::binary) {
+      value meta = p.meta;
+      meta.set("binary", true);
+      ctx_->receive_bytes(p.stream, std::move(msg->get_raw_payload()), std::move(meta));
+    } else {
+      ctx_->receive_bytes(p.stream, std::move(msg->get_raw_payload()), p.meta);
+    }
+  }
+
+  void on_close(const std::shared_ptr<peer>& p) {
+    p->closed = true;
+    p->con.reset();
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      peers_by_stream_.erase(p->stream);
+      peers_by_addr_.erase(std::make_pair(p->host, p->port));
+      finished_.push_back(p->stream);
+      has_finished_ = true;
+    }
+    if (!stopping_)
+      ctx_->stream_finished(p->stream);
+  }
+
+  void set_paused(bool paused) {
+    paused_ = paused;
+    std::vector<std::shared_ptr<peer>> all;
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      for (auto& [id, p] : peers_by_stream_)
+        all.push_back(p);
+    }
+    for (auto& p : all) {
+      if (!p->con)
+        continue;
+      if (paused)
+        p->con->pause_reading();
+      else
+        p->con->resume_reading();
+    }
+  }
+
+  // -- io thread: sending ----------------------------------------------------
+
+  void send_pending() {
+    outbox_.take(sending_);
+    for (auto& f : sending_) {
+      auto& p = static_cast<peer&>(*f.target);
+      p.posted.fetch_sub(f.data.size(), std::memory_order_relaxed);
+      if (!p.con)
+        continue;
+      auto msg = std::make_shared<message_type>(
+          nullptr, f.binary ? websocketpp::frame::opcode::binary : websocketpp::frame::opcode::text,
+          0);
+      msg->get_raw_payload().swap(f.data);
+      auto ec = p.con->send(msg);
+      if (ec) {
+        // Tremor closes a stream whose write failed.
+        if (!stopping_)
+          ctx_->log(log_level::debug, "[" + alias_ + "] write to stream " +
+                                          std::to_string(p.stream) + " failed: " + ec.message());
+        websocketpp::lib::error_code ignored;
+        p.con->terminate(ignored);
+        continue;
+      }
+      p.buffered.store(p.con->get_buffered_amount(), std::memory_order_relaxed);
+    }
+    sending_.clear();
+  }
+
+  void request_refresh() {
+    if (refresh_posted_.exchange(true))
+      return;
+    asio::post(*io_, [this] {
+      refresh_posted_ = false;
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      for (auto& [id, p] : peers_by_stream_)
+        if (p->con)
+          p->buffered.store(p->con->get_buffered_amount(), std::memory_order_relaxed);
+    });
+  }
+
+  void shut_down() {
+    websocketpp::lib::error_code ec;
+    if (endpoint_->is_listening())
+      endpoint_->stop_listening(ec);
+    std::vector<std::shared_ptr<peer>> all;
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      for (auto& [id, p] : peers_by_stream_)
+        all.push_back(p);
+    }
+    for (auto& p : all) {
+      if (p->con)
+        p->con->close(websocketpp::close::status::going_away, "shutting down", ec);
+    }
+    work_.reset();
+    // Give peers a moment to answer the close handshake, then end the loop
+    // regardless: stop() must return promptly.
+    shutdown_timer_.emplace(*io_, all.empty() ? 0ms : 250ms);
+    shutdown_timer_->async_wait([this](const asio::error_code&) { io_->stop(); });
+  }
+
+  // -- actor thread helpers --------------------------------------------------
+
+  /// Fills `targets_` (under peers_mtx_): the connection named by
+  /// `$ws_server.peer`, else every connection the event came from.
+  void find_targets(const event& ev) {
+    if (const value* ws = ev.meta.get("ws_server")) {
+      if (const value* pr = ws->get("peer")) {
+        const value* host = pr->get("host");
+        const value* port = pr->get("port");
+        uint64_t port_n = 0;
+        if (host != nullptr && host->is_string() && port != nullptr && port->get_u64(port_n) &&
+            port_n <= 65535) {
+          auto it =
+              peers_by_addr_.find(std::make_pair(host->as_string(), static_cast<uint16_t>(port_n)));
+          if (it != peers_by_addr_.end()) {
+            targets_.push_back(it->second);
+            return;
+          }
+        }
+      }
+    }
+    for (const auto& o : ev.id.origins()) {
+      if (o.source != source_id_)
+        continue;
+      auto it = peers_by_stream_.find(o.stream);
+      if (it == peers_by_stream_.end())
+        continue;
+      bool seen = false;
+      for (auto& t : targets_)
+        seen = seen || t->stream == o.stream;
+      if (!seen)
+        targets_.push_back(it->second);
+    }
+  }
+
+  void forget_finished_streams(serializer& ser) {
+    if (!has_finished_.load(std::memory_order_acquire))
+      return;
+    {
+      std::lock_guard<std::mutex> guard(peers_mtx_);
+      finished_swap_.swap(finished_);
+      has_finished_ = false;
+    }
+    for (auto stream : finished_swap_) {
+      // The connection is gone, so whatever the framing still held cannot
+      // be sent anywhere.
+      frames_.clear();
+      ser.finish_stream(stream, frames_);
+    }
+    finished_swap_.clear();
+  }
+
+  // -- state -----------------------------------------------------------------
+
+  std::shared_ptr<connector_context> ctx_;
+  std::string alias_;
+  uint64_t source_id_;
+  ws_server_config cfg_;
+  std::shared_ptr<asio::ssl::context> tls_ctx_;
+
+  // Owned through pointers so stop() can destroy them: that closes every
+  // socket, including connections still in their handshake.
+  std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::unique_ptr<endpoint_type> endpoint_ = std::make_unique<endpoint_type>();
+  std::thread thread_;
+  std::optional<asio::steady_timer> shutdown_timer_;
+  bool init_ok_ = false;
+  std::string init_error_;
+  std::string bind_error_;
+
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> linked_{false};
+  std::atomic<bool> cb_triggered_{false};
+  std::atomic<bool> refresh_posted_{false};
+  std::atomic<bool> has_finished_{false};
+  bool paused_ = false;       // io thread
+  uint64_t next_stream_ = 0;  // io thread
+  uint64_t dropped_ = 0;      // actor thread: writes failed for a full queue
+
+  std::mutex peers_mtx_;
+  std::unordered_map<uint64_t, std::shared_ptr<peer>> peers_by_stream_;
+  std::map<std::pair<std::string, uint16_t>, std::shared_ptr<peer>> peers_by_addr_;
+  std::vector<uint64_t> finished_;
+
+  outbox outbox_;
+  std::vector<outgoing_frame> sending_; // io thread
+
+  // actor thread scratch, kept to avoid per-event allocations
+  std::vector<std::shared_ptr<peer>> targets_;
+  std::vector<std::string> frames_;
+  std::vector<outgoing_frame> batch_;
+  std::vector<uint64_t> finished_swap_;
+  std::string err_;
+};
+
+std::unique_ptr<connector> make_ws_server(const connector_args& args, std::string& err) {
+  ws_server_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  if (!cfg.tls.enabled)
+    return std::make_unique<ws_server_impl<plain_config>>(args, std::move(cfg), nullptr);
+  std::shared_ptr<asio::ssl::context> ctx;
+  try {
+    ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  } catch (const std::exception& e) {
+    err = std::string("tls: cannot create a TLS context: ") + e.what();
+    return nullptr;
+  }
+  asio::error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
+                   ec);
+  if (!common::setup_server_context(ctx->native_handle(), cfg.tls, err)) {
+    err = "tls: " + err;
+    return nullptr;
+  }
+  return std::make_unique<ws_server_impl<tls_config>>(args, std::move(cfg), std::move(ctx));
+}
+
+} // namespace
+
+const connector_descriptor& ws_server_descriptor() {
+  static const connector_descriptor d{
+      "ws_server",
+      "WebSocket server (optionally TLS); each connection is a stream, replies go back to it",
+      codec_requirement::required, &make_ws_server};
+  return d;
+}
+
+} // namespace temblor::connectors::ws
