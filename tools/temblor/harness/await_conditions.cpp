@@ -42,7 +42,7 @@ std::optional<long long> parse_int(const std::string& s) {
 }
 
 int remaining_ms(clock::time_point until) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(until - clock::now());
   return static_cast<int>(std::max<long long>(0, left.count()));
 }
 
@@ -217,7 +217,7 @@ std::string await_ready(const await_spec& spec, child_process& process, const st
           if (!ms || *ms < 0)
             return "wait-for-ms: `" + v + "` is not a number of milliseconds";
           auto until = start + std::chrono::milliseconds{*ms};
-          auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
+          auto left = std::chrono::ceil<std::chrono::milliseconds>(until - clock::now());
           if (left.count() > 0 && !stop.sleep_for(left))
             return stopped();
         }
