@@ -8,6 +8,8 @@
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
 #include "connectors/stdio/stdio.hpp"
+#include "connectors/ws/ws_client.hpp"
+#include "connectors/ws/ws_server.hpp"
 
 namespace temblor::connectors {
 
@@ -20,6 +22,8 @@ const connector_registry& builtin_connectors() {
     r.add(file_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
+    r.add(ws::ws_client_descriptor());
+    r.add(ws::ws_server_descriptor());
     return r;
   }();
   return registry;
