@@ -1,0 +1,1457 @@
+#include "dsl/interpreter.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "dsl/extractors.hpp"
+#include "dsl/intrinsics.hpp"
+#include "dsl/json_text.hpp"
+
+namespace temblor::dsl {
+
+namespace {
+
+// 128-bit intermediates make overflow checks on i64/u64 arithmetic exact.
+__extension__ typedef __int128 i128;
+
+// Calls nested deeper than this fail cleanly instead of exhausting the stack.
+constexpr int max_call_depth = 128;
+// `recur` iterations allowed per call (Tremor's default recursion limit).
+constexpr int max_recursion = 1024;
+
+status fail(eval_ctx& c, const source_span& s, std::string msg) {
+  c.err.span = s;
+  c.err.message = std::move(msg);
+  return status::error;
+}
+
+#define TRY(x)                                                                                     \
+  do {                                                                                             \
+    status s_ = (x);                                                                               \
+    if (s_ != status::ok)                                                                          \
+      return s_;                                                                                   \
+  } while (0)
+
+const value null_value;
+
+value* find_local(eval_ctx& c, const std::string& name) {
+  for (auto it = c.locals.rbegin(); it != c.locals.rend(); ++it)
+    if (it->first == name)
+      return &it->second;
+  return nullptr;
+}
+
+void set_local(eval_ctx& c, const std::string& name, value v) {
+  if (value* l = find_local(c, name))
+    *l = std::move(v);
+  else
+    c.locals.emplace_back(name, std::move(v));
+}
+
+const char* root_word(path_root r) {
+  switch (r) {
+    case path_root::event: return "event";
+    case path_root::meta: return "meta";
+    case path_root::state: return "state";
+    case path_root::args: return "args";
+    case path_root::group: return "group";
+    case path_root::window: return "window";
+    case path_root::local: return "local";
+    case path_root::expr: return "expression";
+    case path_root::constant: return "constant";
+  }
+  return "";
+}
+
+status eval_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out);
+
+// Resolves an index value against `cur`, which may live in `tmp`.
+status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, value& tmp,
+            const value*& out) {
+  if (seg.k == segment::kind::field) {
+    if (!cur->is_record())
+      return fail(c, e.span,
+                  "Trying to access a field `" + seg.name + "` of a non-record value of type " +
+                    type_name(*cur));
+    const value* v = cur->as_record().find(seg.name);
+    if (!v)
+      return fail(c, e.span,
+                  std::string("Trying to access a non existing ") + root_word(e.root) + " key `" +
+                    seg.name + "`");
+    out = v;
+    return status::ok;
+  }
+  value itmp;
+  const value* idx = nullptr;
+  TRY(eval_ref(*seg.a, c, itmp, idx));
+  if (seg.k == segment::kind::index) {
+    if (idx->is_string()) {
+      if (!cur->is_record())
+        return fail(c, e.span,
+                    "Trying to access a field `" + idx->as_string() +
+                      "` of a non-record value of type " + type_name(*cur));
+      const value* v = cur->as_record().find(idx->as_string());
+      if (!v)
+        return fail(c, e.span,
+                    std::string("Trying to access a non existing ") + root_word(e.root) +
+                      " key `" + idx->as_string() + "`");
+      out = v;
+      return status::ok;
+    }
+    int64_t i = 0;
+    if (!idx->get_i64(i))
+      return fail(c, seg.span, "Index must be a string or an integer, not " + type_name(*idx));
+    if (!cur->is_array())
+      return fail(c, e.span, "Trying to index into a non-array value of type " + type_name(*cur));
+    const auto& a = cur->as_array();
+    if (i < 0 || static_cast<size_t>(i) >= a.size())
+      return fail(c, e.span,
+                  "Trying to access index " + std::to_string(i) + " of an array of length " +
+                    std::to_string(a.size()));
+    out = &a[static_cast<size_t>(i)];
+    return status::ok;
+  }
+  value etmp;
+  const value* end = nullptr;
+  TRY(eval_ref(*seg.b, c, etmp, end));
+  int64_t b = 0, en = 0;
+  if (!idx->get_i64(b) || !end->get_i64(en))
+    return fail(c, seg.span, "Range bounds must be integers");
+  if (cur->is_array()) {
+    const auto& a = cur->as_array();
+    if (b < 0 || en < b || static_cast<size_t>(en) > a.size())
+      return fail(c, e.span,
+                  "Range [" + std::to_string(b) + ":" + std::to_string(en) +
+                    "] is out of bounds for an array of length " + std::to_string(a.size()));
+    array slice(a.begin() + b, a.begin() + en);
+    tmp = value(std::move(slice));
+    out = &tmp;
+    return status::ok;
+  }
+  if (const std::string* s = cur->get_text()) {
+    if (b < 0 || en < b || static_cast<size_t>(en) > s->size())
+      return fail(c, e.span, "Range is out of bounds for a string of length " +
+                               std::to_string(s->size()));
+    std::string sub = s->substr(static_cast<size_t>(b), static_cast<size_t>(en - b));
+    tmp = value(std::move(sub));
+    out = &tmp;
+    return status::ok;
+  }
+  return fail(c, e.span, "Trying to take a range of a value of type " + type_name(*cur));
+}
+
+status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
+  switch (e.root) {
+    case path_root::event: out = c.event ? c.event : &null_value; return status::ok;
+    case path_root::meta: out = c.meta ? c.meta : &null_value; return status::ok;
+    case path_root::state: out = c.state ? c.state : &null_value; return status::ok;
+    case path_root::args: out = c.args ? c.args : &null_value; return status::ok;
+    case path_root::group: out = c.group ? c.group : &null_value; return status::ok;
+    case path_root::window: out = c.window ? c.window : &null_value; return status::ok;
+    case path_root::local:
+      if (value* l = find_local(c, e.root_name)) {
+        out = l;
+        return status::ok;
+      }
+      if (e.constant) {
+        out = e.constant;
+        return status::ok;
+      }
+      return fail(c, e.span, "Trying to access a non existing local `" + e.root_name + "`");
+    case path_root::constant:
+      if (e.constant) {
+        out = e.constant;
+        return status::ok;
+      }
+      return fail(c, e.span, "Unknown constant `" + e.root_name + "`");
+    case path_root::expr: return eval_ref(*e.items[0], c, tmp, out);
+  }
+  return status::error;
+}
+
+status path_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
+  const value* cur = nullptr;
+  TRY(path_root_ref(e, c, tmp, cur));
+  for (const auto& seg : e.segments) {
+    const value* next = nullptr;
+    value stmp;
+    TRY(step(e, seg, c, cur, stmp, next));
+    if (next == &stmp) {
+      tmp = std::move(stmp);
+      next = &tmp;
+    }
+    cur = next;
+  }
+  out = cur;
+  return status::ok;
+}
+
+status eval_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
+  if (e.kind == expr_kind::path)
+    return path_ref(e, c, tmp, out);
+  if (e.kind == expr_kind::literal) {
+    out = &e.lit;
+    return status::ok;
+  }
+  TRY(eval(e, c, tmp));
+  out = &tmp;
+  return status::ok;
+}
+
+// -- arithmetic ---------------------------------------------------------------
+
+bool as_i128(const value& v, i128& out) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  if (v.get_i64(i)) {
+    out = i;
+    return true;
+  }
+  if (v.get_u64(u)) {
+    out = u;
+    return true;
+  }
+  return false;
+}
+
+bool from_i128(i128 r, value& out) {
+  if (r >= INT64_MIN && r <= INT64_MAX) {
+    out = value(static_cast<long long>(r));
+    return true;
+  }
+  if (r > 0 && r <= static_cast<i128>(UINT64_MAX)) {
+    out = value(static_cast<unsigned long long>(r));
+    return true;
+  }
+  return false;
+}
+
+status binop_error(eval_ctx& c, const expr& e, const value& a, const value& b) {
+  return fail(c, e.span,
+              "The binary operation `" + e.op + "` is not defined for the types `" +
+                type_name(a) + "` and `" + type_name(b) + "`");
+}
+
+status arith(const expr& e, eval_ctx& c, const value& a, const value& b, value& out) {
+  const std::string& op = e.op;
+  if (a.is_integer() && b.is_integer()) {
+    i128 x = 0, y = 0, r = 0;
+    as_i128(a, x);
+    as_i128(b, y);
+    if (op == "+")
+      r = x + y;
+    else if (op == "-")
+      r = x - y;
+    else if (op == "*") {
+      r = x * y;
+      // Two 64-bit values cannot overflow 128 bits, the range check below
+      // catches what does not fit 64.
+    } else if (op == "/") {
+      if (y == 0)
+        return fail(c, e.span, "Division by zero");
+      double fx = 0, fy = 0;
+      a.get_f64(fx);
+      b.get_f64(fy);
+      out = value(fx / fy);
+      return status::ok;
+    } else if (op == "%") {
+      if (y == 0)
+        return fail(c, e.span, "Division by zero");
+      r = x % y;
+    } else if (op == "&") {
+      r = x & y;
+    } else if (op == "^") {
+      r = x ^ y;
+    } else if (op == "<<" || op == ">>" || op == ">>>") {
+      if (y < 0 || y > 63)
+        return fail(c, e.span, "Invalid shift amount");
+      int sh = static_cast<int>(y);
+      if (op == "<<") {
+        uint64_t ux = static_cast<uint64_t>(x);
+        r = a.kind() == value_kind::u64 ? static_cast<i128>(ux << sh)
+                                        : static_cast<i128>(static_cast<int64_t>(ux << sh));
+      } else if (op == ">>") {
+        r = a.kind() == value_kind::u64 ? static_cast<i128>(static_cast<uint64_t>(x) >> sh)
+                                        : static_cast<i128>(static_cast<int64_t>(x) >> sh);
+      } else {
+        r = static_cast<i128>(static_cast<uint64_t>(x) >> sh);
+      }
+    } else {
+      return binop_error(c, e, a, b);
+    }
+    if (!from_i128(r, out))
+      return fail(c, e.span, "Arithmetic overflow in `" + op + "`");
+    return status::ok;
+  }
+  if (a.is_number() && b.is_number()) {
+    double x = 0, y = 0;
+    a.get_f64(x);
+    b.get_f64(y);
+    if (op == "+")
+      out = value(x + y);
+    else if (op == "-")
+      out = value(x - y);
+    else if (op == "*")
+      out = value(x * y);
+    else if (op == "/") {
+      if (y == 0)
+        return fail(c, e.span, "Division by zero");
+      out = value(x / y);
+    } else if (op == "%") {
+      if (y == 0)
+        return fail(c, e.span, "Division by zero");
+      out = value(std::fmod(x, y));
+    } else
+      return binop_error(c, e, a, b);
+    return status::ok;
+  }
+  if (op == "+") {
+    if (a.is_string() && b.is_string()) {
+      out = value(a.as_string() + b.as_string());
+      return status::ok;
+    }
+    if (a.is_array() && b.is_array()) {
+      array r = a.as_array();
+      r.insert(r.end(), b.as_array().begin(), b.as_array().end());
+      out = value(std::move(r));
+      return status::ok;
+    }
+    if (a.is_record() && b.is_record()) {
+      record r = a.as_record();
+      for (const auto& [k, v] : b.as_record())
+        r.set(k, v);
+      out = value(std::move(r));
+      return status::ok;
+    }
+    if (a.is_bytes() && b.is_bytes()) {
+      out = value(bytes{a.as_bytes().data + b.as_bytes().data});
+      return status::ok;
+    }
+  }
+  if ((op == "&" || op == "^") && a.is_bool() && b.is_bool()) {
+    out = value(op == "&" ? (a.as_bool() && b.as_bool()) : (a.as_bool() != b.as_bool()));
+    return status::ok;
+  }
+  return binop_error(c, e, a, b);
+}
+
+status compare_op(const expr& e, eval_ctx& c, const value& a, const value& b, bool& r) {
+  int cmp = 0;
+  if (a.is_number() && b.is_number()) {
+    cmp = compare(a, b);
+  } else if (a.get_text() && b.get_text()) {
+    int x = a.get_text()->compare(*b.get_text());
+    cmp = x < 0 ? -1 : (x > 0 ? 1 : 0);
+  } else if (a.is_bool() && b.is_bool()) {
+    cmp = compare(a, b);
+  } else {
+    return binop_error(c, e, a, b);
+  }
+  const std::string& op = e.op;
+  r = op == "<" ? cmp < 0 : op == "<=" ? cmp <= 0 : op == ">" ? cmp > 0 : cmp >= 0;
+  return status::ok;
+}
+
+status eval_binary(const expr& e, eval_ctx& c, value& out) {
+  const std::string& op = e.op;
+  value ta, tb;
+  const value* a = nullptr;
+  const value* b = nullptr;
+  if (op == "and" || op == "or") {
+    TRY(eval_ref(*e.items[0], c, ta, a));
+    if (!a->is_bool())
+      return fail(c, e.items[0]->span,
+                  "The binary operation `" + op + "` is not defined for the type `" +
+                    type_name(*a) + "`");
+    if ((op == "and" && !a->as_bool()) || (op == "or" && a->as_bool())) {
+      out = value(a->as_bool());
+      return status::ok;
+    }
+    TRY(eval_ref(*e.items[1], c, tb, b));
+    if (!b->is_bool())
+      return fail(c, e.items[1]->span,
+                  "The binary operation `" + op + "` is not defined for the type `" +
+                    type_name(*b) + "`");
+    out = value(b->as_bool());
+    return status::ok;
+  }
+  TRY(eval_ref(*e.items[0], c, ta, a));
+  TRY(eval_ref(*e.items[1], c, tb, b));
+  if (op == "==") {
+    out = value(script_eq(*a, *b));
+    return status::ok;
+  }
+  if (op == "!=") {
+    out = value(!script_eq(*a, *b));
+    return status::ok;
+  }
+  if (op == "xor") {
+    if (!a->is_bool() || !b->is_bool())
+      return binop_error(c, e, *a, *b);
+    out = value(a->as_bool() != b->as_bool());
+    return status::ok;
+  }
+  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+    bool r = false;
+    TRY(compare_op(e, c, *a, *b, r));
+    out = value(r);
+    return status::ok;
+  }
+  return arith(e, c, *a, *b, out);
+}
+
+status eval_unary(const expr& e, eval_ctx& c, value& out) {
+  value t;
+  const value* v = nullptr;
+  TRY(eval_ref(*e.items[0], c, t, v));
+  if (e.op == "not") {
+    if (v->is_bool()) {
+      out = value(!v->as_bool());
+      return status::ok;
+    }
+    int64_t i = 0;
+    if (v->get_i64(i)) {
+      out = value(static_cast<long long>(~i));
+      return status::ok;
+    }
+    return fail(c, e.span,
+                "The unary operation `not` is not defined for the type `" + type_name(*v) + "`");
+  }
+  if (e.op == "+") {
+    if (!v->is_number())
+      return fail(c, e.span,
+                  "The unary operation `+` is not defined for the type `" + type_name(*v) + "`");
+    out = *v;
+    return status::ok;
+  }
+  // `-`
+  if (v->is_float()) {
+    out = value(-v->as_f64_unchecked());
+    return status::ok;
+  }
+  i128 x = 0;
+  if (as_i128(*v, x)) {
+    if (!from_i128(-x, out))
+      return fail(c, e.span, "Arithmetic overflow in `-`");
+    return status::ok;
+  }
+  return fail(c, e.span,
+              "The unary operation `-` is not defined for the type `" + type_name(*v) + "`");
+}
+
+void append_display(const value& v, std::string& out) {
+  if (v.is_string())
+    out += v.as_string();
+  else
+    write_json(v, out);
+}
+
+// -- assignment -----------------------------------------------------------------
+
+status assign(const expr& target, eval_ctx& c, value v) {
+  value* cur = nullptr;
+  switch (target.root) {
+    case path_root::event:
+      if (!c.event)
+        return fail(c, target.span, "`event` is not available here");
+      cur = c.event;
+      break;
+    case path_root::meta:
+      if (target.segments.empty() || !c.meta)
+        return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+      cur = c.meta;
+      break;
+    case path_root::state:
+      if (!c.state)
+        return fail(c, target.span, "`state` is not available here");
+      cur = c.state;
+      break;
+    case path_root::local:
+      if (target.segments.empty()) {
+        set_local(c, target.root_name, std::move(v));
+        return status::ok;
+      }
+      cur = find_local(c, target.root_name);
+      if (!cur)
+        return fail(c, target.span,
+                    "Trying to access a non existing local `" + target.root_name + "`");
+      break;
+    default:
+      return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+  }
+  for (const auto& seg : target.segments) {
+    std::string key;
+    int64_t idx = -1;
+    if (seg.k == segment::kind::field) {
+      key = seg.name;
+    } else if (seg.k == segment::kind::index) {
+      value t;
+      TRY(eval(*seg.a, c, t));
+      if (t.is_string())
+        key = t.as_string();
+      else if (!t.get_i64(idx))
+        return fail(c, seg.span, "Index must be a string or an integer");
+    } else {
+      return fail(c, seg.span, "You are trying to assign to a value that isn't valid");
+    }
+    if (idx >= 0) {
+      if (!cur->is_array() || static_cast<size_t>(idx) >= cur->as_array().size())
+        return fail(c, target.span, "Trying to assign to an index outside of the array");
+      cur = &cur->as_array()[static_cast<size_t>(idx)];
+      continue;
+    }
+    if (cur->is_null())
+      *cur = value(record{});
+    if (!cur->is_record())
+      return fail(c, target.span,
+                  "Trying to assign the field `" + key + "` on a value of type " +
+                    type_name(*cur));
+    value* next = cur->as_record().find(key);
+    if (!next)
+      next = &cur->as_record().set(key, value());
+    cur = next;
+  }
+  *cur = std::move(v);
+  return status::ok;
+}
+
+// -- patterns -------------------------------------------------------------------
+
+status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, value* bound);
+
+status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, record* outr) {
+  const value* v = r.find(f.key);
+  switch (f.k) {
+    case field_pred::kind::present: ok = v != nullptr; return status::ok;
+    case field_pred::kind::absent: ok = v == nullptr; return status::ok;
+    case field_pred::kind::compare: {
+      if (!v) {
+        ok = false;
+        return status::ok;
+      }
+      value t;
+      const value* rhs = nullptr;
+      TRY(eval_ref(*f.rhs, c, t, rhs));
+      if (f.op == "==")
+        ok = script_eq(*v, *rhs);
+      else if (f.op == "!=")
+        ok = !script_eq(*v, *rhs);
+      else {
+        expr fake(expr_kind::binary, f.span);
+        fake.op = f.op;
+        if (!((v->is_number() && rhs->is_number()) || (v->get_text() && rhs->get_text()))) {
+          ok = false;
+          return status::ok;
+        }
+        TRY(compare_op(fake, c, *v, *rhs, ok));
+      }
+      return status::ok;
+    }
+    case field_pred::kind::extract:
+    case field_pred::kind::pattern: {
+      if (!v) {
+        ok = false;
+        return status::ok;
+      }
+      value sub;
+      TRY(match_pattern(*f.sub, *v, c, ok, &sub));
+      if (ok && !f.bind.empty())
+        set_local(c, f.bind, sub);
+      if (ok && outr)
+        outr->set(f.key, std::move(sub));
+      return status::ok;
+    }
+  }
+  return status::ok;
+}
+
+status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, value* bound) {
+  switch (p.k) {
+    case pattern::kind::wildcard:
+      ok = true;
+      if (bound)
+        *bound = v;
+      return status::ok;
+    case pattern::kind::expr: {
+      value t;
+      const value* x = nullptr;
+      TRY(eval_ref(*p.value, c, t, x));
+      ok = script_eq(v, *x);
+      if (ok && bound)
+        *bound = v;
+      return status::ok;
+    }
+    case pattern::kind::assign: {
+      value sub;
+      TRY(match_pattern(*p.sub, v, c, ok, &sub));
+      if (ok) {
+        set_local(c, p.name, sub);
+        if (bound)
+          *bound = std::move(sub);
+      }
+      return status::ok;
+    }
+    case pattern::kind::extractor: {
+      value out;
+      ok = run_extractor(p, v, out);
+      if (ok && bound)
+        *bound = std::move(out);
+      return status::ok;
+    }
+    case pattern::kind::record: {
+      if (!v.is_record()) {
+        ok = false;
+        return status::ok;
+      }
+      record copy;
+      record* outr = nullptr;
+      if (bound) {
+        copy = v.as_record();
+        outr = &copy;
+      }
+      for (const auto& f : p.fields) {
+        TRY(match_field(f, v.as_record(), c, ok, outr));
+        if (!ok)
+          return status::ok;
+      }
+      ok = true;
+      if (bound)
+        *bound = value(std::move(copy));
+      return status::ok;
+    }
+    case pattern::kind::array: {
+      if (!v.is_array()) {
+        ok = false;
+        return status::ok;
+      }
+      array matched;
+      for (const auto& el : p.elems) {
+        bool any = false;
+        for (const auto& x : v.as_array()) {
+          bool m = false;
+          value sub;
+          TRY(match_pattern(*el, x, c, m, &sub));
+          if (m) {
+            any = true;
+            matched.push_back(std::move(sub));
+          }
+        }
+        if (!any) {
+          ok = false;
+          return status::ok;
+        }
+      }
+      ok = true;
+      if (bound)
+        *bound = value(std::move(matched));
+      return status::ok;
+    }
+    case pattern::kind::tuple: {
+      if (!v.is_array()) {
+        ok = false;
+        return status::ok;
+      }
+      const auto& a = v.as_array();
+      if (a.size() < p.elems.size() || (!p.open_tuple && a.size() != p.elems.size())) {
+        ok = false;
+        return status::ok;
+      }
+      array out;
+      for (size_t i = 0; i < p.elems.size(); ++i) {
+        value sub;
+        TRY(match_pattern(*p.elems[i], a[i], c, ok, &sub));
+        if (!ok)
+          return status::ok;
+        out.push_back(std::move(sub));
+      }
+      ok = true;
+      if (bound)
+        *bound = v;
+      return status::ok;
+    }
+  }
+  ok = false;
+  return status::ok;
+}
+
+status eval_match(const expr& e, eval_ctx& c, value& out) {
+  value subject;
+  TRY(eval(*e.items[0], c, subject));
+  for (const auto& mc : e.cases) {
+    bool ok = false;
+    TRY(match_pattern(*mc.pat, subject, c, ok, nullptr));
+    if (!ok)
+      continue;
+    if (mc.guard) {
+      value g;
+      TRY(eval(*mc.guard, c, g));
+      if (!g.is_bool())
+        return fail(c, mc.guard->span, "A guard must be a boolean, not " + type_name(g));
+      if (!g.as_bool())
+        continue;
+    }
+    return eval_block(mc.body, c, out);
+  }
+  return fail(c, e.span, "No clause matched in the match expression");
+}
+
+// -- patch / merge --------------------------------------------------------------
+
+void merge_into(value& target, const value& patch) {
+  if (!patch.is_record()) {
+    target = patch;
+    return;
+  }
+  if (!target.is_record())
+    target = value(record{});
+  for (const auto& [k, v] : patch.as_record()) {
+    if (v.is_null()) {
+      target.as_record().erase(k);
+      continue;
+    }
+    value* cur = target.as_record().find(k);
+    if (cur && cur->is_record() && v.is_record())
+      merge_into(*cur, v);
+    else
+      target.as_record().set(k, v);
+  }
+}
+
+status eval_patch(const expr& e, eval_ctx& c, value& out) {
+  value target;
+  TRY(eval(*e.items[0], c, target));
+  if (!target.is_record())
+    return fail(c, e.items[0]->span, "Patch needs a record, not " + type_name(target));
+  for (const auto& op : e.patches) {
+    std::string key;
+    if (op.key) {
+      value k;
+      TRY(eval(*op.key, c, k));
+      if (!k.is_string())
+        return fail(c, op.key->span, "A patch key must be a string, not " + type_name(k));
+      key = k.as_string();
+    }
+    record& r = target.as_record();
+    switch (op.k) {
+      case patch_op::kind::insert: {
+        if (r.contains(key))
+          return fail(c, op.span, "The key `" + key + "` already exists");
+        value v;
+        TRY(eval(*op.value, c, v));
+        r.set(key, std::move(v));
+        break;
+      }
+      case patch_op::kind::update: {
+        if (!r.contains(key))
+          return fail(c, op.span, "The key `" + key + "` does not exist");
+        value v;
+        TRY(eval(*op.value, c, v));
+        r.set(key, std::move(v));
+        break;
+      }
+      case patch_op::kind::upsert: {
+        value v;
+        TRY(eval(*op.value, c, v));
+        r.set(key, std::move(v));
+        break;
+      }
+      case patch_op::kind::erase: r.erase(key); break;
+      case patch_op::kind::move:
+      case patch_op::kind::copy: {
+        value to;
+        TRY(eval(*op.value, c, to));
+        if (!to.is_string())
+          return fail(c, op.value->span, "A patch key must be a string");
+        const value* from = r.find(key);
+        if (!from)
+          break;
+        if (r.contains(to.as_string()))
+          return fail(c, op.span, "The key `" + to.as_string() + "` already exists");
+        value moved = *from;
+        if (op.k == patch_op::kind::move)
+          r.erase(key);
+        r.set(to.as_string(), std::move(moved));
+        break;
+      }
+      case patch_op::kind::merge: {
+        value v;
+        TRY(eval(*op.value, c, v));
+        if (!op.key) {
+          if (!v.is_record())
+            return fail(c, op.value->span, "Merge needs a record, not " + type_name(v));
+          merge_into(target, v);
+        } else {
+          value* cur = r.find(key);
+          if (!cur)
+            cur = &r.set(key, value(record{}));
+          merge_into(*cur, v);
+        }
+        break;
+      }
+      case patch_op::kind::default_: {
+        value v;
+        TRY(eval(*op.value, c, v));
+        if (!op.key) {
+          if (!v.is_record())
+            return fail(c, op.value->span, "Default needs a record, not " + type_name(v));
+          for (const auto& [k, x] : v.as_record())
+            if (!r.contains(k))
+              r.set(k, x);
+        } else if (!r.contains(key)) {
+          r.set(key, std::move(v));
+        }
+        break;
+      }
+    }
+  }
+  out = std::move(target);
+  return status::ok;
+}
+
+// -- for --------------------------------------------------------------------------
+
+status fold(const expr& e, eval_ctx& c, value& acc, const value& v) {
+  if (e.fold_op.empty()) {
+    if (acc.is_array()) {
+      acc.as_array().push_back(v);
+      return status::ok;
+    }
+    expr fake(expr_kind::binary, e.span);
+    fake.op = "+";
+    value r;
+    TRY(arith(fake, c, acc, v, r));
+    acc = std::move(r);
+    return status::ok;
+  }
+  expr fake(expr_kind::binary, e.span);
+  fake.op = e.fold_op;
+  if (fake.op == "and" || fake.op == "or" || fake.op == "xor") {
+    if (!acc.is_bool() || !v.is_bool())
+      return binop_error(c, fake, acc, v);
+    bool a = acc.as_bool(), b = v.as_bool();
+    acc = value(fake.op == "and" ? (a && b) : fake.op == "or" ? (a || b) : (a != b));
+    return status::ok;
+  }
+  value r;
+  TRY(arith(fake, c, acc, v, r));
+  acc = std::move(r);
+  return status::ok;
+}
+
+status eval_for(const expr& e, eval_ctx& c, value& out) {
+  value subject;
+  TRY(eval(*e.items[0], c, subject));
+  value acc = value(array{});
+  if (e.items.size() > 1)
+    TRY(eval(*e.items[1], c, acc));
+  auto one = [&](value k, const value& v) -> status {
+    for (const auto& fc : e.for_cases) {
+      set_local(c, fc.key_name, k);
+      set_local(c, fc.value_name, v);
+      if (fc.guard) {
+        value g;
+        TRY(eval(*fc.guard, c, g));
+        if (!g.is_bool() || !g.as_bool())
+          continue;
+      }
+      value r;
+      TRY(eval_block(fc.body, c, r));
+      return fold(e, c, acc, r);
+    }
+    return status::ok;
+  };
+  if (subject.is_array()) {
+    const auto& a = subject.as_array();
+    for (size_t i = 0; i < a.size(); ++i)
+      TRY(one(value(static_cast<unsigned long long>(i)), a[i]));
+  } else if (subject.is_record()) {
+    for (const auto& [k, v] : subject.as_record())
+      TRY(one(value(k), v));
+  } else {
+    return fail(c, e.items[0]->span, "Can only iterate over arrays and records, not " +
+                                       type_name(subject));
+  }
+  out = std::move(acc);
+  return status::ok;
+}
+
+// -- calls ------------------------------------------------------------------------
+
+status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_ctx& c,
+                 value& out) {
+  if (c.call_depth >= max_call_depth)
+    return fail(c, e.span, "The call depth limit (" + std::to_string(max_call_depth) +
+                             ") was reached");
+  if (args.size() < f.params.size() || (!f.varargs && args.size() > f.params.size()))
+    return fail(c, e.span,
+                "Function `" + f.name + "` takes " + std::to_string(f.params.size()) +
+                  " arguments, but " + std::to_string(args.size()) + " were given");
+  std::vector<std::pair<std::string, value>> saved;
+  saved.swap(c.locals);
+  ++c.call_depth;
+  status s = status::ok;
+  for (int iteration = 0;; ++iteration) {
+    if (iteration > max_recursion) {
+      s = fail(c, e.span, "The recursion limit (" + std::to_string(max_recursion) +
+                            ") was reached");
+      break;
+    }
+    c.locals.clear();
+    for (size_t i = 0; i < f.params.size(); ++i)
+      c.locals.emplace_back(f.params[i], std::move(args[i]));
+    if (f.varargs) {
+      array rest;
+      for (size_t i = f.params.size(); i < args.size(); ++i)
+        rest.push_back(std::move(args[i]));
+      c.locals.emplace_back("varargs", value(std::move(rest)));
+    }
+    if (f.has_cases) {
+      array tuple;
+      for (size_t i = 0; i < f.params.size(); ++i)
+        tuple.push_back(c.locals[i].second);
+      value tv(std::move(tuple));
+      bool hit = false;
+      for (const auto& mc : f.cases) {
+        bool ok = false;
+        s = match_pattern(*mc.pat, tv, c, ok, nullptr);
+        if (s != status::ok)
+          break;
+        if (!ok)
+          continue;
+        if (mc.guard) {
+          value g;
+          s = eval(*mc.guard, c, g);
+          if (s != status::ok)
+            break;
+          if (!g.is_bool() || !g.as_bool())
+            continue;
+        }
+        hit = true;
+        s = eval_block(mc.body, c, out);
+        break;
+      }
+      if (s == status::ok && !hit)
+        s = fail(c, e.span, "No clause matched in function `" + f.name + "`");
+    } else {
+      s = eval_block(f.body, c, out);
+    }
+    if (s != status::recur)
+      break;
+    args = std::move(c.recur_args);
+    c.recur_args.clear();
+    if (args.size() != f.params.size() && !f.varargs) {
+      s = fail(c, e.span, "`recur` called with the wrong number of arguments");
+      break;
+    }
+    s = status::ok;
+  }
+  --c.call_depth;
+  c.locals.swap(saved);
+  return s;
+}
+
+status eval_call(const expr& e, eval_ctx& c, value& out) {
+  std::vector<value> args;
+  args.reserve(e.items.size());
+  for (const auto& a : e.items) {
+    value v;
+    TRY(eval(*a, c, v));
+    args.push_back(std::move(v));
+  }
+  const callee& t = e.target;
+  if (t.user && !t.user->is_intrinsic)
+    return call_user(e, *t.user, std::move(args), c, out);
+  native_fn fn = t.native;
+  size_t lo = t.min_args, hi = t.max_args;
+  if (t.user && t.user->is_intrinsic) {
+    fn = t.user->native.native;
+    lo = t.user->native.min_args;
+    hi = t.user->native.max_args;
+  }
+  if (!fn)
+    return fail(c, e.span, "Unknown function `" + e.op + "`");
+  if (args.size() < lo || args.size() > hi)
+    return fail(c, e.span,
+                "Bad arity for function `" + e.op + "`: " + std::to_string(args.size()) +
+                  " arguments given");
+  std::string err;
+  if (!fn(args.data(), args.size(), out, err))
+    return fail(c, e.span, err);
+  return status::ok;
+}
+
+// -- bytes ------------------------------------------------------------------------
+
+status eval_bytes(const expr& e, eval_ctx& c, value& out) {
+  std::string data;
+  // Bits are packed big-endian across parts, as Tremor's binary literals are.
+  uint64_t acc = 0;
+  unsigned acc_bits = 0;
+  for (size_t i = 0; i < e.items.size(); ++i) {
+    value v;
+    TRY(eval(*e.items[i], c, v));
+    const bytes_part& bp = e.bytes_parts[i];
+    if (bp.k == bytes_part::kind::binary || v.is_bytes() || v.is_string()) {
+      const std::string* t = v.get_text();
+      if (!t)
+        return fail(c, e.items[i]->span, "Binary part must be bytes or a string");
+      if (acc_bits)
+        return fail(c, e.items[i]->span, "Binary parts must be byte aligned");
+      data += *t;
+      continue;
+    }
+    unsigned bits = bp.bits ? bp.bits : 8;
+    if (bits > 64)
+      return fail(c, e.items[i]->span, "A binary part can have at most 64 bits");
+    uint64_t n = 0;
+    if (bp.k == bytes_part::kind::float_) {
+      double d = 0;
+      v.get_f64(d);
+      if (bits == 32) {
+        float f = static_cast<float>(d);
+        uint32_t u = 0;
+        std::memcpy(&u, &f, 4);
+        n = u;
+      } else {
+        bits = 64;
+        std::memcpy(&n, &d, 8);
+      }
+    } else {
+      int64_t s = 0;
+      uint64_t u = 0;
+      if (v.get_u64(u))
+        n = u;
+      else if (v.get_i64(s))
+        n = static_cast<uint64_t>(s);
+      else
+        return fail(c, e.items[i]->span, "Binary part must be an integer");
+    }
+    if (bits < 64)
+      n &= (uint64_t{1} << bits) - 1;
+    if (!bp.big && bits % 8 == 0) {
+      uint64_t r = 0;
+      for (unsigned b = 0; b < bits / 8; ++b)
+        r = (r << 8) | ((n >> (8 * b)) & 0xFF);
+      n = r;
+    }
+    for (unsigned b = bits; b > 0; --b) {
+      acc = (acc << 1) | ((n >> (b - 1)) & 1);
+      if (++acc_bits == 8) {
+        data.push_back(static_cast<char>(acc));
+        acc = 0;
+        acc_bits = 0;
+      }
+    }
+  }
+  if (acc_bits)
+    data.push_back(static_cast<char>(acc << (8 - acc_bits)));
+  out = value(bytes{std::move(data)});
+  return status::ok;
+}
+
+} // namespace
+
+std::string type_name(const value& v) {
+  switch (v.kind()) {
+    case value_kind::null: return "null";
+    case value_kind::boolean: return "bool";
+    case value_kind::i64:
+    case value_kind::u64: return "integer";
+    case value_kind::f64: return "float";
+    case value_kind::string: return "string";
+    case value_kind::bytes: return "bytes";
+    case value_kind::array: return "array";
+    case value_kind::record: return "record";
+  }
+  return "unknown";
+}
+
+bool script_eq(const value& a, const value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_integer() && b.is_integer())
+      return a == b;
+    double x = 0, y = 0;
+    a.get_f64(x);
+    b.get_f64(y);
+    return x == y;
+  }
+  if (a.is_array() && b.is_array()) {
+    const auto& x = a.as_array();
+    const auto& y = b.as_array();
+    if (x.size() != y.size())
+      return false;
+    for (size_t i = 0; i < x.size(); ++i)
+      if (!script_eq(x[i], y[i]))
+        return false;
+    return true;
+  }
+  if (a.is_record() && b.is_record()) {
+    const auto& x = a.as_record();
+    const auto& y = b.as_record();
+    if (x.size() != y.size())
+      return false;
+    for (const auto& [k, v] : x) {
+      const value* o = y.find(k);
+      if (!o || !script_eq(v, *o))
+        return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+status eval(const expr& e, eval_ctx& c, value& out) {
+  switch (e.kind) {
+    case expr_kind::literal: out = e.lit; return status::ok;
+    case expr_kind::string: {
+      std::string s;
+      for (size_t i = 0; i < e.items.size(); ++i) {
+        if (!e.items[i]) {
+          s += e.texts[i];
+          continue;
+        }
+        value t;
+        const value* v = nullptr;
+        TRY(eval_ref(*e.items[i], c, t, v));
+        append_display(*v, s);
+      }
+      out = value(std::move(s));
+      return status::ok;
+    }
+    case expr_kind::record: {
+      record r;
+      r.reserve(e.items.size());
+      for (size_t i = 0; i < e.items.size(); ++i) {
+        value k, v;
+        TRY(eval(*e.keys[i], c, k));
+        if (!k.is_string())
+          return fail(c, e.keys[i]->span, "A record key must be a string");
+        TRY(eval(*e.items[i], c, v));
+        r.set(std::move(k.as_string()), std::move(v));
+      }
+      out = value(std::move(r));
+      return status::ok;
+    }
+    case expr_kind::array: {
+      array a;
+      a.reserve(e.items.size());
+      for (const auto& x : e.items) {
+        value v;
+        TRY(eval(*x, c, v));
+        a.push_back(std::move(v));
+      }
+      out = value(std::move(a));
+      return status::ok;
+    }
+    case expr_kind::path: {
+      value t;
+      const value* v = nullptr;
+      TRY(path_ref(e, c, t, v));
+      if (v == &t)
+        out = std::move(t);
+      else
+        out = *v;
+      return status::ok;
+    }
+    case expr_kind::unary: return eval_unary(e, c, out);
+    case expr_kind::binary: return eval_binary(e, c, out);
+    case expr_kind::present:
+    case expr_kind::absent: {
+      value t;
+      const value* v = nullptr;
+      runtime_error saved = c.err;
+      status s = path_ref(*e.items[0], c, t, v);
+      if (s != status::ok && s != status::error)
+        return s;
+      c.err = saved;
+      bool present = s == status::ok;
+      out = value(e.kind == expr_kind::present ? present : !present);
+      return status::ok;
+    }
+    case expr_kind::call: return eval_call(e, c, out);
+    case expr_kind::recur: {
+      std::vector<value> args;
+      for (const auto& a : e.items) {
+        value v;
+        TRY(eval(*a, c, v));
+        args.push_back(std::move(v));
+      }
+      if (c.call_depth == 0)
+        return fail(c, e.span, "`recur` can only be used inside a function");
+      c.recur_args = std::move(args);
+      return status::recur;
+    }
+    case expr_kind::match: return eval_match(e, c, out);
+    case expr_kind::patch: return eval_patch(e, c, out);
+    case expr_kind::merge: {
+      value target, patch;
+      TRY(eval(*e.items[0], c, target));
+      TRY(eval(*e.items[1], c, patch));
+      if (!target.is_record() || !patch.is_record())
+        return fail(c, e.span, "Merge needs two records, not " + type_name(target) + " and " +
+                                 type_name(patch));
+      merge_into(target, patch);
+      out = std::move(target);
+      return status::ok;
+    }
+    case expr_kind::for_each: return eval_for(e, c, out);
+    case expr_kind::let: {
+      value v;
+      TRY(eval(*e.items[1], c, v));
+      TRY(assign(*e.items[0], c, std::move(v)));
+      out = value();
+      return status::ok;
+    }
+    case expr_kind::emit: {
+      if (e.items[0]) {
+        TRY(eval(*e.items[0], c, c.emitted));
+      } else {
+        c.emitted = c.event ? *c.event : value();
+      }
+      c.emit_port = e.op;
+      return status::emit;
+    }
+    case expr_kind::drop: return status::drop;
+    case expr_kind::bytes: return eval_bytes(e, c, out);
+  }
+  return fail(c, e.span, "Unsupported expression");
+}
+
+status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out) {
+  for (const auto& x : body)
+    TRY(eval(*x, c, out));
+  return status::ok;
+}
+
+std::string render_runtime_error(const runtime_error& e) {
+  std::string out = "Error: \n";
+  if (!e.span.file) {
+    out += "      | " + e.message + "\n\n";
+    return out;
+  }
+  const std::string& text = e.span.file->text;
+  size_t start = 0;
+  for (uint32_t l = 1; l < e.span.begin.line && start != std::string::npos; ++l) {
+    start = text.find('\n', start);
+    if (start != std::string::npos)
+      ++start;
+  }
+  std::string line;
+  if (start != std::string::npos) {
+    size_t end = text.find('\n', start);
+    line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+  char num[16];
+  std::snprintf(num, sizeof(num), "%5u", e.span.begin.line);
+  out += std::string(num) + " | " + line + "\n";
+  size_t col = e.span.begin.column > 0 ? e.span.begin.column - 1 : 0;
+  size_t width = 1;
+  if (e.span.end.line == e.span.begin.line && e.span.end.column > e.span.begin.column)
+    width = e.span.end.column - e.span.begin.column;
+  else if (e.span.end.line > e.span.begin.line && line.size() > col)
+    width = line.size() - col;
+  out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n\n";
+  return out;
+}
+
+// -- binding --------------------------------------------------------------------
+
+namespace {
+
+const fn_def* find_fn(const scope& s, const std::string& name) {
+  for (const scope* p = &s; p; p = p->parent) {
+    auto it = p->fns.find(name);
+    if (it != p->fns.end())
+      return it->second;
+  }
+  return nullptr;
+}
+
+const value* find_const(const scope& s, const std::string& name) {
+  for (const scope* p = &s; p; p = p->parent) {
+    auto it = p->consts.find(name);
+    if (it != p->consts.end())
+      return it->second;
+  }
+  return nullptr;
+}
+
+const scope* find_module_scope(const scope& s, const std::vector<std::string>& parts) {
+  // parts = alias [sub…]; resolve the alias then load the longer path.
+  for (const scope* p = &s; p; p = p->parent) {
+    auto it = p->modules.find(parts[0]);
+    if (it == p->modules.end())
+      continue;
+    std::vector<std::string> path = it->second;
+    path.insert(path.end(), parts.begin() + 1, parts.end());
+    for (const scope* q = &s; q; q = q->parent)
+      if (q->load_module)
+        return q->load_module(path);
+    return nullptr;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> split_path(const std::string& full) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t p = full.find("::", start);
+    parts.push_back(full.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos)
+      break;
+    start = p + 2;
+  }
+  return parts;
+}
+
+void bind_call(expr& e, const scope& s, diagnostics& diags) {
+  auto parts = split_path(e.op);
+  std::string name = parts.back();
+  parts.pop_back();
+  if (parts.empty()) {
+    if (const fn_def* f = find_fn(s, name)) {
+      e.target.user = f;
+      return;
+    }
+  } else if (const scope* ms = find_module_scope(s, parts)) {
+    auto it = ms->fns.find(name);
+    if (it != ms->fns.end()) {
+      e.target.user = it->second;
+      return;
+    }
+  }
+  // Leniency: natives are reachable by their qualified name even without a
+  // `use` (`string::lowercase`, `std::string::lowercase`).
+  std::string full = e.op;
+  if (full.rfind("std::", 0) == 0)
+    full = full.substr(5);
+  else if (full.rfind("tremor::", 0) == 0)
+    full = full.substr(8);
+  const native_entry* n = find_native(full);
+  if (!n)
+    n = find_native(e.op);
+  if (n) {
+    e.target.native = n->fn;
+    e.target.min_args = n->min_args;
+    e.target.max_args = n->max_args;
+    return;
+  }
+  diags.error(e.span, "Unknown function `" + e.op + "`");
+}
+
+void bind_path(expr& e, const scope& s, diagnostics& diags) {
+  if (e.root == path_root::local) {
+    e.constant = find_const(s, e.root_name);
+  } else if (e.root == path_root::constant) {
+    auto parts = split_path(e.root_name);
+    std::string name = parts.back();
+    parts.pop_back();
+    if (const scope* ms = find_module_scope(s, parts)) {
+      auto it = ms->consts.find(name);
+      if (it != ms->consts.end())
+        e.constant = it->second;
+    }
+    if (!e.constant)
+      diags.error(e.span, "Unknown constant `" + e.root_name + "`");
+  }
+  for (auto& seg : e.segments) {
+    if (seg.a)
+      bind_expr(*seg.a, s, diags);
+    if (seg.b)
+      bind_expr(*seg.b, s, diags);
+  }
+}
+
+} // namespace
+
+void bind_pattern(pattern& p, const scope& s, diagnostics& diags) {
+  if (p.value)
+    bind_expr(*p.value, s, diags);
+  if (p.sub)
+    bind_pattern(*p.sub, s, diags);
+  for (auto& el : p.elems)
+    bind_pattern(*el, s, diags);
+  for (auto& f : p.fields) {
+    if (f.rhs)
+      bind_expr(*f.rhs, s, diags);
+    if (f.sub)
+      bind_pattern(*f.sub, s, diags);
+  }
+  if (p.k == pattern::kind::extractor && !p.compiled) {
+    std::string err;
+    if (!compile_extractor(p, err))
+      diags.error(p.span, err);
+  }
+}
+
+void bind_expr(expr& e, const scope& s, diagnostics& diags) {
+  if (e.kind == expr_kind::call)
+    bind_call(e, s, diags);
+  if (e.kind == expr_kind::path)
+    bind_path(e, s, diags);
+  for (auto& x : e.items)
+    if (x)
+      bind_expr(*x, s, diags);
+  for (auto& x : e.keys)
+    if (x)
+      bind_expr(*x, s, diags);
+  for (auto& mc : e.cases) {
+    bind_pattern(*mc.pat, s, diags);
+    if (mc.guard)
+      bind_expr(*mc.guard, s, diags);
+    for (auto& b : mc.body)
+      bind_expr(*b, s, diags);
+  }
+  for (auto& fc : e.for_cases) {
+    if (fc.guard)
+      bind_expr(*fc.guard, s, diags);
+    for (auto& b : fc.body)
+      bind_expr(*b, s, diags);
+  }
+  for (auto& op : e.patches) {
+    if (op.key)
+      bind_expr(*op.key, s, diags);
+    if (op.value)
+      bind_expr(*op.value, s, diags);
+  }
+}
+
+void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
+  if (f.is_intrinsic) {
+    const native_entry* n = find_native(f.native_name);
+    if (!n) {
+      diags.error(f.span, "Unknown intrinsic `" + f.native_name + "`");
+      return;
+    }
+    f.native.native = n->fn;
+    f.native.min_args = n->min_args;
+    f.native.max_args = n->max_args;
+    return;
+  }
+  for (auto& b : f.body)
+    bind_expr(*b, s, diags);
+  for (auto& mc : f.cases) {
+    bind_pattern(*mc.pat, s, diags);
+    if (mc.guard)
+      bind_expr(*mc.guard, s, diags);
+    for (auto& b : mc.body)
+      bind_expr(*b, s, diags);
+  }
+}
+
+bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags) {
+  eval_ctx c;
+  value empty_record{record{}};
+  c.args = args ? args : &empty_record;
+  status s = eval(e, c, out);
+  if (s == status::ok)
+    return true;
+  if (s == status::error)
+    diags.error(c.err.span, c.err.message);
+  else
+    diags.error(e.span, "This expression cannot be evaluated at load time");
+  return false;
+}
+
+} // namespace temblor::dsl

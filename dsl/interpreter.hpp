@@ -1,0 +1,83 @@
+#pragma once
+
+// Evaluates expressions of the tree. Errors are returned, never thrown: the
+// evaluator runs on the event path. Calls and constants are bound to their
+// targets at load time (bind_*), so evaluation does no name lookup except
+// for `let` locals.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "dsl/diagnostics.hpp"
+#include "runtime/core/value.hpp"
+
+namespace temblor::dsl {
+
+enum class status : uint8_t { ok, error, emit, drop, recur };
+
+struct runtime_error {
+  source_span span;
+  std::string message;
+};
+
+/// Everything an expression can see while it runs.
+struct eval_ctx {
+  value* event = nullptr;
+  value* meta = nullptr;
+  value* state = nullptr;
+  const value* args = nullptr;
+  const value* group = nullptr;
+  const value* window = nullptr;
+  std::vector<std::pair<std::string, value>> locals;
+  int call_depth = 0;
+  uint64_t ingest_ns = 0;
+
+  runtime_error err;      ///< set when status::error is returned
+  value emitted;          ///< set with status::emit
+  std::string emit_port;  ///< empty = the default port
+  std::vector<value> recur_args;
+};
+
+/// Evaluates `e` into `out`.
+status eval(const expr& e, eval_ctx& c, value& out);
+/// Evaluates a block; `out` receives the last value.
+status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out);
+
+/// Tremor's script equality: numbers compare by value across int/float.
+bool script_eq(const value& a, const value& b);
+
+/// Renders a runtime error the way Tremor prints hygienic errors:
+/// "Error: \n    3 | <line>\n      |   ^^^ <message>\n\n" (spec §2.3).
+std::string render_runtime_error(const runtime_error& e);
+
+/// Names a value kind for error messages.
+std::string type_name(const value& v);
+
+// -- binding ------------------------------------------------------------------
+
+/// A lexical scope for binding names: functions, constants and `use`
+/// aliases; chained to the enclosing scope.
+struct scope {
+  const scope* parent = nullptr;
+  std::map<std::string, const fn_def*> fns;
+  std::map<std::string, const value*> consts;
+  std::map<std::string, std::vector<std::string>> modules; ///< alias -> module path
+  /// Returns the scope of the module at `path` (loading it), or nullptr.
+  std::function<const scope*(const std::vector<std::string>& path)> load_module;
+};
+
+/// Binds calls and constant references in `e` (recursively). Unknown
+/// functions are reported to `diags`.
+void bind_expr(expr& e, const scope& s, diagnostics& diags);
+void bind_pattern(pattern& p, const scope& s, diagnostics& diags);
+/// Binds a user function's body and, for intrinsics, its native target.
+void bind_fn(fn_def& f, const scope& s, diagnostics& diags);
+
+/// Evaluates a constant expression (no event); errors go to `diags`.
+bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags);
+
+} // namespace temblor::dsl

@@ -1,0 +1,1011 @@
+#include "dsl/intrinsics.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <unistd.h>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <random>
+#include <unordered_map>
+
+#include "dsl/interpreter.hpp"
+#include "dsl/json_text.hpp"
+#include "runtime/core/event.hpp"
+
+namespace temblor::dsl {
+
+namespace {
+
+// 128-bit intermediates make overflow checks on i64/u64 arithmetic exact.
+__extension__ typedef __int128 i128;
+
+#define NATIVE(fname)                                                                              \
+  bool fname([[maybe_unused]] const value* a, [[maybe_unused]] size_t n,                           \
+             [[maybe_unused]] value& out, [[maybe_unused]] std::string& err)
+
+bool type_err(std::string& err, const char* fn, const char* want, const value& got) {
+  err = std::string("Bad argument for `") + fn + "`: expected " + want + ", got " + type_name(got);
+  return false;
+}
+
+#define WANT_STR(i, fn)                                                                            \
+  if (!a[i].get_text())                                                                            \
+    return type_err(err, fn, "a string", a[i]);                                                    \
+  const std::string& s##i = *a[i].get_text();
+
+#define WANT_INT(idx, fn)                                                                          \
+  int64_t i##idx = 0;                                                                              \
+  if (!a[idx].get_i64(i##idx))                                                                     \
+    return type_err(err, fn, "an integer", a[idx]);
+
+#define WANT_NUM(i, fn)                                                                            \
+  double f##i = 0;                                                                                 \
+  if (!a[i].get_f64(f##i))                                                                         \
+    return type_err(err, fn, "a number", a[i]);
+
+#define WANT_ARR(i, fn)                                                                            \
+  if (!a[i].is_array())                                                                            \
+    return type_err(err, fn, "an array", a[i]);                                                    \
+  const array& arr##i = a[i].as_array();
+
+#define WANT_REC(i, fn)                                                                            \
+  if (!a[i].is_record())                                                                           \
+    return type_err(err, fn, "a record", a[i]);                                                    \
+  const record& rec##i = a[i].as_record();
+
+// -- std::time::nanos -------------------------------------------------------
+
+bool scale(const value& v, int64_t factor, value& out, std::string& err, const char* fn) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  if (v.get_i64(i)) {
+    i128 r = static_cast<i128>(i) * factor;
+    if (r > INT64_MAX || r < INT64_MIN) {
+      err = std::string("Arithmetic overflow in `") + fn + "`";
+      return false;
+    }
+    out = value(static_cast<long long>(r));
+    return true;
+  }
+  if (v.get_u64(u)) {
+    i128 r = static_cast<i128>(u) * factor;
+    if (r > static_cast<i128>(UINT64_MAX)) {
+      err = std::string("Arithmetic overflow in `") + fn + "`";
+      return false;
+    }
+    out = value(static_cast<unsigned long long>(r));
+    return true;
+  }
+  double d = 0;
+  if (v.get_f64(d)) {
+    out = value(static_cast<long long>(d * static_cast<double>(factor)));
+    return true;
+  }
+  return type_err(err, fn, "a number", v);
+}
+
+NATIVE(nanos_from_nanos) { return scale(a[0], 1, out, err, "nanos::from_nanos"); }
+NATIVE(nanos_from_micros) { return scale(a[0], 1000, out, err, "nanos::from_micros"); }
+NATIVE(nanos_from_millis) { return scale(a[0], 1000000, out, err, "nanos::from_millis"); }
+NATIVE(nanos_from_seconds) { return scale(a[0], 1000000000LL, out, err, "nanos::from_seconds"); }
+NATIVE(nanos_from_minutes) { return scale(a[0], 60LL * 1000000000LL, out, err, "nanos::from_minutes"); }
+NATIVE(nanos_from_hours) { return scale(a[0], 3600LL * 1000000000LL, out, err, "nanos::from_hours"); }
+NATIVE(nanos_from_days) { return scale(a[0], 86400LL * 1000000000LL, out, err, "nanos::from_days"); }
+
+// -- std::string --------------------------------------------------------------
+
+NATIVE(string_len) {
+  WANT_STR(0, "string::len");
+  // Tremor counts characters, not bytes.
+  size_t count = 0;
+  for (unsigned char c : s0)
+    if ((c & 0xC0) != 0x80)
+      ++count;
+  out = value(static_cast<unsigned long long>(count));
+  return true;
+}
+NATIVE(string_bytes) {
+  WANT_STR(0, "string::bytes");
+  out = value(static_cast<unsigned long long>(s0.size()));
+  return true;
+}
+NATIVE(string_lowercase) {
+  WANT_STR(0, "string::lowercase");
+  std::string r = s0;
+  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(string_uppercase) {
+  WANT_STR(0, "string::uppercase");
+  std::string r = s0;
+  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::toupper(c); });
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(string_capitalize) {
+  WANT_STR(0, "string::capitalize");
+  std::string r = s0;
+  if (!r.empty())
+    r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+  out = value(std::move(r));
+  return true;
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+NATIVE(string_trim) {
+  WANT_STR(0, "string::trim");
+  size_t b = 0, e = s0.size();
+  while (b < e && is_space(s0[b]))
+    ++b;
+  while (e > b && is_space(s0[e - 1]))
+    --e;
+  out = value(s0.substr(b, e - b));
+  return true;
+}
+NATIVE(string_trim_start) {
+  WANT_STR(0, "string::trim_start");
+  size_t b = 0;
+  while (b < s0.size() && is_space(s0[b]))
+    ++b;
+  out = value(s0.substr(b));
+  return true;
+}
+NATIVE(string_trim_end) {
+  WANT_STR(0, "string::trim_end");
+  size_t e = s0.size();
+  while (e > 0 && is_space(s0[e - 1]))
+    --e;
+  out = value(s0.substr(0, e));
+  return true;
+}
+NATIVE(string_contains) {
+  WANT_STR(0, "string::contains");
+  WANT_STR(1, "string::contains");
+  out = value(s0.find(s1) != std::string::npos);
+  return true;
+}
+NATIVE(string_starts_with) {
+  WANT_STR(0, "string::starts_with");
+  WANT_STR(1, "string::starts_with");
+  out = value(s0.rfind(s1, 0) == 0);
+  return true;
+}
+NATIVE(string_ends_with) {
+  WANT_STR(0, "string::ends_with");
+  WANT_STR(1, "string::ends_with");
+  out = value(s0.size() >= s1.size() && s0.compare(s0.size() - s1.size(), s1.size(), s1) == 0);
+  return true;
+}
+NATIVE(string_split) {
+  WANT_STR(0, "string::split");
+  WANT_STR(1, "string::split");
+  array r;
+  if (s1.empty()) {
+    for (char c : s0)
+      r.push_back(value(std::string(1, c)));
+  } else {
+    size_t start = 0;
+    while (true) {
+      size_t p = s0.find(s1, start);
+      r.push_back(value(s0.substr(start, p == std::string::npos ? std::string::npos : p - start)));
+      if (p == std::string::npos)
+        break;
+      start = p + s1.size();
+    }
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(string_replace) {
+  WANT_STR(0, "string::replace");
+  WANT_STR(1, "string::replace");
+  WANT_STR(2, "string::replace");
+  std::string r;
+  if (s1.empty()) {
+    out = value(s0);
+    return true;
+  }
+  size_t start = 0;
+  while (true) {
+    size_t p = s0.find(s1, start);
+    if (p == std::string::npos) {
+      r += s0.substr(start);
+      break;
+    }
+    r += s0.substr(start, p - start) + s2;
+    start = p + s1.size();
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(string_reverse) {
+  WANT_STR(0, "string::reverse");
+  out = value(std::string(s0.rbegin(), s0.rend()));
+  return true;
+}
+NATIVE(string_substr) {
+  WANT_STR(0, "string::substr");
+  WANT_INT(1, "string::substr");
+  WANT_INT(2, "string::substr");
+  if (i1 < 0 || i2 < i1 || static_cast<size_t>(i2) > s0.size()) {
+    err = "string::substr: range out of bounds";
+    return false;
+  }
+  out = value(s0.substr(static_cast<size_t>(i1), static_cast<size_t>(i2 - i1)));
+  return true;
+}
+NATIVE(string_is_empty) {
+  WANT_STR(0, "string::is_empty");
+  out = value(s0.empty());
+  return true;
+}
+NATIVE(string_into_binary) {
+  WANT_STR(0, "string::into_binary");
+  out = value(bytes{s0});
+  return true;
+}
+NATIVE(string_from_utf8_lossy) {
+  if (!a[0].get_text())
+    return type_err(err, "string::from_utf8_lossy", "binary", a[0]);
+  const std::string& s = *a[0].get_text();
+  std::string r;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      r.append(s, i, len);
+      i += len;
+    } else {
+      r += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(string_format) {
+  WANT_STR(0, "string::format");
+  std::string r;
+  size_t next = 1;
+  for (size_t i = 0; i < s0.size(); ++i) {
+    if (s0[i] == '{' && i + 1 < s0.size() && s0[i + 1] == '}') {
+      if (next >= n) {
+        err = "string::format: too few arguments for the format string";
+        return false;
+      }
+      if (a[next].is_string())
+        r += a[next].as_string();
+      else
+        write_json(a[next], r);
+      ++next;
+      ++i;
+    } else if (s0[i] == '{' && i + 1 < s0.size() && s0[i + 1] == '{') {
+      r.push_back('{');
+      ++i;
+    } else if (s0[i] == '}' && i + 1 < s0.size() && s0[i + 1] == '}') {
+      r.push_back('}');
+      ++i;
+    } else {
+      r.push_back(s0[i]);
+    }
+  }
+  out = value(std::move(r));
+  return true;
+}
+
+// -- std::array ---------------------------------------------------------------
+
+NATIVE(array_len) {
+  WANT_ARR(0, "array::len");
+  out = value(static_cast<unsigned long long>(arr0.size()));
+  return true;
+}
+NATIVE(array_is_empty) {
+  WANT_ARR(0, "array::is_empty");
+  out = value(arr0.empty());
+  return true;
+}
+NATIVE(array_contains) {
+  WANT_ARR(0, "array::contains");
+  out = value(std::any_of(arr0.begin(), arr0.end(), [&](const value& x) { return script_eq(x, a[1]); }));
+  return true;
+}
+NATIVE(array_push) {
+  WANT_ARR(0, "array::push");
+  array r = arr0;
+  r.push_back(a[1]);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_sort) {
+  WANT_ARR(0, "array::sort");
+  array r = arr0;
+  std::stable_sort(r.begin(), r.end(), [](const value& x, const value& y) { return compare(x, y) < 0; });
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_reverse) {
+  WANT_ARR(0, "array::reverse");
+  out = value(array(arr0.rbegin(), arr0.rend()));
+  return true;
+}
+void flatten_into(const array& in, array& out) {
+  for (const auto& x : in) {
+    if (x.is_array())
+      flatten_into(x.as_array(), out);
+    else
+      out.push_back(x);
+  }
+}
+NATIVE(array_flatten) {
+  WANT_ARR(0, "array::flatten");
+  array r;
+  flatten_into(arr0, r);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_join) {
+  WANT_ARR(0, "array::join");
+  WANT_STR(1, "array::join");
+  std::string r;
+  for (size_t i = 0; i < arr0.size(); ++i) {
+    if (i)
+      r += s1;
+    if (arr0[i].is_string())
+      r += arr0[i].as_string();
+    else
+      write_json(arr0[i], r);
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_coalesce) {
+  WANT_ARR(0, "array::coalesce");
+  array r;
+  for (const auto& x : arr0)
+    if (!x.is_null())
+      r.push_back(x);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_unzip) {
+  WANT_ARR(0, "array::unzip");
+  array l, r;
+  for (const auto& x : arr0) {
+    if (!x.is_array() || x.as_array().size() != 2) {
+      err = "array::unzip: every element must be a pair";
+      return false;
+    }
+    l.push_back(x.as_array()[0]);
+    r.push_back(x.as_array()[1]);
+  }
+  out = value(array{value(std::move(l)), value(std::move(r))});
+  return true;
+}
+NATIVE(array_zip) {
+  WANT_ARR(0, "array::zip");
+  WANT_ARR(1, "array::zip");
+  if (arr0.size() != arr1.size()) {
+    err = "array::zip: arrays have different lengths";
+    return false;
+  }
+  array r;
+  for (size_t i = 0; i < arr0.size(); ++i)
+    r.push_back(value(array{arr0[i], arr1[i]}));
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(array_concatenate) {
+  WANT_ARR(0, "array::concatenate");
+  WANT_ARR(1, "array::concatenate");
+  array r = arr0;
+  r.insert(r.end(), arr1.begin(), arr1.end());
+  out = value(std::move(r));
+  return true;
+}
+
+// -- std::record --------------------------------------------------------------
+
+NATIVE(record_len) {
+  WANT_REC(0, "record::len");
+  out = value(static_cast<unsigned long long>(rec0.size()));
+  return true;
+}
+NATIVE(record_is_empty) {
+  WANT_REC(0, "record::is_empty");
+  out = value(rec0.empty());
+  return true;
+}
+NATIVE(record_contains) {
+  WANT_REC(0, "record::contains");
+  WANT_STR(1, "record::contains");
+  out = value(rec0.contains(s1));
+  return true;
+}
+NATIVE(record_keys) {
+  WANT_REC(0, "record::keys");
+  array r;
+  for (const auto& [k, v] : rec0)
+    r.push_back(value(k));
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_values) {
+  WANT_REC(0, "record::values");
+  array r;
+  for (const auto& [k, v] : rec0)
+    r.push_back(v);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_to_array) {
+  WANT_REC(0, "record::to_array");
+  array r;
+  for (const auto& [k, v] : rec0)
+    r.push_back(value(array{value(k), v}));
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_from_array) {
+  WANT_ARR(0, "record::from_array");
+  record r;
+  for (const auto& x : arr0) {
+    if (!x.is_array() || x.as_array().size() != 2 || !x.as_array()[0].is_string()) {
+      err = "record::from_array: every element must be a [key, value] pair";
+      return false;
+    }
+    r.set(x.as_array()[0].as_string(), x.as_array()[1]);
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_select) {
+  WANT_REC(0, "record::select");
+  WANT_ARR(1, "record::select");
+  record r;
+  for (const auto& k : arr1)
+    if (k.is_string())
+      if (const value* v = rec0.find(k.as_string()))
+        r.set(k.as_string(), *v);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_merge) {
+  WANT_REC(0, "record::merge");
+  WANT_REC(1, "record::merge");
+  record r = rec0;
+  for (const auto& [k, v] : rec1)
+    r.set(k, v);
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_rename) {
+  WANT_REC(0, "record::rename");
+  WANT_STR(1, "record::rename");
+  WANT_STR(2, "record::rename");
+  record r = rec0;
+  if (const value* v = rec0.find(s1)) {
+    value x = *v;
+    r.erase(s1);
+    r.set(s2, std::move(x));
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(record_extract) {
+  return record_select(a, n, out, err);
+}
+
+// -- std::json ----------------------------------------------------------------
+
+NATIVE(json_encode) {
+  out = value(to_json(a[0]));
+  return true;
+}
+NATIVE(json_encode_pretty) {
+  out = value(to_json(a[0]));
+  return true;
+}
+NATIVE(json_decode) {
+  if (!a[0].get_text())
+    return type_err(err, "json::decode", "a string", a[0]);
+  std::string e;
+  if (!from_json(*a[0].get_text(), out, e)) {
+    err = "json::decode: " + e;
+    return false;
+  }
+  return true;
+}
+
+// -- std::type ----------------------------------------------------------------
+
+NATIVE(type_is_null) { out = value(a[0].is_null()); return true; }
+NATIVE(type_is_bool) { out = value(a[0].is_bool()); return true; }
+NATIVE(type_is_integer) { out = value(a[0].is_integer()); return true; }
+NATIVE(type_is_float) { out = value(a[0].is_float()); return true; }
+NATIVE(type_is_number) { out = value(a[0].is_number()); return true; }
+NATIVE(type_is_string) { out = value(a[0].is_string()); return true; }
+NATIVE(type_is_array) { out = value(a[0].is_array()); return true; }
+NATIVE(type_is_record) { out = value(a[0].is_record()); return true; }
+NATIVE(type_is_binary) { out = value(a[0].is_bytes()); return true; }
+NATIVE(type_as_string) { out = value(type_name(a[0])); return true; }
+
+// -- std::math / integer / float ------------------------------------------------
+
+NATIVE(math_floor) {
+  if (a[0].is_integer()) { out = a[0]; return true; }
+  WANT_NUM(0, "math::floor");
+  out = value(static_cast<long long>(std::floor(f0)));
+  return true;
+}
+NATIVE(math_ceil) {
+  if (a[0].is_integer()) { out = a[0]; return true; }
+  WANT_NUM(0, "math::ceil");
+  out = value(static_cast<long long>(std::ceil(f0)));
+  return true;
+}
+NATIVE(math_round) {
+  if (a[0].is_integer()) { out = a[0]; return true; }
+  WANT_NUM(0, "math::round");
+  out = value(static_cast<long long>(std::round(f0)));
+  return true;
+}
+NATIVE(math_trunc) {
+  if (a[0].is_integer()) { out = a[0]; return true; }
+  WANT_NUM(0, "math::trunc");
+  out = value(static_cast<long long>(std::trunc(f0)));
+  return true;
+}
+NATIVE(math_max) {
+  if (!a[0].is_number() || !a[1].is_number())
+    return type_err(err, "math::max", "numbers", a[0].is_number() ? a[1] : a[0]);
+  out = compare(a[0], a[1]) >= 0 ? a[0] : a[1];
+  return true;
+}
+NATIVE(math_min) {
+  if (!a[0].is_number() || !a[1].is_number())
+    return type_err(err, "math::min", "numbers", a[0].is_number() ? a[1] : a[0]);
+  out = compare(a[0], a[1]) <= 0 ? a[0] : a[1];
+  return true;
+}
+NATIVE(integer_parse) {
+  WANT_STR(0, "integer::parse");
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(s0.c_str(), &end, 10);
+  if (s0.empty() || *end != 0 || errno != 0) {
+    err = "integer::parse: `" + s0 + "` is not an integer";
+    return false;
+  }
+  out = value(v);
+  return true;
+}
+NATIVE(float_parse) {
+  WANT_STR(0, "float::parse");
+  char* end = nullptr;
+  double v = std::strtod(s0.c_str(), &end);
+  if (s0.empty() || *end != 0) {
+    err = "float::parse: `" + s0 + "` is not a float";
+    return false;
+  }
+  out = value(v);
+  return true;
+}
+
+// -- std::base64 / binary ---------------------------------------------------------
+
+const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+NATIVE(base64_encode) {
+  if (!a[0].get_text())
+    return type_err(err, "base64::encode", "binary or string", a[0]);
+  const std::string& s = *a[0].get_text();
+  std::string r;
+  size_t i = 0;
+  for (; i + 2 < s.size(); i += 3) {
+    uint32_t v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
+                 static_cast<unsigned char>(s[i + 2]);
+    r += b64chars[(v >> 18) & 63];
+    r += b64chars[(v >> 12) & 63];
+    r += b64chars[(v >> 6) & 63];
+    r += b64chars[v & 63];
+  }
+  if (i < s.size()) {
+    uint32_t v = static_cast<unsigned char>(s[i]) << 16;
+    if (i + 1 < s.size())
+      v |= static_cast<unsigned char>(s[i + 1]) << 8;
+    r += b64chars[(v >> 18) & 63];
+    r += b64chars[(v >> 12) & 63];
+    r += i + 1 < s.size() ? b64chars[(v >> 6) & 63] : '=';
+    r += '=';
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(base64_decode) {
+  WANT_STR(0, "base64::decode");
+  std::string r;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s0) {
+    if (c == '=')
+      break;
+    const char* p = std::strchr(b64chars, c);
+    if (!p || c == 0) {
+      err = "base64::decode: invalid base64 input";
+      return false;
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(p - b64chars);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      r.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  out = value(bytes{std::move(r)});
+  return true;
+}
+NATIVE(binary_len) {
+  if (!a[0].is_bytes())
+    return type_err(err, "binary::len", "binary", a[0]);
+  out = value(static_cast<unsigned long long>(a[0].as_bytes().data.size()));
+  return true;
+}
+NATIVE(binary_into_bytes) {
+  if (!a[0].is_bytes())
+    return type_err(err, "binary::into_bytes", "binary", a[0]);
+  array r;
+  for (unsigned char c : a[0].as_bytes().data)
+    r.push_back(value(static_cast<int>(c)));
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(binary_from_bytes) {
+  WANT_ARR(0, "binary::from_bytes");
+  std::string r;
+  for (const auto& x : arr0) {
+    int64_t v = 0;
+    if (!x.get_i64(v) || v < 0 || v > 255) {
+      err = "binary::from_bytes: every element must be a byte";
+      return false;
+    }
+    r.push_back(static_cast<char>(v));
+  }
+  out = value(bytes{std::move(r)});
+  return true;
+}
+
+// -- std::path / size / range ----------------------------------------------------
+
+NATIVE(path_try_default) {
+  WANT_ARR(1, "path::try_default");
+  const value* cur = &a[0];
+  for (const auto& seg : arr1) {
+    if (seg.is_string() && cur->is_record()) {
+      cur = cur->as_record().find(seg.as_string());
+    } else if (seg.is_integer() && cur->is_array()) {
+      int64_t i = 0;
+      seg.get_i64(i);
+      cur = i >= 0 && static_cast<size_t>(i) < cur->as_array().size()
+              ? &cur->as_array()[static_cast<size_t>(i)]
+              : nullptr;
+    } else {
+      cur = nullptr;
+    }
+    if (!cur) {
+      out = a[2];
+      return true;
+    }
+  }
+  out = *cur;
+  return true;
+}
+
+bool size_unit(const value* a, value& out, std::string& err, long long factor, const char* fn) {
+  int64_t v = 0;
+  if (!a[0].get_i64(v))
+    return type_err(err, fn, "an integer", a[0]);
+  out = value(v * factor);
+  return true;
+}
+NATIVE(size_kb) { return size_unit(a, out, err, 1024LL, "size::kb"); }
+NATIVE(size_mb) { return size_unit(a, out, err, 1024LL * 1024, "size::mb"); }
+NATIVE(size_gb) { return size_unit(a, out, err, 1024LL * 1024 * 1024, "size::gb"); }
+NATIVE(size_tb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024, "size::tb"); }
+
+NATIVE(range_range) {
+  WANT_INT(0, "range::range");
+  WANT_INT(1, "range::range");
+  if (i1 - i0 > 10000000) {
+    err = "range::range: range too large";
+    return false;
+  }
+  array r;
+  for (int64_t i = i0; i < i1; ++i)
+    r.push_back(value(static_cast<long long>(i)));
+  out = value(std::move(r));
+  return true;
+}
+
+// -- tremor::system / random -------------------------------------------------------
+
+NATIVE(system_nanotime) {
+  out = value(static_cast<unsigned long long>(now_ns()));
+  return true;
+}
+NATIVE(system_instance) {
+  out = value("tremor");
+  return true;
+}
+NATIVE(system_hostname) {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof(buf) - 1) != 0)
+    buf[0] = 0;
+  out = value(std::string(buf));
+  return true;
+}
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 g{std::random_device{}()};
+  return g;
+}
+NATIVE(random_bool) {
+  out = value((rng()() & 1) == 1);
+  return true;
+}
+NATIVE(random_integer) {
+  WANT_INT(0, "random::integer");
+  WANT_INT(1, "random::integer");
+  if (i1 <= i0) {
+    err = "random::integer: empty range";
+    return false;
+  }
+  std::uniform_int_distribution<int64_t> d(i0, i1 - 1);
+  out = value(static_cast<long long>(d(rng())));
+  return true;
+}
+NATIVE(random_float) {
+  double lo = 0, hi = 1;
+  if (n == 2) {
+    WANT_NUM(0, "random::float");
+    WANT_NUM(1, "random::float");
+    lo = f0;
+    hi = f1;
+  }
+  std::uniform_real_distribution<double> d(lo, hi);
+  out = value(d(rng()));
+  return true;
+}
+NATIVE(random_string) {
+  WANT_INT(0, "random::string");
+  static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string r;
+  for (int64_t i = 0; i < i0; ++i)
+    r.push_back(chars[rng()() % (sizeof(chars) - 1)]);
+  out = value(std::move(r));
+  return true;
+}
+
+// -- std::datetime (UTC) ------------------------------------------------------------
+
+NATIVE(datetime_format) {
+  WANT_INT(0, "datetime::format");
+  WANT_STR(1, "datetime::format");
+  time_t secs = static_cast<time_t>(i0 / 1000000000LL);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[256];
+  size_t len = std::strftime(buf, sizeof(buf), s1.c_str(), &tm);
+  out = value(std::string(buf, len));
+  return true;
+}
+NATIVE(datetime_parse) {
+  WANT_STR(0, "datetime::parse");
+  WANT_STR(1, "datetime::parse");
+  struct tm tm {};
+  const char* end = strptime(s0.c_str(), s1.c_str(), &tm);
+  if (!end || *end != 0) {
+    err = "datetime::parse: `" + s0 + "` does not match the format";
+    return false;
+  }
+  out = value(static_cast<long long>(timegm(&tm)) * 1000000000LL);
+  return true;
+}
+NATIVE(datetime_today) {
+  (void)a;
+  out = value(static_cast<unsigned long long>(now_ns() / 86400000000000ULL * 86400000000000ULL));
+  return true;
+}
+
+// -- tremor::chash ------------------------------------------------------------------
+
+// Jump consistent hash (Lamping & Veach), as Tremor's chash::jump uses.
+NATIVE(chash_jump) {
+  WANT_STR(0, "chash::jump");
+  WANT_INT(1, "chash::jump");
+  if (i1 <= 0) {
+    err = "chash::jump: slot count must be positive";
+    return false;
+  }
+  uint64_t key = 14695981039346656037ULL;
+  for (unsigned char c : s0)
+    key = (key ^ c) * 1099511628211ULL;
+  int64_t b = -1, j = 0;
+  while (j < i1) {
+    b = j;
+    key = key * 2862933555777941757ULL + 1;
+    j = static_cast<int64_t>(static_cast<double>(b + 1) *
+                             (static_cast<double>(1LL << 31) / static_cast<double>((key >> 33) + 1)));
+  }
+  out = value(static_cast<long long>(b));
+  return true;
+}
+
+// -- std::url ----------------------------------------------------------------------
+
+NATIVE(url_encode) {
+  WANT_STR(0, "url::encode");
+  std::string r;
+  for (unsigned char c : s0) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      r.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      r += buf;
+    }
+  }
+  out = value(std::move(r));
+  return true;
+}
+NATIVE(url_decode) {
+  WANT_STR(0, "url::decode");
+  std::string r;
+  for (size_t i = 0; i < s0.size(); ++i) {
+    if (s0[i] == '%' && i + 2 < s0.size()) {
+      r.push_back(static_cast<char>(std::strtol(s0.substr(i + 1, 2).c_str(), nullptr, 16)));
+      i += 2;
+    } else if (s0[i] == '+') {
+      r.push_back(' ');
+    } else {
+      r.push_back(s0[i]);
+    }
+  }
+  out = value(std::move(r));
+  return true;
+}
+
+// -- std::re -----------------------------------------------------------------------
+
+const std::unordered_map<std::string, native_entry>& table() {
+  static const std::unordered_map<std::string, native_entry> t = {
+    {"time::nanos::from_nanos", {nanos_from_nanos, 1, 1}},
+    {"time::nanos::from_micros", {nanos_from_micros, 1, 1}},
+    {"time::nanos::from_millis", {nanos_from_millis, 1, 1}},
+    {"time::nanos::from_seconds", {nanos_from_seconds, 1, 1}},
+    {"time::nanos::from_minutes", {nanos_from_minutes, 1, 1}},
+    {"time::nanos::from_hours", {nanos_from_hours, 1, 1}},
+    {"time::nanos::from_days", {nanos_from_days, 1, 1}},
+    {"nanos::from_nanos", {nanos_from_nanos, 1, 1}},
+    {"nanos::from_micros", {nanos_from_micros, 1, 1}},
+    {"nanos::from_millis", {nanos_from_millis, 1, 1}},
+    {"nanos::from_seconds", {nanos_from_seconds, 1, 1}},
+    {"nanos::from_minutes", {nanos_from_minutes, 1, 1}},
+    {"nanos::from_hours", {nanos_from_hours, 1, 1}},
+    {"nanos::from_days", {nanos_from_days, 1, 1}},
+    {"string::len", {string_len, 1, 1}},
+    {"string::bytes", {string_bytes, 1, 1}},
+    {"string::lowercase", {string_lowercase, 1, 1}},
+    {"string::uppercase", {string_uppercase, 1, 1}},
+    {"string::capitalize", {string_capitalize, 1, 1}},
+    {"string::trim", {string_trim, 1, 1}},
+    {"string::trim_start", {string_trim_start, 1, 1}},
+    {"string::trim_end", {string_trim_end, 1, 1}},
+    {"string::contains", {string_contains, 2, 2}},
+    {"string::starts_with", {string_starts_with, 2, 2}},
+    {"string::ends_with", {string_ends_with, 2, 2}},
+    {"string::split", {string_split, 2, 2}},
+    {"string::replace", {string_replace, 3, 3}},
+    {"string::reverse", {string_reverse, 1, 1}},
+    {"string::substr", {string_substr, 3, 3}},
+    {"string::is_empty", {string_is_empty, 1, 1}},
+    {"string::into_binary", {string_into_binary, 1, 1}},
+    {"string::from_utf8_lossy", {string_from_utf8_lossy, 1, 1}},
+    {"string::format", {string_format, 1, SIZE_MAX}},
+    {"array::len", {array_len, 1, 1}},
+    {"array::is_empty", {array_is_empty, 1, 1}},
+    {"array::contains", {array_contains, 2, 2}},
+    {"array::push", {array_push, 2, 2}},
+    {"array::sort", {array_sort, 1, 1}},
+    {"array::reverse", {array_reverse, 1, 1}},
+    {"array::flatten", {array_flatten, 1, 1}},
+    {"array::join", {array_join, 2, 2}},
+    {"array::coalesce", {array_coalesce, 1, 1}},
+    {"array::zip", {array_zip, 2, 2}},
+    {"array::unzip", {array_unzip, 1, 1}},
+    {"array::concatenate", {array_concatenate, 2, 2}},
+    {"record::len", {record_len, 1, 1}},
+    {"record::is_empty", {record_is_empty, 1, 1}},
+    {"record::contains", {record_contains, 2, 2}},
+    {"record::keys", {record_keys, 1, 1}},
+    {"record::values", {record_values, 1, 1}},
+    {"record::to_array", {record_to_array, 1, 1}},
+    {"record::from_array", {record_from_array, 1, 1}},
+    {"record::select", {record_select, 2, 2}},
+    {"record::extract", {record_extract, 2, 2}},
+    {"record::merge", {record_merge, 2, 2}},
+    {"record::rename", {record_rename, 3, 3}},
+    {"json::encode", {json_encode, 1, 1}},
+    {"json::encode_pretty", {json_encode_pretty, 1, 1}},
+    {"json::decode", {json_decode, 1, 1}},
+    {"type::is_null", {type_is_null, 1, 1}},
+    {"type::is_bool", {type_is_bool, 1, 1}},
+    {"type::is_integer", {type_is_integer, 1, 1}},
+    {"type::is_float", {type_is_float, 1, 1}},
+    {"type::is_number", {type_is_number, 1, 1}},
+    {"type::is_string", {type_is_string, 1, 1}},
+    {"type::is_array", {type_is_array, 1, 1}},
+    {"type::is_record", {type_is_record, 1, 1}},
+    {"type::is_binary", {type_is_binary, 1, 1}},
+    {"type::as_string", {type_as_string, 1, 1}},
+    {"math::floor", {math_floor, 1, 1}},
+    {"math::ceil", {math_ceil, 1, 1}},
+    {"math::round", {math_round, 1, 1}},
+    {"math::trunc", {math_trunc, 1, 1}},
+    {"math::max", {math_max, 2, 2}},
+    {"math::min", {math_min, 2, 2}},
+    {"integer::parse", {integer_parse, 1, 1}},
+    {"float::parse", {float_parse, 1, 1}},
+    {"base64::encode", {base64_encode, 1, 1}},
+    {"base64::decode", {base64_decode, 1, 1}},
+    {"binary::len", {binary_len, 1, 1}},
+    {"binary::into_bytes", {binary_into_bytes, 1, 1}},
+    {"binary::from_bytes", {binary_from_bytes, 1, 1}},
+    {"path::try_default", {path_try_default, 3, 3}},
+    {"size::kb", {size_kb, 1, 1}},
+    {"size::mb", {size_mb, 1, 1}},
+    {"size::gb", {size_gb, 1, 1}},
+    {"size::tb", {size_tb, 1, 1}},
+    {"range::range", {range_range, 2, 2}},
+    {"system::nanotime", {system_nanotime, 0, 0}},
+    {"system::instance", {system_instance, 0, 0}},
+    {"system::hostname", {system_hostname, 0, 0}},
+    {"random::bool", {random_bool, 0, 0}},
+    {"random::integer", {random_integer, 2, 2}},
+    {"random::float", {random_float, 0, 2}},
+    {"random::string", {random_string, 1, 1}},
+    {"datetime::format", {datetime_format, 2, 2}},
+    {"datetime::parse", {datetime_parse, 2, 2}},
+    {"datetime::today", {datetime_today, 0, 0}},
+    {"chash::jump", {chash_jump, 2, 2}},
+    {"url::encode", {url_encode, 1, 1}},
+    {"url::decode", {url_decode, 1, 1}},
+  };
+  return t;
+}
+
+} // namespace
+
+const native_entry* find_native(const std::string& name) {
+  const auto& t = table();
+  auto it = t.find(name);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> native_names() {
+  std::vector<std::string> names;
+  for (const auto& [k, v] : table())
+    names.push_back(k);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+} // namespace temblor::dsl

@@ -1,0 +1,23 @@
+#pragma once
+
+// JSON text for the language: string interpolation, group keys, std::json,
+// and error rendering. Kept in the DSL so it stays free of codec/runtime deps.
+
+#include <string>
+#include <string_view>
+
+#include "runtime/core/value.hpp"
+
+namespace temblor::dsl {
+
+/// Appends `v` as compact JSON; `sorted` orders record keys.
+void write_json(const value& v, std::string& out, bool sorted = false);
+std::string to_json(const value& v, bool sorted = false);
+
+/// Formats a float the way Tremor prints it: `42.0`, `0.5`, `1e20`.
+std::string format_float(double d);
+
+/// Parses JSON text (nesting bounded); false with a message on error.
+bool from_json(std::string_view text, value& out, std::string& err);
+
+} // namespace temblor::dsl

@@ -1,0 +1,467 @@
+#include "dsl/lexer.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <unordered_set>
+
+namespace temblor::dsl {
+
+namespace {
+
+const std::unordered_set<std::string>& keywords() {
+  static const std::unordered_set<std::string> set = {
+    "let",     "const",     "match",    "of",      "end",    "case",     "when",   "for",
+    "null",    "true",      "false",    "and",     "or",     "xor",      "not",    "drop",
+    "emit",    "default",   "patch",    "insert",  "upsert", "update",   "erase",  "move",
+    "copy",    "merge",     "event",    "state",   "present", "absent",  "fn",     "intrinsic",
+    "mod",     "select",    "from",     "where",   "with",   "group",    "by",     "having",
+    "into",    "create",    "tumbling", "sliding", "window", "stream",   "operator", "script",
+    "set",     "each",      "define",   "args",    "use",    "as",       "recur",  "pipeline",
+    "connector", "connect", "flow",     "to",      "deploy"};
+  return set;
+}
+
+bool ident_start(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+bool ident_continue(unsigned char c) {
+  return ident_start(c) || (c >= '0' && c <= '9') || c == '_';
+}
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_hex(unsigned char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Longest match first.
+const char* const puncts[] = {">>>", "...", "<<", ">>", "<=", ">=", "==", "!=", "=>", "::",
+                              "~=",  "%{",  "%[", "%(", ",",  "$",  ".",  ";",  ":",  "=",
+                              "_",   "(",   ")",  "{",  "}",  "[",  "]",  "/",  "+",  "-",
+                              "*",   "%",   "^",  "&",  "!",  "~",  "<",  ">"};
+
+class lexer {
+public:
+  lexer(const std::shared_ptr<const source_file>& file, source_pos begin, size_t end,
+        std::vector<token>& out, diagnostics& diags)
+    : file_(file), src_(file->text), pos_(begin), end_(end), out_(out), diags_(diags) {}
+
+  bool run() {
+    while (true) {
+      skip_space();
+      if (pos_.offset >= end_) {
+        token t;
+        t.kind = tok::eof;
+        t.span = span_from(pos_);
+        out_.push_back(std::move(t));
+        return true;
+      }
+      if (!next())
+        return false;
+    }
+  }
+
+private:
+  unsigned char peek(size_t n = 0) const {
+    return pos_.offset + n < end_ ? static_cast<unsigned char>(src_[pos_.offset + n]) : 0;
+  }
+  void bump() {
+    if (src_[pos_.offset] == '\n') {
+      ++pos_.line;
+      pos_.column = 1;
+    } else {
+      ++pos_.column;
+    }
+    ++pos_.offset;
+  }
+  source_span span_from(source_pos b) const { return source_span{b, pos_, file_}; }
+
+  bool fail(source_pos at, std::string msg) {
+    source_pos e = at;
+    if (e.offset < end_) {
+      ++e.offset;
+      ++e.column;
+    }
+    diags_.error(source_span{at, e, file_}, std::move(msg));
+    return false;
+  }
+  bool unexpected(source_pos at) {
+    unsigned char c = at.offset < end_ ? static_cast<unsigned char>(src_[at.offset]) : 0;
+    std::string shown = c >= 0x80 ? std::string(1, static_cast<char>(c)) : std::string(1, c);
+    return fail(at, "An unexpected character '" + shown + "' was found");
+  }
+
+  void skip_space() {
+    while (pos_.offset < end_) {
+      unsigned char c = peek();
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        bump();
+      } else if (c == '#' && peek(1) != '#' && peek(1) != '!') {
+        while (pos_.offset < end_ && peek() != '\n')
+          bump();
+      } else {
+        break;
+      }
+    }
+  }
+
+  void push(tok kind, source_pos b, std::string text) {
+    token t;
+    t.kind = kind;
+    t.text = std::move(text);
+    t.span = span_from(b);
+    out_.push_back(std::move(t));
+  }
+
+  bool next() {
+    source_pos b = pos_;
+    unsigned char c = peek();
+    if (c == '#')
+      return comment_or_directive();
+    if (ident_start(c))
+      return ident();
+    if (c == '`')
+      return backtick();
+    if (is_digit(c))
+      return number();
+    if (c == '"')
+      return string();
+    if (c == '|')
+      return extractor();
+    for (const char* p : puncts) {
+      size_t n = std::strlen(p);
+      if (pos_.offset + n <= end_ && src_.compare(pos_.offset, n, p) == 0) {
+        for (size_t i = 0; i < n; ++i)
+          bump();
+        push(tok::punct, b, p);
+        return true;
+      }
+    }
+    return unexpected(b);
+  }
+
+  bool comment_or_directive() {
+    source_pos b = pos_;
+    if (peek(1) == '!') {
+      static const char directive[] = "#!config ";
+      size_t n = sizeof(directive) - 1;
+      if (pos_.offset + n <= end_ && src_.compare(pos_.offset, n, directive) == 0) {
+        for (size_t i = 0; i < n; ++i)
+          bump();
+        push(tok::config, b, "#!config");
+        return true;
+      }
+      return unexpected(source_pos{b.line, b.column + 1, b.offset + 1});
+    }
+    // `##` doc comment or `###` module comment, up to the end of the line.
+    bool module = peek(2) == '#';
+    size_t skip = module ? 3 : 2;
+    for (size_t i = 0; i < skip; ++i)
+      bump();
+    size_t start = pos_.offset;
+    while (pos_.offset < end_ && peek() != '\n')
+      bump();
+    push(module ? tok::mod_comment : tok::doc_comment, b, src_.substr(start, pos_.offset - start));
+    return true;
+  }
+
+  bool ident() {
+    source_pos b = pos_;
+    while (pos_.offset < end_ && ident_continue(peek()))
+      bump();
+    std::string word = src_.substr(b.offset, pos_.offset - b.offset);
+    tok kind = is_keyword(word) ? tok::keyword : tok::ident;
+    push(kind, b, std::move(word));
+    return true;
+  }
+
+  bool backtick() {
+    source_pos b = pos_;
+    bump();
+    size_t start = pos_.offset;
+    while (pos_.offset < end_ && peek() != '`' && peek() != '\n')
+      bump();
+    if (peek() != '`')
+      return fail(b, "The identifier was not terminated");
+    std::string word = src_.substr(start, pos_.offset - start);
+    bump();
+    push(tok::ident, b, std::move(word));
+    out_.back().backtick = true;
+    return true;
+  }
+
+  bool number() {
+    source_pos b = pos_;
+    if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X')) {
+      bump();
+      bump();
+      uint64_t v = 0;
+      size_t digits = 0;
+      while (pos_.offset < end_ && (is_hex(peek()) || peek() == '_')) {
+        unsigned char d = peek();
+        if (d != '_') {
+          int x = is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10;
+          if (v > (UINT64_MAX >> 4))
+            return fail(b, "The integer is too large");
+          v = (v << 4) | static_cast<uint64_t>(x);
+          ++digits;
+        }
+        bump();
+      }
+      if (digits == 0 || ident_continue(peek()))
+        return unexpected(pos_);
+      push(tok::integer, b, src_.substr(b.offset, pos_.offset - b.offset));
+      out_.back().u = v;
+      return true;
+    }
+    std::string digits;
+    while (pos_.offset < end_ && (is_digit(peek()) || peek() == '_')) {
+      if (peek() != '_')
+        digits.push_back(static_cast<char>(peek()));
+      bump();
+    }
+    bool is_float = false;
+    if (peek() == '.' && is_digit(peek(1))) {
+      is_float = true;
+      digits.push_back('.');
+      bump();
+      while (pos_.offset < end_ && (is_digit(peek()) || peek() == '_')) {
+        if (peek() != '_')
+          digits.push_back(static_cast<char>(peek()));
+        bump();
+      }
+      if ((peek() == 'e' || peek() == 'E') &&
+          (is_digit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && is_digit(peek(2))))) {
+        digits.push_back('e');
+        bump();
+        if (peek() == '-' || peek() == '+') {
+          digits.push_back(static_cast<char>(peek()));
+          bump();
+        }
+        while (pos_.offset < end_ && is_digit(peek())) {
+          digits.push_back(static_cast<char>(peek()));
+          bump();
+        }
+      }
+    }
+    if (ident_continue(peek()))
+      return unexpected(pos_);
+    std::string text = src_.substr(b.offset, pos_.offset - b.offset);
+    if (is_float) {
+      push(tok::floating, b, text);
+      out_.back().f = std::strtod(digits.c_str(), nullptr);
+      return true;
+    }
+    uint64_t v = 0;
+    for (char d : digits) {
+      uint64_t n = static_cast<uint64_t>(d - '0');
+      if (v > (UINT64_MAX - n) / 10)
+        return fail(b, "The integer is too large");
+      v = v * 10 + n;
+    }
+    push(tok::integer, b, text);
+    out_.back().u = v;
+    return true;
+  }
+
+  static void append_utf8(std::string& s, uint32_t cp) {
+    if (cp < 0x80) {
+      s.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // Skips a `#{ … }` body, honouring nested braces and strings; leaves pos_
+  // on the closing brace.
+  bool skip_interpolation(source_pos open) {
+    int depth = 0;
+    while (pos_.offset < end_) {
+      unsigned char c = peek();
+      if (c == '"') {
+        bump();
+        while (pos_.offset < end_ && peek() != '"') {
+          if (peek() == '\\' && pos_.offset + 1 < end_)
+            bump();
+          bump();
+        }
+        if (pos_.offset >= end_)
+          break;
+        bump();
+        continue;
+      }
+      if (c == '{')
+        ++depth;
+      if (c == '}') {
+        if (depth == 0)
+          return true;
+        --depth;
+      }
+      bump();
+    }
+    return fail(open, "The string interpolation was not terminated");
+  }
+
+  bool string() {
+    source_pos b = pos_;
+    bool heredoc = pos_.offset + 3 <= end_ && src_.compare(pos_.offset, 3, "\"\"\"") == 0;
+    token t;
+    t.kind = tok::string;
+    if (heredoc) {
+      bump();
+      bump();
+      bump();
+      while (pos_.offset < end_ && (peek() == ' ' || peek() == '\t' || peek() == '\r'))
+        bump();
+      if (peek() != '\n')
+        return fail(pos_, "A heredoc must start with a newline after \"\"\"");
+      bump();
+    } else {
+      bump();
+    }
+    std::string lit;
+    auto flush = [&] {
+      if (!lit.empty()) {
+        string_part p;
+        p.text = std::move(lit);
+        t.parts.push_back(std::move(p));
+        lit.clear();
+      }
+    };
+    while (true) {
+      if (pos_.offset >= end_)
+        return fail(b, "The string was not terminated");
+      unsigned char c = peek();
+      if (heredoc) {
+        if (c == '"' && peek(1) == '"' && peek(2) == '"') {
+          bump();
+          bump();
+          bump();
+          break;
+        }
+      } else if (c == '"') {
+        bump();
+        break;
+      } else if (c == '\n') {
+        return fail(b, "The string was not terminated");
+      }
+      if (c == '\\') {
+        source_pos esc = pos_;
+        bump();
+        unsigned char e = peek();
+        switch (e) {
+          case '"': lit.push_back('"'); break;
+          case '\\': lit.push_back('\\'); break;
+          case '#': lit.push_back('#'); break;
+          case '/': lit.push_back('/'); break;
+          case 'b': lit.push_back('\b'); break;
+          case 'f': lit.push_back('\f'); break;
+          case 'n': lit.push_back('\n'); break;
+          case 'r': lit.push_back('\r'); break;
+          case 't': lit.push_back('\t'); break;
+          case 'u': {
+            uint32_t cp = 0;
+            for (int i = 1; i <= 4; ++i) {
+              if (!is_hex(peek(static_cast<size_t>(i))))
+                return fail(esc, "An invalid unicode escape was found");
+              unsigned char d = peek(static_cast<size_t>(i));
+              cp = cp * 16 + static_cast<uint32_t>(is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
+            }
+            for (int i = 0; i < 4; ++i)
+              bump();
+            append_utf8(lit, cp);
+            break;
+          }
+          default:
+            return fail(esc, "An invalid escape sequence was found");
+        }
+        bump();
+        continue;
+      }
+      if (c == '#' && peek(1) == '{') {
+        flush();
+        source_pos open = pos_;
+        bump();
+        bump();
+        string_part p;
+        p.is_expr = true;
+        p.begin = pos_;
+        if (!skip_interpolation(open))
+          return false;
+        p.end_offset = pos_.offset;
+        bump();
+        t.parts.push_back(std::move(p));
+        continue;
+      }
+      lit.push_back(static_cast<char>(c));
+      bump();
+    }
+    flush();
+    t.text = src_.substr(b.offset, pos_.offset - b.offset);
+    t.span = span_from(b);
+    out_.push_back(std::move(t));
+    return true;
+  }
+
+  bool extractor() {
+    source_pos b = pos_;
+    bump();
+    std::string body;
+    while (pos_.offset < end_ && peek() != '|') {
+      if (peek() == '\\' && peek(1) == '|') {
+        bump();
+      }
+      body.push_back(static_cast<char>(peek()));
+      bump();
+    }
+    if (pos_.offset >= end_)
+      return fail(b, "The extractor was not terminated");
+    bump();
+    push(tok::extractor, b, std::move(body));
+    return true;
+  }
+
+  std::shared_ptr<const source_file> file_;
+  const std::string& src_;
+  source_pos pos_;
+  size_t end_;
+  std::vector<token>& out_;
+  diagnostics& diags_;
+};
+
+} // namespace
+
+bool is_keyword(const std::string& word) { return keywords().count(word) > 0; }
+
+std::string describe(const token& t) {
+  switch (t.kind) {
+    case tok::eof: return "end of file";
+    case tok::ident: return "`" + t.text + "`";
+    case tok::keyword:
+    case tok::punct: return "`" + t.text + "`";
+    case tok::integer:
+    case tok::floating: return "`" + t.text + "`";
+    case tok::string: return "a string";
+    case tok::extractor: return "an extractor";
+    case tok::doc_comment: return "a doc comment";
+    case tok::mod_comment: return "a module comment";
+    case tok::config: return "`#!config`";
+  }
+  return "a token";
+}
+
+bool lex(const std::shared_ptr<const source_file>& file, source_pos begin, size_t end_offset,
+         std::vector<token>& out, diagnostics& diags) {
+  lexer l(file, begin, end_offset, out, diags);
+  return l.run();
+}
+
+} // namespace temblor::dsl

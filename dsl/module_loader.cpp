@@ -1,0 +1,138 @@
+#include "dsl/module_loader.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "dsl/parser.hpp"
+#include "dsl/stdlib.hpp"
+
+namespace temblor::dsl {
+
+bool read_file(const std::string& path, std::string& out) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+const char* find_embedded(const std::string& path) {
+  for (size_t i = 0; i < embedded_stdlib_count; ++i)
+    if (path == embedded_stdlib[i].path)
+      return embedded_stdlib[i].text;
+  return nullptr;
+}
+
+module_loader::module_loader(std::vector<std::string> module_path, diagnostics& diags)
+  : path_(std::move(module_path)), diags_(diags), store_(std::make_shared<module_store>()) {}
+
+const loaded_module* module_loader::load(const std::vector<std::string>& path,
+                                         const source_span& at) {
+  std::string key, rel;
+  for (size_t i = 0; i < path.size(); ++i) {
+    key += (i ? "::" : "") + path[i];
+    rel += (i ? "/" : "") + path[i];
+  }
+  auto it = store_->modules.find(key);
+  if (it != store_->modules.end())
+    return it->second ? it->second.get() : nullptr;
+  if (loading_.count(key)) {
+    diags_.error(at, "Cyclic use of module `" + key + "`");
+    return nullptr;
+  }
+  std::string text, name;
+  bool found = false;
+  for (const char* ext : {".tremor", ".trickle", ".troy"}) {
+    for (const auto& dir : path_) {
+      std::string candidate = dir + "/" + rel + ext;
+      if (read_file(candidate, text)) {
+        name = candidate;
+        found = true;
+        break;
+      }
+    }
+    if (found)
+      break;
+  }
+  if (!found) {
+    if (const char* t = find_embedded(rel + ".tremor")) {
+      text = t;
+      name = "<stdlib>/" + rel + ".tremor";
+      found = true;
+    }
+  }
+  if (!found) {
+    diags_.error(at, "Module `" + key + "` not found",
+                 "searched TREMOR_PATH and the built-in stdlib");
+    store_->modules[key] = nullptr;
+    return nullptr;
+  }
+  loading_.insert(key);
+  auto file = std::make_shared<source_file>(source_file{name, std::move(text)});
+  bool ok = true;
+  auto ast = parse(file, parse_mode::module, diags_, ok);
+  if (!ok) {
+    loading_.erase(key);
+    store_->modules[key] = nullptr;
+    return nullptr;
+  }
+  auto m = std::make_unique<loaded_module>();
+  m->key = key;
+  m->ast = std::move(ast);
+  m->sc = make_scope(m->ast->items, nullptr);
+  loading_.erase(key);
+  auto* raw = m.get();
+  store_->modules[key] = std::move(m);
+  return raw;
+}
+
+scope* module_loader::make_scope(scope_items& items, const scope* parent) {
+  store_->scopes.emplace_back();
+  scope* s = &store_->scopes.back();
+  s->parent = parent;
+  s->load_module = [this](const std::vector<std::string>& path) -> const scope* {
+    const loaded_module* m = load(path, source_span{});
+    return m ? m->sc : nullptr;
+  };
+  for (auto& u : items.uses) {
+    s->modules[u.alias] = u.path;
+    load(u.path, u.span);
+  }
+  for (auto& f : items.fns)
+    s->fns[f->name] = f.get();
+  for (auto& f : items.fns)
+    bind_fn(*f, *s, diags_);
+  for (auto& c : items.consts) {
+    bind_expr(*c.init, *s, diags_);
+    store_->values.emplace_back();
+    value& v = store_->values.back();
+    if (eval_const(*c.init, nullptr, v, diags_))
+      c.evaluated = true;
+    s->consts[c.name] = &v;
+  }
+  return s;
+}
+
+const loaded_module* module_loader::resolve_alias(const scope& s,
+                                                  const std::vector<std::string>& parts,
+                                                  const source_span& at) {
+  for (const scope* p = &s; p; p = p->parent) {
+    auto it = p->modules.find(parts[0]);
+    if (it == p->modules.end())
+      continue;
+    std::vector<std::string> path = it->second;
+    path.insert(path.end(), parts.begin() + 1, parts.end());
+    return load(path, at);
+  }
+  // Not a `use` alias: accept the full module path as well.
+  return load(parts, at);
+}
+
+} // namespace temblor::dsl

@@ -1,0 +1,351 @@
+#include "dsl/pipeline_runner.hpp"
+
+#include "dsl/json_text.hpp"
+#include "dsl/operators.hpp"
+#include "dsl/pipeline_program.hpp"
+
+namespace temblor::dsl {
+
+namespace {
+
+// Hops an event may take inside one pipeline before it is dropped; the
+// graph has no cycles in valid programs, so this only stops runaway loops.
+constexpr int max_hops = 64;
+
+class runner final : public pipeline_runner {
+public:
+  explicit runner(std::shared_ptr<const pipeline_program> prog) : prog_(std::move(prog)) {
+    nodes_.resize(prog_->nodes.size());
+    for (size_t i = 0; i < prog_->nodes.size(); ++i) {
+      const node_spec& spec = prog_->nodes[i];
+      node_state& n = nodes_[i];
+      n.spec = &spec;
+      n.state = spec.initial_state;
+      if (spec.k == node_spec::kind::op) {
+        std::string err;
+        n.op = make_operator(spec.op_type, spec.op_config, err);
+      } else if (spec.k == node_spec::kind::pipeline && spec.sub) {
+        n.sub = make_pipeline_runner(*spec.sub);
+      }
+    }
+  }
+
+  void process(const std::string& port, event ev, pipeline_output& out) override {
+    dispatch(-1, port, std::move(ev), out, 0);
+  }
+
+  void tick(uint64_t now, pipeline_output& out) override {
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      node_state& n = nodes_[i];
+      int idx = static_cast<int>(i);
+      if (n.op) {
+        n.op->on_tick(now, [&](const std::string& p, event e) {
+          dispatch(idx, p, std::move(e), out, 1);
+        });
+      } else if (n.sub) {
+        pipeline_output sub;
+        n.sub->tick(now, sub);
+        forward_sub(idx, sub, out);
+      }
+    }
+  }
+
+  uint64_t tick_interval_ns() const override {
+    uint64_t best = 0;
+    for (const auto& n : nodes_) {
+      uint64_t t = n.op ? n.op->tick_ns() : (n.sub ? n.sub->tick_interval_ns() : 0);
+      if (t && (!best || t < best))
+        best = t;
+    }
+    return best;
+  }
+
+  void flush(pipeline_output& out) override {
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      node_state& n = nodes_[i];
+      int idx = static_cast<int>(i);
+      if (n.op) {
+        n.op->on_flush([&](const std::string& p, event e) {
+          dispatch(idx, p, std::move(e), out, 1);
+        });
+      } else if (n.sub) {
+        pipeline_output sub;
+        n.sub->flush(sub);
+        forward_sub(idx, sub, out);
+      }
+    }
+  }
+
+private:
+  struct node_state {
+    const node_spec* spec = nullptr;
+    value state;
+    std::unique_ptr<op_impl> op;
+    std::unique_ptr<pipeline_runner> sub;
+  };
+
+  void forward_sub(int idx, pipeline_output& sub, pipeline_output& out) {
+    for (auto& e : sub.errors)
+      out.errors.push_back(std::move(e));
+    for (auto& e : sub.events)
+      dispatch(idx, e.port, std::move(e.ev), out, 1);
+  }
+
+  // Sends `ev`, produced by `node` (-1 = pipeline input) on `port`, to every
+  // select reading from there.
+  void dispatch(int node, const std::string& port, event ev, pipeline_output& out, int hops) {
+    if (hops > max_hops) {
+      out.errors.push_back("Error: event dropped after " + std::to_string(max_hops) +
+                           " hops inside pipeline `" + prog_->name + "`\n");
+      return;
+    }
+    const select_spec* last = nullptr;
+    for (const auto& s : prog_->selects) {
+      if (s.from_node != node || s.from_port != port)
+        continue;
+      if (last)
+        run_select(*last, ev, out, hops);
+      last = &s;
+    }
+    if (last) {
+      run_select(*last, std::move(ev), out, hops);
+    } else if (node >= 0 && port == "err") {
+      // A node's error output nobody selects from surfaces on the
+      // pipeline's `err` port instead of vanishing.
+      out.events.push_back(emitted_event{"err", std::move(ev)});
+    }
+  }
+
+  void deliver(const select_spec& s, event ev, pipeline_output& out, int hops) {
+    if (s.into_node < 0) {
+      out.events.push_back(emitted_event{s.into_port, std::move(ev)});
+      return;
+    }
+    run_node(s.into_node, s.into_port, std::move(ev), out, hops + 1);
+  }
+
+  static bool is_bare_event(const expr& e) {
+    return e.kind == expr_kind::path && e.root == path_root::event && e.segments.empty();
+  }
+
+  void error(pipeline_output& out, const eval_ctx& c) {
+    out.errors.push_back(render_runtime_error(c.err));
+  }
+
+  bool check_bool(eval_ctx& c, const expr& e, const value& v, pipeline_output& out) {
+    if (v.is_bool())
+      return true;
+    c.err.span = e.span;
+    c.err.message = "Expected a boolean, found " + type_name(v);
+    error(out, c);
+    return false;
+  }
+
+  // Expands a group-by definition into the list of group dimension tuples.
+  bool groups_of(const select_stmt::group_def& g, eval_ctx& c,
+                 std::vector<array>& result, pipeline_output& out) {
+    using gk = select_stmt::group_def::kind;
+    if (g.k == gk::expr) {
+      value v;
+      if (eval(*g.e, c, v) != status::ok) {
+        error(out, c);
+        return false;
+      }
+      result = {array{std::move(v)}};
+      return true;
+    }
+    if (g.k == gk::each) {
+      value v;
+      if (eval(*g.e, c, v) != status::ok) {
+        error(out, c);
+        return false;
+      }
+      result.clear();
+      if (v.is_array()) {
+        for (auto& x : v.as_array())
+          result.push_back(array{x});
+      } else if (v.is_record()) {
+        for (auto& [k, x] : v.as_record())
+          result.push_back(array{value(array{value(k), x})});
+      } else {
+        c.err.span = g.e->span;
+        c.err.message = "`each` needs an array or a record, found " + type_name(v);
+        error(out, c);
+        return false;
+      }
+      return true;
+    }
+    // set(a, b, …): the cartesian product of the parts.
+    result = {array{}};
+    for (const auto& part : g.items) {
+      std::vector<array> sub;
+      if (!groups_of(part, c, sub, out))
+        return false;
+      std::vector<array> next;
+      for (const auto& prefix : result) {
+        for (const auto& s : sub) {
+          array combined = prefix;
+          combined.insert(combined.end(), s.begin(), s.end());
+          next.push_back(std::move(combined));
+        }
+      }
+      result = std::move(next);
+    }
+    return true;
+  }
+
+  void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
+    const select_stmt& st = *s.stmt;
+    eval_ctx c;
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    c.args = &prog_->args;
+    c.ingest_ns = ev.ingest_ns;
+    static const value default_group{array{value(), value("[null]")}};
+    c.group = &default_group;
+    if (st.where) {
+      value w;
+      if (eval(*st.where, c, w) != status::ok) {
+        error(out, c);
+        return;
+      }
+      if (!check_bool(c, *st.where, w, out) || !w.as_bool())
+        return;
+    }
+    if (!st.has_group) {
+      finish_select(s, c, std::move(ev), out, hops);
+      return;
+    }
+    std::vector<array> groups;
+    if (!groups_of(st.group, c, groups, out))
+      return;
+    for (size_t i = 0; i < groups.size(); ++i) {
+      std::string key = to_json(value(groups[i]), true);
+      array g = std::move(groups[i]);
+      g.push_back(value(std::move(key)));
+      value gv(std::move(g));
+      if (i + 1 == groups.size()) {
+        c.group = &gv;
+        finish_select(s, c, std::move(ev), out, hops);
+      } else {
+        event copy = ev;
+        eval_ctx cc;
+        cc.event = &copy.payload;
+        cc.meta = &copy.meta;
+        cc.args = &prog_->args;
+        cc.group = &gv;
+        finish_select(s, cc, std::move(copy), out, hops);
+      }
+    }
+  }
+
+  void finish_select(const select_spec& s, eval_ctx& c, event ev, pipeline_output& out,
+                     int hops) {
+    const select_stmt& st = *s.stmt;
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    if (!is_bare_event(*st.target)) {
+      value result;
+      if (eval(*st.target, c, result) != status::ok) {
+        error(out, c);
+        return;
+      }
+      ev.payload = std::move(result);
+    }
+    if (st.having) {
+      value h;
+      if (eval(*st.having, c, h) != status::ok) {
+        error(out, c);
+        return;
+      }
+      if (!check_bool(c, *st.having, h, out) || !h.as_bool())
+        return;
+    }
+    deliver(s, std::move(ev), out, hops);
+  }
+
+  void run_node(int idx, const std::string& port, event ev, pipeline_output& out, int hops) {
+    node_state& n = nodes_[static_cast<size_t>(idx)];
+    switch (n.spec->k) {
+      case node_spec::kind::stream: dispatch(idx, "out", std::move(ev), out, hops); return;
+      case node_spec::kind::script: run_script(idx, n, port, std::move(ev), out, hops); return;
+      case node_spec::kind::op:
+        if (n.op)
+          n.op->on_event(port, std::move(ev), [&](const std::string& p, event e) {
+            dispatch(idx, p, std::move(e), out, hops);
+          });
+        return;
+      case node_spec::kind::pipeline: {
+        if (!n.sub)
+          return;
+        pipeline_output sub;
+        n.sub->process(port, std::move(ev), sub);
+        for (auto& e : sub.errors)
+          out.errors.push_back(std::move(e));
+        for (auto& e : sub.events)
+          dispatch(idx, e.port, std::move(e.ev), out, hops);
+        return;
+      }
+    }
+  }
+
+  void run_script(int idx, node_state& n, const std::string& port, event ev,
+                  pipeline_output& out, int hops) {
+    const script_def& sd = *n.spec->script;
+    const std::vector<expr_ptr>* body = nullptr;
+    for (const auto& [p, b] : sd.bodies)
+      if (p == port)
+        body = &b;
+    if (!body) {
+      out.errors.push_back("Error: script `" + n.spec->name + "` has no body for port `" +
+                           port + "`\n");
+      return;
+    }
+    value original = ev.payload;
+    eval_ctx c;
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    c.state = &n.state;
+    c.args = &n.spec->script_args;
+    c.ingest_ns = ev.ingest_ns;
+    value result;
+    status st = eval_block(*body, c, result);
+    switch (st) {
+      case status::ok:
+        // A trailing `let` leaves the (modified) event as the result.
+        if (!body->empty() && body->back()->kind != expr_kind::let)
+          ev.payload = std::move(result);
+        dispatch(idx, "out", std::move(ev), out, hops);
+        return;
+      case status::emit: {
+        ev.payload = std::move(c.emitted);
+        std::string p = c.emit_port.empty() ? "out" : c.emit_port;
+        dispatch(idx, p, std::move(ev), out, hops);
+        return;
+      }
+      case status::drop: return;
+      case status::recur:
+        c.err.message = "`recur` can only be used inside a function";
+        [[fallthrough]];
+      case status::error: {
+        record r;
+        r.set("error", value(render_runtime_error(c.err)));
+        r.set("event", std::move(original));
+        ev.payload = value(std::move(r));
+        dispatch(idx, "err", std::move(ev), out, hops);
+        return;
+      }
+    }
+  }
+
+  std::shared_ptr<const pipeline_program> prog_;
+  std::vector<node_state> nodes_;
+};
+
+} // namespace
+
+std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program) {
+  return std::make_unique<runner>(program.shared_from_this());
+}
+
+} // namespace temblor::dsl
