@@ -5,6 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_set>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <vector>
 
 #include <rapidjson/error/en.h>
@@ -50,49 +54,36 @@ void dedupe_keys(record& r) {
   r = std::move(out);
 }
 
-// SAX handler building one value. Containers under construction live on an
-// explicit stack, so depth costs heap, not call frames.
+// SAX handler building one value. Finished values wait on one flat stack
+// until their container closes; RapidJSON then reports the member count, so
+// each array or record is allocated once at its exact size. Depth costs
+// heap, not call frames.
 struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_builder> {
-  std::vector<value> stack;
-  std::vector<std::string> keys; // pending key per open container (unused for arrays)
-  value root;
+  std::vector<value> values;
+  // Keys point into the decoder's in-situ buffer, which outlives the parse.
+  std::vector<std::string_view> keys;
+  size_t depth = 0;
   std::string error; // set when a handler stops the parse
 
   void reset() {
-    stack.clear();
+    values.clear();
     keys.clear();
-    root = value{};
+    depth = 0;
     error.clear();
   }
 
   bool put(value v) {
-    if (stack.empty()) {
-      root = std::move(v);
-      return true;
-    }
-    value& top = stack.back();
-    if (auto* a = std::get_if<array>(&top.variant()))
-      a->push_back(std::move(v));
-    else
-      top.as_record().push_unchecked(std::move(keys.back()), std::move(v));
+    values.push_back(std::move(v));
     return true;
   }
 
-  bool open(value container) {
-    if (stack.size() >= json_max_depth) {
+  bool open() {
+    if (depth >= json_max_depth) {
       error = "JSON nested deeper than " + std::to_string(json_max_depth) + " levels";
       return false;
     }
-    stack.push_back(std::move(container));
-    keys.emplace_back();
+    ++depth;
     return true;
-  }
-
-  bool close() {
-    value v = std::move(stack.back());
-    stack.pop_back();
-    keys.pop_back();
-    return put(std::move(v));
   }
 
   bool Null() { return put(value{}); }
@@ -114,30 +105,77 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
   }
 
   bool String(const char* s, rapidjson::SizeType len, bool) {
-    return text_ok(s, len) && put(value{std::string(s, len)});
+    if (!text_ok(s, len))
+      return false;
+    values.emplace_back(std::string(s, len));
+    return true;
   }
 
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     if (!text_ok(s, len))
       return false;
-    keys.back().assign(s, len);
+    keys.emplace_back(s, len);
     return true;
   }
 
-  bool StartObject() { return open(value{record{}}); }
-  bool EndObject(rapidjson::SizeType) {
-    dedupe_keys(stack.back().as_record());
-    return close();
+  bool StartObject() { return open(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    record r;
+    r.reserve(n);
+    size_t first_value = values.size() - n;
+    size_t first_key = keys.size() - n;
+    for (size_t i = 0; i < n; ++i)
+      r.push_unchecked(std::string(keys[first_key + i]), std::move(values[first_value + i]));
+    dedupe_keys(r);
+    values.resize(first_value);
+    keys.resize(first_key);
+    values.emplace_back(std::move(r));
+    return true;
   }
-  bool StartArray() { return open(value{array{}}); }
-  bool EndArray(rapidjson::SizeType) { return close(); }
+
+  bool StartArray() { return open(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    size_t first = values.size() - n;
+    array a(std::make_move_iterator(values.begin() + static_cast<std::ptrdiff_t>(first)),
+            std::make_move_iterator(values.end()));
+    values.resize(first);
+    values.emplace_back(std::move(a));
+    return true;
+  }
 };
 
 // In-situ: strings are unescaped inside our own copy of the input, so the
-// reader never copies them into its stack first. Iterative: the reader keeps
-// its own state on the heap, never recursing per nesting level.
-constexpr unsigned parse_flags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag
-                                 | rapidjson::kParseFullPrecisionFlag;
+// reader never copies them into its stack first.
+constexpr unsigned parse_flags = rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag;
+
+// Documents with at most this many `[`/`{` bytes (in strings or not) cannot
+// nest deeper, so RapidJSON's recursive parser (about 10% faster) is safe for
+// them even on small or sanitizer-inflated stacks; anything else uses the
+// iterative parser, which keeps its state on the heap.
+constexpr size_t recursion_budget = 64;
+
+bool few_openers(std::string_view data) {
+  size_t openers = 0;
+  const char* p = data.data();
+  const char* end = p + data.size();
+  // Fixed-size blocks let the compiler vectorise the count; the budget is
+  // checked per block.
+  constexpr size_t block = 64;
+  while (static_cast<size_t>(end - p) >= block) {
+    size_t n = 0;
+    for (size_t i = 0; i < block; ++i)
+      n += static_cast<size_t>(p[i] == '[') + static_cast<size_t>(p[i] == '{');
+    openers += n;
+    if (openers > recursion_budget)
+      return false;
+    p += block;
+  }
+  for (; p < end; ++p)
+    openers += static_cast<size_t>(*p == '[') + static_cast<size_t>(*p == '{');
+  return openers <= recursion_budget;
+}
 
 } // namespace
 
@@ -160,7 +198,10 @@ bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
   rapidjson::InsituStringStream in(&st.buffer[0]);
   rapidjson::ParseResult ok;
   try {
-    ok = st.reader.Parse<parse_flags>(in, st.builder);
+    if (few_openers(data))
+      ok = st.reader.Parse<parse_flags>(in, st.builder);
+    else
+      ok = st.reader.Parse<parse_flags | rapidjson::kParseIterativeFlag>(in, st.builder);
   } catch (const std::exception& e) {
     // Only allocation failures can throw here; keep them off the event path.
     st.builder.reset();
@@ -176,8 +217,9 @@ bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
     st.builder.reset();
     return false;
   }
-  out = std::move(st.builder.root);
-  st.builder.root = value{};
+  // A successful parse of one document leaves exactly its root.
+  out = std::move(st.builder.values.back());
+  st.builder.reset();
   return true;
 }
 
@@ -189,6 +231,40 @@ bool json_decode(std::string_view data, value& out, std::string& err) {
 // -- encoding -----------------------------------------------------------------
 
 namespace {
+
+// Appends to a std::string through a raw pointer: std::string's own
+// push_back/append are out-of-line calls into libstdc++, which dominated
+// encoding. The string is grown (zero-filled) ahead and trimmed at the end.
+class out_buffer {
+public:
+  explicit out_buffer(std::string& s) : s_(s), pos_(s.size()) {
+    s_.resize(std::max(s_.capacity(), pos_ + 256));
+  }
+  ~out_buffer() { s_.resize(pos_); }
+  out_buffer(const out_buffer&) = delete;
+  out_buffer& operator=(const out_buffer&) = delete;
+
+  /// Returns room for at least `n` bytes at the write position.
+  char* room(size_t n) {
+    if (s_.size() - pos_ < n)
+      s_.resize(std::max(s_.size() * 2, pos_ + n + 256));
+    return &s_[pos_];
+  }
+  void advance(size_t n) { pos_ += n; }
+  void put(char c) {
+    *room(1) = c;
+    ++pos_;
+  }
+  void append(const char* p, size_t n) {
+    std::memcpy(room(n), p, n);
+    pos_ += n;
+  }
+  void append(std::string_view v) { append(v.data(), v.size()); }
+
+private:
+  std::string& s_;
+  size_t pos_;
+};
 
 // 0: copy as is; 'u': \u00XX; anything else: backslash + that character.
 struct escape_table {
@@ -207,73 +283,151 @@ struct escape_table {
 };
 constexpr escape_table escapes{};
 
-// True when any of the 8 bytes is a quote, a backslash or below 0x20.
-inline bool needs_escape(uint64_t w) {
-  constexpr uint64_t ones = 0x0101010101010101ull;
-  constexpr uint64_t highs = 0x8080808080808080ull;
-  auto has_zero = [](uint64_t x) { return (x - ones) & ~x & highs; };
-  uint64_t below_space = (w - ones * 0x20) & ~w & highs;
-  return (below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) != 0;
+// Returns the number of leading bytes of the 16 at `p` that need no escape
+// (16 when none does).
+inline size_t clean_prefix16(const char* p) {
+#if defined(__SSE2__)
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  // Unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F.
+  __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  auto mask = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control)));
+  return mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
+#else
+  for (size_t i = 0; i < 16; ++i)
+    if (escapes.e[static_cast<unsigned char>(p[i])] != 0)
+      return i;
+  return 16;
+#endif
 }
 
-void write_string(std::string& out, std::string_view s) {
-  out.push_back('"');
+void write_string(out_buffer& out, std::string_view s) {
   const char* p = s.data();
   const char* end = p + s.size();
-  const char* run = p;
+  // Room for the quotes and the text unescaped, plus 16 bytes of slack so
+  // whole 16-byte blocks can be stored; each escape asks for more.
+  char* base = out.room(s.size() + 2 + 16);
+  char* dst = base;
+  *dst++ = '"';
   while (p < end) {
-    if (end - p >= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (!needs_escape(w)) {
-        p += 8;
+    if (end - p >= 16) {
+      size_t n = clean_prefix16(p);
+      std::memcpy(dst, p, 16); // bytes past n are overwritten below
+      p += n;
+      dst += n;
+      if (n == 16)
         continue;
-      }
+    } else {
+      // A short tail (most keys): check it padded with clean bytes in one go.
+      char block[16];
+      std::memset(block, 'a', sizeof(block));
+      auto rest = static_cast<size_t>(end - p);
+      std::memcpy(block, p, rest);
+      size_t n = std::min(clean_prefix16(block), rest);
+      std::memcpy(dst, block, 16);
+      p += n;
+      dst += n;
+      if (p == end)
+        break;
     }
-    auto c = static_cast<unsigned char>(*p);
+    auto c = static_cast<unsigned char>(*p++);
     char e = escapes.e[c];
     if (e == 0) {
-      ++p;
+      *dst++ = static_cast<char>(c);
       continue;
     }
-    out.append(run, static_cast<size_t>(p - run));
+    out.advance(static_cast<size_t>(dst - base));
+    base = dst = out.room(6 + static_cast<size_t>(end - p) + 1 + 16);
+    *dst++ = '\\';
     if (e == 'u') {
       static constexpr char hex[] = "0123456789abcdef";
-      char buf[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      out.append(buf, 6);
+      *dst++ = 'u';
+      *dst++ = '0';
+      *dst++ = '0';
+      *dst++ = hex[c >> 4];
+      *dst++ = hex[c & 15];
     } else {
-      char buf[2] = {'\\', e};
-      out.append(buf, 2);
+      *dst++ = e;
     }
-    run = ++p;
   }
-  out.append(run, static_cast<size_t>(end - run));
-  out.push_back('"');
+  *dst++ = '"';
+  out.advance(static_cast<size_t>(dst - base));
 }
 
 template <class Int>
-void write_int(std::string& out, Int i) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), i);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
+void write_int(out_buffer& out, Int i) {
+  char* dst = out.room(24);
+  auto r = std::to_chars(dst, dst + 24, i);
+  out.advance(static_cast<size_t>(r.ptr - dst));
+}
+
+constexpr double powers_of_ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+
+// Most event floats have few decimals (latencies, prices). For those, the
+// fewest decimals k whose rounding m = round(d * 10^k) divides back to d
+// exactly give the shortest form: m < 10^15 keeps it within 15 significant
+// digits, where the decimal for a double is unique, and m / 10^k is then
+// correctly rounded (both exact in a double), as a parser would round it.
+bool write_short_decimal(out_buffer& out, double d) {
+  if (d < 1e-5 || d >= 1e15)
+    return false;
+  for (int k = 0; k <= 8; ++k) {
+    double scaled = d * powers_of_ten[k];
+    if (scaled >= 1e15)
+      return false;
+    double m = std::nearbyint(scaled);
+    if (m / powers_of_ten[k] != d)
+      continue;
+    char digits[24];
+    auto r = std::to_chars(digits, digits + sizeof(digits), static_cast<uint64_t>(m));
+    auto len = static_cast<int>(r.ptr - digits);
+    char* dst = out.room(static_cast<size_t>(len + k) + 4);
+    char* const start = dst;
+    if (k == 0) {
+      std::memcpy(dst, digits, static_cast<size_t>(len));
+      dst += len;
+      *dst++ = '.';
+      *dst++ = '0';
+    } else if (len > k) {
+      std::memcpy(dst, digits, static_cast<size_t>(len - k));
+      dst += len - k;
+      *dst++ = '.';
+      std::memcpy(dst, digits + len - k, static_cast<size_t>(k));
+      dst += k;
+    } else {
+      *dst++ = '0';
+      *dst++ = '.';
+      for (int z = len; z < k; ++z)
+        *dst++ = '0';
+      std::memcpy(dst, digits, static_cast<size_t>(len));
+      dst += len;
+    }
+    out.advance(static_cast<size_t>(dst - start));
+    return true;
+  }
+  return false;
 }
 
 // Lays out the shortest round-trip digits (std::to_chars, Ryu in libstdc++)
 // the way Rust's ryu, Tremor's float printer, does: `42.0`, `0.001`, `1e16`,
 // `1.5e-7`.
-void write_double(std::string& out, double d) {
+void write_double(out_buffer& out, double d) {
   if (!std::isfinite(d)) {
-    out += "null";
+    out.append("null");
     return;
   }
   if (d == 0) {
-    out += std::signbit(d) ? "-0.0" : "0.0";
+    out.append(std::signbit(d) ? "-0.0" : "0.0");
     return;
   }
   if (d < 0) {
-    out.push_back('-');
+    out.put('-');
     d = -d;
   }
+  if (write_short_decimal(out, d))
+    return;
   // Scientific form "d.ddde±x" gives the digits and the exponent directly.
   char sci[40];
   auto r = std::to_chars(sci, sci + sizeof(sci), d, std::chars_format::scientific);
@@ -289,80 +443,82 @@ void write_double(std::string& out, double d) {
   int k = kk - len;   // ... = d1d2... x 10^k
   if (k >= 0 && kk <= 16) {
     out.append(digits, static_cast<size_t>(len));
-    out.append(static_cast<size_t>(k), '0');
-    out += ".0";
+    for (int z = 0; z < k; ++z)
+      out.put('0');
+    out.append(".0");
   } else if (kk > 0 && kk <= 16) {
     out.append(digits, static_cast<size_t>(kk));
-    out.push_back('.');
+    out.put('.');
     out.append(digits + kk, static_cast<size_t>(len - kk));
   } else if (kk > -5 && kk <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-kk), '0');
+    out.append("0.");
+    for (int z = 0; z < -kk; ++z)
+      out.put('0');
     out.append(digits, static_cast<size_t>(len));
   } else {
-    out.push_back(digits[0]);
+    out.put(digits[0]);
     if (len > 1) {
-      out.push_back('.');
+      out.put('.');
       out.append(digits + 1, static_cast<size_t>(len - 1));
     }
-    out.push_back('e');
+    out.put('e');
     write_int(out, exp10);
   }
 }
 
 struct writer {
-  std::string& out;
+  out_buffer& out;
   bool sorted;
 
   // Recursion is bounded by json_max_depth (about 100 bytes of stack per
   // level), the same bound the decoder enforces.
   bool write(const value& v, size_t depth) {
     switch (v.kind()) {
-      case value_kind::null: out += "null"; return true;
-      case value_kind::boolean: out += v.as_bool() ? "true" : "false"; return true;
+      case value_kind::null: out.append("null"); return true;
+      case value_kind::boolean: out.append(v.as_bool() ? "true" : "false"); return true;
       case value_kind::i64: write_int(out, v.as_i64_unchecked()); return true;
       case value_kind::u64: write_int(out, v.as_u64_unchecked()); return true;
       case value_kind::f64: write_double(out, v.as_f64_unchecked()); return true;
       case value_kind::string: write_string(out, v.as_string()); return true;
       case value_kind::bytes: {
-        out.push_back('[');
+        out.put('[');
         bool first = true;
         for (char c : v.as_bytes().data) {
           if (!first)
-            out.push_back(',');
+            out.put(',');
           first = false;
           write_int(out, static_cast<unsigned>(static_cast<unsigned char>(c)));
         }
-        out.push_back(']');
+        out.put(']');
         return true;
       }
       case value_kind::array: {
-        if (!enter(depth))
+        if (depth >= json_max_depth)
           return false;
-        out.push_back('[');
+        out.put('[');
         bool first = true;
         for (const auto& e : v.as_array()) {
           if (!first)
-            out.push_back(',');
+            out.put(',');
           first = false;
           if (!write(e, depth + 1))
             return false;
         }
-        out.push_back(']');
+        out.put(']');
         return true;
       }
       case value_kind::record: {
-        if (!enter(depth))
+        if (depth >= json_max_depth)
           return false;
-        out.push_back('{');
+        out.put('{');
         const auto& r = v.as_record();
         bool first = true;
         auto member = [&](const record::entry& e) {
           if (!first)
-            out.push_back(',');
+            out.put(',');
           first = false;
           write_string(out, e.first);
-          out.push_back(':');
+          out.put(':');
           return write(e.second, depth + 1);
         };
         if (sorted && r.size() > 1) {
@@ -374,21 +530,24 @@ struct writer {
             if (!member(e))
               return false;
         }
-        out.push_back('}');
+        out.put('}');
         return true;
       }
     }
     return true;
   }
-
-  bool enter(size_t depth) { return depth < json_max_depth; }
 };
 
 } // namespace
 
 bool json_encode(const value& v, json_mode mode, std::string& out, std::string& err) {
-  writer w{out, mode == json_mode::sorted};
-  if (w.write(v, 0))
+  bool ok;
+  {
+    out_buffer buffer(out);
+    writer w{buffer, mode == json_mode::sorted};
+    ok = w.write(v, 0);
+  }
+  if (ok)
     return true;
   err = "value nested deeper than " + std::to_string(json_max_depth)
         + " levels cannot be encoded as JSON";

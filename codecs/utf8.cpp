@@ -3,13 +3,32 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace temblor::codecs {
 
 bool utf8_valid(std::string_view s) {
+#if defined(__SSE2__)
+  // Short ASCII strings (keys, enum-like values) are the common case: test
+  // them padded in one block.
+  if (s.size() < 16) {
+    alignas(16) char block[16] = {};
+    std::memcpy(block, s.data(), s.size());
+    if (_mm_movemask_epi8(_mm_load_si128(reinterpret_cast<const __m128i*>(block))) == 0)
+      return true;
+  }
+#endif
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
-    // Most event text is ASCII: skip 8 bytes at a time while no high bit is set.
+    // Most event text is ASCII: skip whole blocks while no high bit is set.
+#if defined(__SSE2__)
+    while (end - p >= 16
+           && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0)
+      p += 16;
+#endif
     while (end - p >= 8) {
       uint64_t word;
       std::memcpy(&word, p, 8);

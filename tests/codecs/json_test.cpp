@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -177,6 +178,58 @@ TEST_CASE("floats always print with a fraction or an exponent, as Tremor's do") 
   CHECK(decode_ok("1e2").is_float());
 }
 
+TEST_CASE("floats print the shortest digits that read back, in ryu's layout") {
+  // Oracle: std::to_chars' shortest scientific digits, laid out by ryu's rules.
+  auto expected = [](double d) {
+    std::string out;
+    if (d < 0) {
+      out = "-";
+      d = -d;
+    }
+    char sci[40];
+    auto r = std::to_chars(sci, sci + sizeof(sci), d, std::chars_format::scientific);
+    std::string text(sci, r.ptr);
+    auto e = text.find('e');
+    std::string digits;
+    for (size_t i = 0; i < e; ++i)
+      if (text[i] != '.')
+        digits += text[i];
+    int exp10 = std::stoi(text.substr(e + 1));
+    int len = static_cast<int>(digits.size());
+    int kk = exp10 + 1;
+    int k = kk - len;
+    if (k >= 0 && kk <= 16)
+      return out + digits + std::string(static_cast<size_t>(k), '0') + ".0";
+    if (kk > 0 && kk <= 16)
+      return out + digits.substr(0, static_cast<size_t>(kk)) + "." + digits.substr(static_cast<size_t>(kk));
+    if (kk > -5 && kk <= 0)
+      return out + "0." + std::string(static_cast<size_t>(-kk), '0') + digits;
+    return out + digits.substr(0, 1) + (len > 1 ? "." + digits.substr(1) : "") + "e"
+           + std::to_string(exp10);
+  };
+  std::mt19937_64 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    double d;
+    switch (i % 4) {
+      case 0: d = static_cast<double>(rng() % 100000000) / std::pow(10.0, rng() % 9); break;
+      case 1: d = static_cast<double>(rng() % 1000) * std::pow(10.0, static_cast<int>(rng() % 40) - 20); break;
+      case 2: d = std::ldexp(static_cast<double>(rng() >> 11), static_cast<int>(rng() % 200) - 100); break;
+      default: {
+        uint64_t bits = rng();
+        std::memcpy(&d, &bits, sizeof d);
+        if (!std::isfinite(d) || d == 0)
+          continue;
+      }
+    }
+    if (d == 0)
+      continue;
+    if (rng() % 2)
+      d = -d;
+    INFO(expected(d));
+    REQUIRE(json_to_string(value{d}) == expected(d));
+  }
+}
+
 TEST_CASE("NaN and infinities encode as null") {
   CHECK(json_to_string(value{std::nan("")}) == "null");
   CHECK(json_to_string(value{HUGE_VAL}) == "null");
@@ -224,6 +277,43 @@ TEST_CASE("strings are escaped so that any text round trips") {
   std::string long_text(1000, 'x');
   long_text[500] = '"';
   CHECK(decode_ok(json_to_string(value{long_text})) == value{long_text});
+}
+
+TEST_CASE("an escape at any position of a long string is written correctly") {
+  for (size_t len : {1u, 15u, 16u, 17u, 40u}) {
+    for (size_t at = 0; at < len; ++at) {
+      for (char special : {'"', '\\', '\n', '\x02'}) {
+        std::string text(len, 'x');
+        text[at] = special;
+        std::string expected = "\"";
+        for (char c : text) {
+          if (c == '"')
+            expected += "\\\"";
+          else if (c == '\\')
+            expected += "\\\\";
+          else if (c == '\n')
+            expected += "\\n";
+          else if (c == '\x02')
+            expected += "\\u0002";
+          else
+            expected += c;
+        }
+        expected += "\"";
+        REQUIRE(json_to_string(value{text}) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("wide but shallow documents decode like narrow ones") {
+  // More than 64 brackets (some inside strings) takes the iterative parser.
+  std::string text = "{\"s\":\"[[[[{{{{\",\"a\":[";
+  for (int i = 0; i < 100; ++i)
+    text += i ? ",[{}]" : "[{}]";
+  text += "]}";
+  value v = decode_ok(text);
+  CHECK(v.get("a")->as_array().size() == 100);
+  CHECK(json_to_string(v) == text);
 }
 
 TEST_CASE("bytes encode as an array of numbers") {
