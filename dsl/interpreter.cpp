@@ -34,6 +34,8 @@ status fail(eval_ctx& c, const source_span& s, std::string msg) {
 
 const value null_value;
 
+thread_local const eval_ctx* current_ctx = nullptr;
+
 value* find_local(eval_ctx& c, const std::string& name) {
   for (auto it = c.locals.rbegin(); it != c.locals.rend(); ++it)
     if (it->first == name)
@@ -975,7 +977,11 @@ status eval_call(const expr& e, eval_ctx& c, value& out) {
                 "Bad arity for function `" + e.op + "`: " + std::to_string(args.size()) +
                   " arguments given");
   std::string err;
-  if (!fn(args.data(), args.size(), out, err))
+  const eval_ctx* saved = current_ctx;
+  current_ctx = &c;
+  bool ok = fn(args.data(), args.size(), out, err);
+  current_ctx = saved;
+  if (!ok)
     return fail(c, e.span, err);
   return status::ok;
 }
@@ -1050,6 +1056,8 @@ status eval_bytes(const expr& e, eval_ctx& c, value& out) {
 }
 
 } // namespace
+
+const eval_ctx* current_eval_ctx() { return current_ctx; }
 
 std::string type_name(const value& v) {
   switch (v.kind()) {

@@ -42,6 +42,10 @@ struct eval_ctx {
   std::vector<value> recur_args;
 };
 
+/// Returns the context of the native call running on this thread, so
+/// natives like `system::ingest_ns` can read the event; nullptr otherwise.
+const eval_ctx* current_eval_ctx();
+
 /// Evaluates `e` into `out`.
 status eval(const expr& e, eval_ctx& c, value& out);
 /// Evaluates a block; `out` receives the last value.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <ctime>
 #include <random>
+#include <regex>
 #include <unordered_map>
 
 #include "dsl/interpreter.hpp"
@@ -883,7 +884,88 @@ NATIVE(url_decode) {
   return true;
 }
 
+NATIVE(system_ingest_ns) {
+  const eval_ctx* c = current_eval_ctx();
+  out = value(static_cast<unsigned long long>(c ? c->ingest_ns : 0));
+  return true;
+}
+
+// The runtime does not carry origin URIs on events; origin functions read
+// them from `$origin` when a connector sets it, null otherwise.
+const value* origin_field(const char* key) {
+  const eval_ctx* c = current_eval_ctx();
+  if (!c || !c->meta)
+    return nullptr;
+  const value* o = c->meta->get("origin");
+  return o ? o->get(key) : nullptr;
+}
+#define ORIGIN(fname, key)                                                                         \
+  NATIVE(fname) {                                                                                  \
+    const value* v = origin_field(key);                                                            \
+    out = v ? *v : value();                                                                        \
+    return true;                                                                                   \
+  }
+ORIGIN(origin_scheme, "scheme")
+ORIGIN(origin_host, "host")
+ORIGIN(origin_port, "port")
+ORIGIN(origin_path, "path")
+NATIVE(origin_as_uri_string) {
+  const value* v = origin_field("uri");
+  out = v ? *v : value();
+  return true;
+}
+
 // -- std::re -----------------------------------------------------------------------
+
+bool make_regex(const value& pat, std::regex& re, std::string& err, const char* fn) {
+  if (!pat.is_string())
+    return type_err(err, fn, "a string", pat);
+  try {
+    re = std::regex(pat.as_string(), std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    err = std::string(fn) + ": invalid regular expression: " + e.what();
+    return false;
+  }
+  return true;
+}
+NATIVE(re_is_match) {
+  std::regex re;
+  if (!make_regex(a[0], re, err, "re::is_match"))
+    return false;
+  WANT_STR(1, "re::is_match");
+  out = value(std::regex_search(s1, re));
+  return true;
+}
+NATIVE(re_replace) {
+  std::regex re;
+  if (!make_regex(a[0], re, err, "re::replace"))
+    return false;
+  WANT_STR(1, "re::replace");
+  WANT_STR(2, "re::replace");
+  out = value(std::regex_replace(s1, re, s2, std::regex_constants::format_first_only));
+  return true;
+}
+NATIVE(re_replace_all) {
+  std::regex re;
+  if (!make_regex(a[0], re, err, "re::replace_all"))
+    return false;
+  WANT_STR(1, "re::replace_all");
+  WANT_STR(2, "re::replace_all");
+  out = value(std::regex_replace(s1, re, s2));
+  return true;
+}
+NATIVE(re_split) {
+  std::regex re;
+  if (!make_regex(a[0], re, err, "re::split"))
+    return false;
+  WANT_STR(1, "re::split");
+  array r;
+  std::sregex_token_iterator it(s1.begin(), s1.end(), re, -1), end;
+  for (; it != end; ++it)
+    r.push_back(value(it->str()));
+  out = value(std::move(r));
+  return true;
+}
 
 const std::unordered_map<std::string, native_entry>& table() {
   static const std::unordered_map<std::string, native_entry> t = {
@@ -987,6 +1069,16 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"datetime::today", {datetime_today, 0, 0}},
     {"chash::jump", {chash_jump, 2, 2}},
     {"url::encode", {url_encode, 1, 1}},
+    {"system::ingest_ns", {system_ingest_ns, 0, 0}},
+    {"origin::scheme", {origin_scheme, 0, 0}},
+    {"origin::host", {origin_host, 0, 0}},
+    {"origin::port", {origin_port, 0, 0}},
+    {"origin::path", {origin_path, 0, 0}},
+    {"origin::as_uri_string", {origin_as_uri_string, 0, 0}},
+    {"re::is_match", {re_is_match, 2, 2}},
+    {"re::replace", {re_replace, 3, 3}},
+    {"re::replace_all", {re_replace_all, 3, 3}},
+    {"re::split", {re_split, 2, 2}},
     {"url::decode", {url_decode, 1, 1}},
   };
   return t;

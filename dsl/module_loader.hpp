@@ -33,6 +33,7 @@ struct module_store {
   std::deque<value> values;
   std::set<const void*> bound; ///< definitions whose expressions are bound
   std::map<const void*, scope*> def_scopes; ///< pipeline definition -> its scope
+  std::vector<std::shared_ptr<void>> keep;  ///< standalone definitions
 };
 
 class module_loader {

@@ -172,6 +172,12 @@ private:
       unexpected(what);
     return advance().text;
   }
+  // Function names and names after `::` may be keywords (`record::select`).
+  std::string expect_name_or_keyword(const char* what) {
+    if (peek().kind != tok::ident && peek().kind != tok::keyword)
+      unexpected(what);
+    return advance().text;
+  }
   // Port and node names may be plain words that happen to be keywords in
   // other positions only if backticked; `in`/`out`/`err` are identifiers.
   std::string expect_name() { return expect_ident(); }
@@ -299,7 +305,7 @@ private:
     std::string first = expect_ident("a name");
     std::vector<std::string> parts{first};
     while (accept_punct("::"))
-      parts.push_back(expect_ident("a name"));
+      parts.push_back(expect_name_or_keyword("a name"));
     t.name = parts.back();
     parts.pop_back();
     t.path = std::move(parts);
@@ -536,7 +542,7 @@ private:
   std::shared_ptr<fn_def> parse_fn() {
     auto f = std::make_shared<fn_def>();
     f->span = advance().span; // fn
-    f->name = expect_ident("a function name");
+    f->name = expect_name_or_keyword("a function name");
     parse_params(*f);
     if (accept_kw("with")) {
       parse_block(f->body, /*allow_case_end=*/false);
@@ -582,7 +588,7 @@ private:
     auto f = std::make_shared<fn_def>();
     f->span = advance().span; // intrinsic
     expect_kw("fn");
-    f->name = expect_ident("a function name");
+    f->name = expect_name_or_keyword("a function name");
     parse_params(*f);
     expect_kw("as");
     mod_target t = parse_mod_target();
@@ -1127,7 +1133,7 @@ private:
     std::vector<std::string> parts{t.text};
     while (peek().is_punct("::")) {
       advance();
-      parts.push_back(expect_ident("a name"));
+      parts.push_back(expect_name_or_keyword("a name"));
     }
     std::string full;
     for (size_t i = 0; i < parts.size(); ++i)

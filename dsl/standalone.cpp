@@ -1,0 +1,112 @@
+#include "dsl/standalone.hpp"
+
+#include "dsl/module_loader.hpp"
+#include "dsl/parser.hpp"
+#include "dsl/pipeline_program.hpp"
+
+namespace temblor::dsl {
+
+namespace {
+
+size_t error_count(const diagnostics& d) {
+  size_t n = 0;
+  for (const auto& x : d.all())
+    if (x.level == severity::error)
+      ++n;
+  return n;
+}
+
+select_stmt passthrough(const std::string& from, const std::string& from_port,
+                        const std::string& into) {
+  select_stmt s;
+  s.target = std::make_unique<expr>(expr_kind::path, source_span{});
+  s.target->root = path_root::event;
+  s.from_node = from;
+  s.from_port = from_port;
+  s.into_node = into;
+  return s;
+}
+
+} // namespace
+
+std::shared_ptr<const pipeline_program> load_query_source(const std::string& name,
+                                                          std::string text,
+                                                          const load_options& options,
+                                                          diagnostics& diags) {
+  size_t before = error_count(diags);
+  auto file = std::make_shared<source_file>(source_file{name, std::move(text)});
+  bool ok = true;
+  auto def = parse_query(file, "main", diags, ok);
+  if (!ok)
+    return nullptr;
+  module_loader loader(options.module_path, diags);
+  loader.store()->keep.push_back(def);
+  auto prog = compile_pipeline(loader, def, nullptr, value(record{}));
+  if (!prog || error_count(diags) != before)
+    return nullptr;
+  return prog;
+}
+
+std::shared_ptr<const pipeline_program> load_query_file(const std::string& path,
+                                                        const load_options& options,
+                                                        diagnostics& diags) {
+  std::string text;
+  if (!read_file(path, text)) {
+    diags.error_without_span("Could not read `" + path + "`");
+    return nullptr;
+  }
+  return load_query_source(path, std::move(text), options, diags);
+}
+
+std::shared_ptr<const pipeline_program> load_script_source(const std::string& name,
+                                                           std::string text,
+                                                           const load_options& options,
+                                                           diagnostics& diags) {
+  size_t before = error_count(diags);
+  auto file = std::make_shared<source_file>(source_file{name, std::move(text)});
+  bool ok = true;
+  auto ast = parse(file, parse_mode::script, diags, ok);
+  if (!ok)
+    return nullptr;
+  auto sd = std::make_shared<script_def>();
+  sd->name = "script";
+  sd->bodies.emplace_back("in", std::move(ast->body));
+  for (auto& c : ast->items.consts)
+    sd->consts.push_back(std::move(c));
+  for (auto& f : ast->items.fns)
+    sd->fns.push_back(std::move(f));
+  for (auto& u : ast->items.uses)
+    sd->uses.push_back(u);
+  auto pd = std::make_shared<pipeline_def>();
+  pd->name = "script";
+  pd->into_ports = {"out", "err"};
+  pd->items.scripts.push_back(sd);
+  create_stmt c;
+  c.what = "script";
+  c.alias = "script";
+  c.from.name = "script";
+  pd->creates.push_back(std::move(c));
+  pd->selects.push_back(passthrough("in", "", "script"));
+  pd->selects.push_back(passthrough("script", "", "out"));
+  pd->selects.push_back(passthrough("script", "err", "err"));
+  module_loader loader(options.module_path, diags);
+  loader.store()->keep.push_back(pd);
+  loader.store()->roots.push_back(std::move(ast));
+  auto prog = compile_pipeline(loader, pd, nullptr, value(record{}));
+  if (!prog || error_count(diags) != before)
+    return nullptr;
+  return prog;
+}
+
+std::shared_ptr<const pipeline_program> load_script_file(const std::string& path,
+                                                         const load_options& options,
+                                                         diagnostics& diags) {
+  std::string text;
+  if (!read_file(path, text)) {
+    diags.error_without_span("Could not read `" + path + "`");
+    return nullptr;
+  }
+  return load_script_source(path, std::move(text), options, diags);
+}
+
+} // namespace temblor::dsl

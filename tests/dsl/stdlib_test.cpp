@@ -1,0 +1,260 @@
+#include <doctest/doctest.h>
+
+#include <random>
+#include <set>
+
+#include "dsl/intrinsics.hpp"
+#include "dsl/json_text.hpp"
+#include "dsl/standalone.hpp"
+#include "dsl/stdlib.hpp"
+#include "dsl_test_support.hpp"
+
+using namespace temblor;
+using namespace temblor::dsl;
+using namespace temblor::dsl::test;
+
+namespace {
+
+struct stdlib_case {
+  const char* call;     ///< qualified native name, also used to check coverage
+  const char* src;      ///< script using it
+  const char* expected; ///< sorted JSON of the result, or "*" for "any success"
+};
+
+// One row per native: every stdlib function is exercised at least once.
+const stdlib_case cases[] = {
+  {"time::nanos::from_nanos", "use std::time::nanos; nanos::from_nanos(5)", "5"},
+  {"time::nanos::from_micros", "use std::time::nanos; nanos::from_micros(5)", "5000"},
+  {"time::nanos::from_millis", "use std::time::nanos; nanos::from_millis(100)", "100000000"},
+  {"time::nanos::from_seconds", "use std::time::nanos; nanos::from_seconds(2)", "2000000000"},
+  {"time::nanos::from_minutes", "use std::time::nanos; nanos::from_minutes(1)", "60000000000"},
+  {"time::nanos::from_hours", "use std::time::nanos; nanos::from_hours(1)", "3600000000000"},
+  {"time::nanos::from_days", "use std::time::nanos; nanos::from_days(1)", "86400000000000"},
+  {"string::len", R"(use std::string; string::len("héllo"))", "5"},
+  {"string::bytes", R"(use std::string; string::bytes("héllo"))", "6"},
+  {"string::lowercase", R"(use std::string; string::lowercase("AbC"))", R"("abc")"},
+  {"string::uppercase", R"(use std::string; string::uppercase("AbC"))", R"("ABC")"},
+  {"string::capitalize", R"(use std::string; string::capitalize("abc"))", R"("Abc")"},
+  {"string::trim", R"(use std::string; string::trim("  a b  "))", R"("a b")"},
+  {"string::trim_start", R"(use std::string; string::trim_start("  a "))", R"("a ")"},
+  {"string::trim_end", R"(use std::string; string::trim_end(" a  "))", R"(" a")"},
+  {"string::contains", R"(use std::string; string::contains("abc", "b"))", "true"},
+  {"string::starts_with", R"(use std::string; string::starts_with("abc", "ab"))", "true"},
+  {"string::ends_with", R"(use std::string; string::ends_with("abc", "bc"))", "true"},
+  {"string::split", R"(use std::string; string::split("a,b,c", ","))", R"(["a","b","c"])"},
+  {"string::replace", R"(use std::string; string::replace("aXbX", "X", "-"))", R"("a-b-")"},
+  {"string::reverse", R"(use std::string; string::reverse("abc"))", R"("cba")"},
+  {"string::substr", R"(use std::string; string::substr("abcdef", 1, 3))", R"("bc")"},
+  {"string::is_empty", R"(use std::string; string::is_empty(""))", "true"},
+  {"string::into_binary", R"(use std::string; use std::binary; binary::len(string::into_binary("ab")))", "2"},
+  {"string::from_utf8_lossy", R"(use std::string; string::from_utf8_lossy(string::into_binary("ok")))", R"("ok")"},
+  {"string::format", R"(use std::string; string::format("{}-{}", 1, "x"))", R"("1-x")"},
+  {"array::len", "use std::array; array::len([1, 2])", "2"},
+  {"array::is_empty", "use std::array; array::is_empty([])", "true"},
+  {"array::contains", "use std::array; array::contains([1, 2], 2.0)", "true"},
+  {"array::push", "use std::array; array::push([1], 2)", "[1,2]"},
+  {"array::sort", R"(use std::array; array::sort([3, "a", 1, null, {}]))", R"([{},"a",1,3,null])"},
+  {"array::reverse", "use std::array; array::reverse([1, 2])", "[2,1]"},
+  {"array::flatten", "use std::array; array::flatten([1, [2, [3]]])", "[1,2,3]"},
+  {"array::join", R"(use std::array; array::join(["a", 1], "-"))", R"("a-1")"},
+  {"array::coalesce", "use std::array; array::coalesce([1, null, 2])", "[1,2]"},
+  {"array::zip", "use std::array; array::zip([1, 2], [3, 4])", "[[1,3],[2,4]]"},
+  {"array::unzip", "use std::array; array::unzip([[1, 3], [2, 4]])", "[[1,2],[3,4]]"},
+  {"array::concatenate", "use std::array; array::concatenate([1], [2])", "[1,2]"},
+  {"record::len", R"(use std::record; record::len({"a": 1}))", "1"},
+  {"record::is_empty", "use std::record; record::is_empty({})", "true"},
+  {"record::contains", R"(use std::record; record::contains({"a": 1}, "a"))", "true"},
+  {"record::keys", R"(use std::record; record::keys({"a": 1, "b": 2}))", R"(["a","b"])"},
+  {"record::values", R"(use std::record; record::values({"a": 1, "b": 2}))", "[1,2]"},
+  {"record::to_array", R"(use std::record; record::to_array({"a": 1}))", R"([["a",1]])"},
+  {"record::from_array", R"(use std::record; record::from_array([["a", 1]]))", R"({"a":1})"},
+  {"record::select", R"(use std::record; record::select({"a": 1, "b": 2}, ["b"]))", R"({"b":2})"},
+  {"record::extract", R"(use std::record; record::extract({"a": 1, "b": 2}, ["a"]))", R"({"a":1})"},
+  {"record::merge", R"(use std::record; record::merge({"a": 1}, {"b": 2}))", R"({"a":1,"b":2})"},
+  {"record::rename", R"(use std::record; record::rename({"a": 1}, "a", "b"))", R"({"b":1})"},
+  {"json::encode", R"(use std::json; json::encode({"a": [1.5, null]}))", R"("{\"a\":[1.5,null]}")"},
+  {"json::encode_pretty", R"(use std::json; json::encode_pretty([1]))", R"("[1]")"},
+  {"json::decode", R"(use std::json; json::decode("{\"a\": [1, true]}"))", R"({"a":[1,true]})"},
+  {"type::is_null", "use std::type; type::is_null(null)", "true"},
+  {"type::is_bool", "use std::type; type::is_bool(false)", "true"},
+  {"type::is_integer", "use std::type; type::is_integer(1)", "true"},
+  {"type::is_float", "use std::type; type::is_float(1.0)", "true"},
+  {"type::is_number", "use std::type; type::is_number(1)", "true"},
+  {"type::is_string", R"(use std::type; type::is_string("s"))", "true"},
+  {"type::is_array", "use std::type; type::is_array([])", "true"},
+  {"type::is_record", "use std::type; type::is_record({})", "true"},
+  {"type::is_binary", "use std::type; type::is_binary(<< 1 >>)", "true"},
+  {"type::as_string", "use std::type; type::as_string(1.5)", R"("float")"},
+  {"math::floor", "use std::math; math::floor(1.7)", "1"},
+  {"math::ceil", "use std::math; math::ceil(1.2)", "2"},
+  {"math::round", "use std::math; math::round(1.5)", "2"},
+  {"math::trunc", "use std::math; math::trunc(-1.7)", "-1"},
+  {"math::max", "use std::math; math::max(1, 2.5)", "2.5"},
+  {"math::min", "use std::math; math::min(1, 2.5)", "1"},
+  {"integer::parse", R"(use std::integer; integer::parse("-42"))", "-42"},
+  {"float::parse", R"(use std::float; float::parse("1.25"))", "1.25"},
+  {"base64::encode", R"(use std::base64; base64::encode("hello"))", R"("aGVsbG8=")"},
+  {"base64::decode", R"(use std::base64; use std::string; string::from_utf8_lossy(base64::decode("aGVsbG8=")))", R"("hello")"},
+  {"binary::len", "use std::binary; binary::len(<< 1, 2 >>)", "2"},
+  {"binary::into_bytes", "use std::binary; binary::into_bytes(<< 1, 258:16 >>)", "[1,1,2]"},
+  {"binary::from_bytes", "use std::binary; binary::into_bytes(binary::from_bytes([7, 8]))", "[7,8]"},
+  {"path::try_default", R"(use std::path; [path::try_default({"a": {"b": 1}}, ["a", "b"], 0), path::try_default({}, ["x"], 0)])", "[1,0]"},
+  {"size::kb", "use std::size; size::kb(2)", "2048"},
+  {"size::mb", "use std::size; size::mb(1)", "1048576"},
+  {"size::gb", "use std::size; size::gb(1)", "1073741824"},
+  {"size::tb", "use std::size; size::tb(1)", "1099511627776"},
+  {"range::range", "use std::range; range::range(1, 4)", "[1,2,3]"},
+  {"system::nanotime", "use tremor::system; system::nanotime() > 0", "true"},
+  {"system::instance", "use tremor::system; system::instance()", R"("tremor")"},
+  {"system::hostname", "use tremor::system; system::hostname()", "*"},
+  {"system::ingest_ns", "use tremor::system; system::ingest_ns()", "0"},
+  {"random::bool", "use std::random; use std::type; type::is_bool(random::bool())", "true"},
+  {"random::integer", "use std::random; let x = random::integer(3, 4); x", "3"},
+  {"random::float", "use std::random; let x = random::float(); x >= 0.0 and x < 1.0", "true"},
+  {"random::string", "use std::random; use std::string; string::len(random::string(5))", "5"},
+  {"datetime::format", R"(use std::datetime; datetime::format(86400000000000, "%Y-%m-%d"))", R"("1970-01-02")"},
+  {"datetime::parse", R"(use std::datetime; datetime::parse("1970-01-02", "%Y-%m-%d"))", "86400000000000"},
+  {"datetime::today", "use std::datetime; datetime::today() > 0", "true"},
+  {"chash::jump", R"(use tremor::chash; let s = chash::jump("key", 10); s >= 0 and s < 10)", "true"},
+  {"url::encode", R"(use std::url; url::encode("a b/c"))", R"("a%20b%2Fc")"},
+  {"url::decode", R"(use std::url; url::decode("a%20b+c"))", R"("a b c")"},
+  {"origin::scheme", "use tremor::origin; origin::scheme()", "null"},
+  {"origin::host", "use tremor::origin; origin::host()", "null"},
+  {"origin::port", "use tremor::origin; origin::port()", "null"},
+  {"origin::path", "use tremor::origin; origin::path()", "null"},
+  {"origin::as_uri_string", "use tremor::origin; origin::as_uri_string()", "null"},
+  {"re::is_match", R"(use std::re; re::is_match("^a+b$", "aaab"))", "true"},
+  {"re::replace", R"(use std::re; re::replace("a", "banana", "o"))", R"("bonana")"},
+  {"re::replace_all", R"(use std::re; re::replace_all("a", "banana", "o"))", R"("bonono")"},
+  {"re::split", R"(use std::re; re::split(",\\s*", "a, b,c"))", R"(["a","b","c"])"},
+};
+
+// Builds a random value of bounded depth for round-trip checks.
+value random_value(std::mt19937_64& g, int depth) {
+  int kind = static_cast<int>(g() % (depth > 3 ? 6 : 8));
+  switch (kind) {
+    case 0: return value();
+    case 1: return value((g() & 1) == 1);
+    case 2: return value(static_cast<long long>(g()));
+    case 3: return value(static_cast<unsigned long long>(g()));
+    case 4: {
+      double d = std::ldexp(static_cast<double>(g() % 1000000) - 500000.0, static_cast<int>(g() % 60) - 30);
+      return value(d);
+    }
+    case 5: {
+      std::string s;
+      size_t n = g() % 12;
+      for (size_t i = 0; i < n; ++i) {
+        int c = static_cast<int>(g() % 100);
+        s += c < 90 ? static_cast<char>(' ' + c % 95) : (c < 95 ? '\n' : '"');
+      }
+      if (g() % 5 == 0)
+        s += "\xC3\xA9\xE2\x82\xAC";
+      return value(s);
+    }
+    case 6: {
+      array a;
+      size_t n = g() % 5;
+      for (size_t i = 0; i < n; ++i)
+        a.push_back(random_value(g, depth + 1));
+      return value(std::move(a));
+    }
+    default: {
+      record r;
+      size_t n = g() % 5;
+      for (size_t i = 0; i < n; ++i)
+        r.set("k" + std::to_string(g() % 10), random_value(g, depth + 1));
+      return value(std::move(r));
+    }
+  }
+}
+
+} // namespace
+
+TEST_SUITE("dsl.stdlib") {
+
+TEST_CASE("every native function is exercised and returns the expected value") {
+  std::set<std::string> covered;
+  for (const auto& c : cases) {
+    CAPTURE(c.src);
+    covered.insert(c.call);
+    REQUIRE_MESSAGE(find_native(c.call) != nullptr, c.call);
+    auto r = run_script(c.src);
+    REQUIRE_MESSAGE(r.st == status::ok, r.error);
+    if (std::string(c.expected) != "*")
+      CHECK(to_json(r.result, true) == c.expected);
+  }
+  for (const auto& name : native_names()) {
+    // The short `nanos::…` aliases share their implementation with
+    // `time::nanos::…`.
+    if (name.rfind("nanos::", 0) == 0)
+      continue;
+    CHECK_MESSAGE(covered.count(name) == 1, "no test row for " << name);
+  }
+}
+
+TEST_CASE("every intrinsic in the embedded stdlib binds to a native") {
+  for (size_t i = 0; i < embedded_stdlib_count; ++i) {
+    std::string path = embedded_stdlib[i].path;
+    if (path.rfind("std/", 0) != 0 && path.rfind("tremor/", 0) != 0)
+      continue;
+    std::string mod = path.substr(0, path.size() - 7); // strip .tremor
+    std::string use;
+    for (char ch : mod)
+      use += ch == '/' ? std::string("::") : std::string(1, ch);
+    auto r = run_script("use " + use + "; null");
+    CHECK_MESSAGE(r.st == status::ok, path << ": " << r.error);
+  }
+}
+
+TEST_CASE("json text round-trips generated values") {
+  std::mt19937_64 g(42);
+  for (int i = 0; i < 2000; ++i) {
+    value v = random_value(g, 0);
+    std::string text = to_json(v);
+    value back;
+    std::string err;
+    REQUIRE_MESSAGE(from_json(text, back, err), err << " in " << text);
+    CHECK_MESSAGE(script_eq(v, back), text);
+    CHECK(to_json(back) == text);
+  }
+}
+
+TEST_CASE("json decoding rejects lone surrogates and deep nesting") {
+  value v;
+  std::string err;
+  CHECK_FALSE(from_json(R"("\ud800")", v, err));
+  CHECK_FALSE(from_json(std::string(100000, '['), v, err));
+  CHECK(from_json(R"("\ud83d\ude00")", v, err));
+  CHECK(v.as_string() == "\xF0\x9F\x98\x80");
+}
+
+TEST_CASE("a standalone query runs with its own ports") {
+  diagnostics d;
+  auto prog = load_query_source("q.trickle",
+                                "select {\"v\": event} from in where event > 1 into out;", {}, d);
+  REQUIRE_MESSAGE(static_cast<bool>(prog), d.render());
+  auto r = make_pipeline_runner(*prog);
+  pipeline_output out;
+  r->process("in", make_event(value(1)), out);
+  r->process("in", make_event(value(2)), out);
+  REQUIRE(out.events.size() == 1);
+  CHECK(to_json(out.events[0].ev.payload) == R"({"v":2})");
+}
+
+TEST_CASE("a standalone script sends results to out and errors to err") {
+  diagnostics d;
+  auto prog = load_script_source("s.tremor", "use std::string;\nstring::uppercase(event)", {}, d);
+  REQUIRE_MESSAGE(static_cast<bool>(prog), d.render());
+  auto r = make_pipeline_runner(*prog);
+  pipeline_output out;
+  r->process("in", make_event(value("abc")), out);
+  r->process("in", make_event(value(1)), out);
+  REQUIRE(out.events.size() == 2);
+  CHECK(out.events[0].port == "out");
+  CHECK(out.events[0].ev.payload == value("ABC"));
+  CHECK(out.events[1].port == "err");
+  CHECK(out.events[1].ev.payload.get("error")->as_string().rfind("Error: \n    2 | ", 0) == 0);
+}
+
+}
