@@ -152,6 +152,9 @@ public:
     if (!outbox::has_room(*target, total)) {
       // The server reads slower than we write: fail rather than grow.
       ++dropped_;
+        if ((dropped_ & (dropped_ - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
+        ctx_->log(log_level::warning, "[" + alias_ + "] " + uri_ + " reads too slowly; " +
+                                          std::to_string(dropped_) + " events failed so far");
       request_refresh();
       return sink_outcome::failed;
     }

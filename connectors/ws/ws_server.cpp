@@ -185,6 +185,11 @@ public:
         // The client reads slower than we write: fail instead of growing
         // memory, and let the io thread look at its queue again.
         ++dropped_;
+        if ((dropped_ & (dropped_ - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
+          ctx_->log(log_level::warning, "[" + alias_ + "] stream " +
+                                            std::to_string(target->stream) +
+                                            " reads too slowly; " + std::to_string(dropped_) +
+                                            " replies failed so far");
         request_refresh();
         ok = false;
         continue;

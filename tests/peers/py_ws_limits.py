@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Raw WebSocket client that breaks the protocol's limits on purpose and
 prints the close code the server answers with.
-Usage: py_ws_limits.py HOST PORT (too-big|bad-utf8)"""
+Usage: py_ws_limits.py HOST PORT (too-big|bad-utf8|stall)
+`stall` sends one text frame "stalled", prints `sent`, then never reads
+(a slow client) until killed."""
 import base64
 import os
 import socket
@@ -45,6 +47,13 @@ def main():
     if b" 101 " not in response.split(b"\r\n")[0]:
         print("handshake failed", file=sys.stderr)
         return 1
+    if mode == "stall":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(frame(0x1, 7, b"stalled"))
+        print("sent", flush=True)
+        import time
+        time.sleep(60)
+        return 0
     if mode == "too-big":
         # Announce one byte more than 64 MiB; the server must refuse it from
         # the header alone, so only a little payload is sent.
