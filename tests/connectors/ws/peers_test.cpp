@@ -6,6 +6,8 @@
 
 #include <sys/resource.h>
 
+#include <filesystem>
+
 #include "connectors/ws/ws_client.hpp"
 #include "connectors/ws/ws_server.hpp"
 #include "tests/connectors/ws/test_support.hpp"
@@ -134,6 +136,40 @@ TEST_CASE("ws_client talks to a Node ws server, plain and TLS, text and binary")
   check_server_peer({"node", peer_script("node_ws_server.js"), "--cert", dir.file("srv.cert.pem"),
                      "--key", dir.file("srv.key.pem")},
                     true, dir.file("srv.cert.pem"), true);
+}
+
+TEST_CASE("a page in headless Chromium shows the reply ws_server echoed") {
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
+                  "install Debian's chromium (tools/test.sh does)");
+  server_fixture srv;
+  REQUIRE(srv.port != 0);
+  child_process http({"/usr/bin/python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                      "--directory", peer_script("")},
+                     /*quiet=*/true);
+  std::string line;
+  REQUIRE(http.read_line(line)); // "Serving HTTP on 127.0.0.1 port N (…) ..."
+  auto at = line.find(" port ");
+  REQUIRE(at != std::string::npos);
+  std::string http_port = line.substr(at + 6, line.find(' ', at + 6) - at - 6);
+  temp_dir profile;
+  child_process chrome({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--user-data-dir=" + profile.path(), "--virtual-time-budget=10000",
+                        "--dump-dom",
+                        "http://127.0.0.1:" + http_port +
+                            "/ws_page.html?port=" + std::to_string(srv.port)},
+                       /*quiet=*/true);
+  REQUIRE(chrome.started());
+  size_t echoed = run_echo(*srv.conn, *srv.ctx, srv.ser, server_fixture::source_id,
+                           [&] { return chrome.exited(); }, 60s);
+  CHECK(chrome.wait() == 0);
+  CHECK(echoed == 1);
+  std::string dom;
+  while (chrome.read_line(line, 1s))
+    dom += line + "\n";
+  CHECK(dom.find(R"(<div id="reply">reply:{"from":"chromium","n":42}</div>)") != std::string::npos);
+  CHECK(dom.find(R"(<div id="status">done</div>)") != std::string::npos);
 }
 
 TEST_CASE("1,000 clients at once each get their own 10 echoes back") {
