@@ -249,7 +249,7 @@ TEST_CASE("integers keep their signedness and range") {
                              "1.8446744073709552e19]");
 }
 
-TEST_CASE("sorted mode orders keys at every level; unsorted keeps insertion order") {
+TEST_CASE("sorted mode orders keys at every level while unsorted keeps insertion order") {
   value v = decode_ok(R"({"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true})");
   CHECK(json_to_string(v, json_mode::unsorted)
         == R"({"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true})");
@@ -349,7 +349,7 @@ TEST_CASE("a megabyte of open brackets is an error, not a crash") {
   decode_error(objects);
 }
 
-TEST_CASE("nesting up to the limit decodes and encodes; one more level fails both ways") {
+TEST_CASE("nesting up to the limit decodes and encodes but one more level fails both ways") {
   std::string ok_text = std::string(json_max_depth, '[') + std::string(json_max_depth, ']');
   value v = decode_ok(ok_text);
   CHECK(json_to_string(v) == ok_text);

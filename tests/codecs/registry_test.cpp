@@ -96,7 +96,7 @@ TEST_CASE("an unknown processor name gets a did-you-mean and the list") {
   CHECK(err.rfind("Unknown postprocessor bas64; did you mean `base64`?", 0) == 0);
 }
 
-TEST_CASE("processor lists must be lists; null means none") {
+TEST_CASE("processor lists must be lists and null means none") {
   std::string err;
   std::vector<std::unique_ptr<preprocessor>> pre;
   CHECK(make_preprocessors(value{}, pre, err));
