@@ -15,7 +15,7 @@ chain_spec spec(value codec, value pre = {}, value post = {}) {
 
 TEST_SUITE("codecs.chain") {
 
-TEST_CASE("a decoder chain splits lines, decodes JSON and routes bad lines as errors") {
+TEST_CASE("a decoder chain splits lines and decodes JSON and routes bad lines as errors") {
   auto s = spec("json", array{"separate"});
   std::string err;
   REQUIRE(s.validate(err));

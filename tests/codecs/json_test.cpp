@@ -158,7 +158,7 @@ TEST_CASE("a generated corpus of values survives encode then decode unchanged") 
   }
 }
 
-TEST_CASE("floats always print with a fraction or an exponent, as Tremor's do") {
+TEST_CASE("floats always print with a fraction or an exponent as Tremor's do") {
   CHECK(json_to_string(value{42.0}) == "42.0");
   CHECK(json_to_string(value{-3.0}) == "-3.0");
   CHECK(json_to_string(value{0.0}) == "0.0");
@@ -178,7 +178,7 @@ TEST_CASE("floats always print with a fraction or an exponent, as Tremor's do") 
   CHECK(decode_ok("1e2").is_float());
 }
 
-TEST_CASE("floats print the shortest digits that read back, in ryu's layout") {
+TEST_CASE("floats print the shortest digits that read back in ryu's layout") {
   // Oracle: std::to_chars' shortest scientific digits, laid out by ryu's rules.
   auto expected = [](double d) {
     std::string out;
@@ -339,7 +339,7 @@ TEST_CASE("lone surrogate escapes are rejected") {
   decode_error(R"({"\udfff":1})");
 }
 
-TEST_CASE("a megabyte of open brackets is an error, not a crash") {
+TEST_CASE("a megabyte of open brackets is an error and not a crash") {
   std::string deep(1 << 20, '[');
   auto err = decode_error(deep);
   CHECK(err.find("1024") != std::string::npos);

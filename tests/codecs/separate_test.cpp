@@ -121,7 +121,7 @@ TEST_CASE("finish flushes the trailing fragment and nothing else") {
   CHECK(out.size() == 2);
 }
 
-TEST_CASE("named bare, separate limits lines to 8192 bytes") {
+TEST_CASE("separate named bare limits lines to 8192 bytes") {
   auto p = make_pre(bare);
   std::string ok_line(8192, 'x');
   std::string long_line(8193, 'y');
@@ -130,7 +130,7 @@ TEST_CASE("named bare, separate limits lines to 8192 bytes") {
   CHECK(r.lines == std::vector<std::string>{ok_line, "after"});
 }
 
-TEST_CASE("an over-long line split over many chunks is discarded whole, reported once") {
+TEST_CASE("an over-long line split over many chunks is discarded whole and reported once") {
   auto p = make_pre(value{record{{"name", "separate"}, {"config", record{{"max_length", 10}}}}});
   auto r = run(*p, {"short\n0123456", "789abc", "def", "ghi\nnext\n", "0123456789\n"});
   CHECK(r.errors == 1);
@@ -145,7 +145,7 @@ TEST_CASE("a config record without max_length means no limit") {
   CHECK(r.lines == std::vector<std::string>{huge});
 }
 
-TEST_CASE("unbuffered, every chunk ends an event") {
+TEST_CASE("when unbuffered every chunk ends an event") {
   auto p = make_pre(value{record{{"name", "separate"}, {"config", record{{"buffered", false}}}}});
   auto r = run(*p, {"a\nb", "c\n", "\n", "d"});
   CHECK(r.lines == std::vector<std::string>{"a", "b", "c", "", "d"});
@@ -157,7 +157,7 @@ TEST_CASE("a custom separator splits on that byte only") {
   CHECK(r.lines == std::vector<std::string>{"a", "b\nc", "d"});
 }
 
-TEST_CASE("lines is accepted as the old name of separate, pre and post") {
+TEST_CASE("lines is accepted as the old name of separate both pre and post") {
   auto p = make_pre(value{"lines"});
   CHECK(run(*p, {"x\ny"}).lines == std::vector<std::string>{"x", "y"});
   std::vector<std::unique_ptr<postprocessor>> post;
