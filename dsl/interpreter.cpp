@@ -677,11 +677,14 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
 }
 
 status eval_match(const expr& e, eval_ctx& c, value& out) {
-  value subject;
-  TRY(eval(*e.items[0], c, subject));
+  // The subject is matched by reference (no copy of a whole event); case
+  // bodies run only after their pattern is done with it.
+  value tmp;
+  const value* subject = nullptr;
+  TRY(eval_ref(*e.items[0], c, tmp, subject));
   for (const auto& mc : e.cases) {
     bool ok = false;
-    TRY(match_pattern(*mc.pat, subject, c, ok, nullptr));
+    TRY(match_pattern(*mc.pat, *subject, c, ok, nullptr));
     if (!ok)
       continue;
     if (mc.guard) {

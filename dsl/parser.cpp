@@ -916,11 +916,17 @@ private:
 
   expr_ptr parse_binary(int min_prec) {
     auto lhs = parse_unary();
+    // Each chained operator deepens the (left-leaning) tree by one level;
+    // count them against the nesting bound so evaluation stays shallow.
+    int chained = 0;
     while (true) {
       const token& t = peek();
       int prec = binary_precedence(t);
       if (prec == 0 || prec < min_prec)
         return lhs;
+      if (depth_ + ++chained > max_nesting)
+        fail(t.span, "The expression is nested too deeply (more than " +
+                       std::to_string(max_nesting) + " levels)");
       std::string op = advance().text;
       auto rhs = parse_binary(prec + 1);
       auto e = make(expr_kind::binary, source_span{lhs->span.begin, rhs->span.end, file_});

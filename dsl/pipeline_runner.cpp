@@ -301,7 +301,6 @@ private:
                            port + "`\n");
       return;
     }
-    value original = ev.payload;
     eval_ctx c;
     c.event = &ev.payload;
     c.meta = &ev.meta;
@@ -309,11 +308,18 @@ private:
     c.args = &n.spec->script_args;
     c.ingest_ns = ev.ingest_ns;
     value result;
-    status st = eval_block(*body, c, result);
+    status st = status::ok;
+    size_t count = body->size();
+    if (count > 0 && is_bare_event(*body->back()))
+      --count; // the result is the event itself: skip copying it
+    for (size_t i = 0; i < count && st == status::ok; ++i)
+      st = eval(*(*body)[i], c, result);
     switch (st) {
       case status::ok:
-        // A trailing `let` leaves the (modified) event as the result.
-        if (!body->empty() && body->back()->kind != expr_kind::let)
+        // A trailing `let` or a bare `event` leaves the (modified) event as
+        // the result without copying it.
+        if (!body->empty() && body->back()->kind != expr_kind::let &&
+            !is_bare_event(*body->back()))
           ev.payload = std::move(result);
         dispatch(idx, "out", std::move(ev), out, hops);
         return;
@@ -328,9 +334,10 @@ private:
         c.err.message = "`recur` can only be used inside a function";
         [[fallthrough]];
       case status::error: {
+        // Like Tremor, the error carries the event as the script left it.
         record r;
         r.set("error", value(render_runtime_error(c.err)));
-        r.set("event", std::move(original));
+        r.set("event", std::move(ev.payload));
         ev.payload = value(std::move(r));
         dispatch(idx, "err", std::move(ev), out, hops);
         return;

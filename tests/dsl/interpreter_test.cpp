@@ -188,6 +188,12 @@ TEST_CASE("deeply nested parentheses end in a clean error") {
     nots += "not ";
   auto n = run_script(nots + "true");
   CHECK(n.st == status::error);
+  std::string sum = "1";
+  for (int i = 0; i < 100000; ++i)
+    sum += " + 1";
+  auto s = run_script(sum);
+  CHECK(s.st == status::error);
+  CHECK(eval_json("1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1") == "10");
 }
 
 TEST_CASE("a 1 MiB string literal is fine") {
