@@ -4,10 +4,12 @@
 
 #include "codecs/config.hpp"
 #include "codecs/processors/base64.hpp"
+#include "codecs/processors/ingest_ns.hpp"
 #include "codecs/processors/length_prefixed.hpp"
 #include "codecs/processors/processor.hpp"
 #include "codecs/processors/remove_empty.hpp"
 #include "codecs/processors/separate.hpp"
+#include "codecs/processors/textual_length_prefixed.hpp"
 
 namespace temblor::codecs {
 
@@ -22,6 +24,12 @@ registry<preprocessor_descriptor> make_builtin_preprocessors() {
   r.add({"remove-empty", "drops empty chunks", make_remove_empty_preprocessor});
   r.add({"length-prefixed", "reassembles u64 big-endian length-prefixed frames",
          make_length_prefixed_preprocessor});
+  r.add({"textual-length-prefixed", "reassembles RFC 5425 `<digits> <bytes>` frames",
+         make_textual_length_prefixed_preprocessor});
+  r.add({"textual-length-prefix", "0.12 name of textual-length-prefixed",
+         make_textual_length_prefixed_preprocessor});
+  r.add({"ingest-ns", "strips a u64 big-endian ingest timestamp into the event",
+         make_ingest_ns_preprocessor});
   return r;
 }
 
@@ -32,6 +40,12 @@ registry<postprocessor_descriptor> make_builtin_postprocessors() {
   r.add({"base64", "encodes chunks as base64", make_base64_postprocessor});
   r.add({"length-prefixed", "prepends a u64 big-endian length",
          make_length_prefixed_postprocessor});
+  r.add({"textual-length-prefixed", "prepends the length in ASCII digits and a space",
+         make_textual_length_prefixed_postprocessor});
+  r.add({"textual-length-prefix", "0.12 name of textual-length-prefixed",
+         make_textual_length_prefixed_postprocessor});
+  r.add({"ingest-ns", "prepends the event's ingest time as a u64 big-endian",
+         make_ingest_ns_postprocessor});
   return r;
 }
 

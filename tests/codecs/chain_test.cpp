@@ -68,6 +68,23 @@ TEST_CASE("stacked preprocessors run in order and flush in order at stream end")
   CHECK(out[2].data == value{"cd"});
 }
 
+TEST_CASE("a preprocessor may rewrite the ingest time of what it emits") {
+  auto s = spec("string", array{"ingest-ns"}, array{"ingest-ns"});
+  auto e = s.make_encoder();
+  auto d = s.make_decoder();
+  REQUIRE(e);
+  REQUIRE(d);
+  std::vector<std::string> frames;
+  std::string err;
+  REQUIRE(e->encode(value{"hi"}, 123456789, frames, err));
+  std::vector<decoded> out;
+  d->decode(1, frames[0], out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].ok);
+  CHECK(out[0].ingest_ns == 123456789);
+  CHECK(out[0].data == value{"hi"});
+}
+
 TEST_CASE("an encoder chain produces one framed chunk per event") {
   auto e = spec("json-sorted", {}, array{"separate"}).make_encoder();
   REQUIRE(e);

@@ -86,3 +86,64 @@ TEST_CASE("length-prefixed frames survive any split and report a truncated tail"
 }
 
 }
+
+TEST_SUITE("codecs.processors") {
+
+TEST_CASE("textual-length-prefixed frames survive any split") {
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_postprocessors(value{array{"textual-length-prefixed"}}, post, err));
+  REQUIRE(make_preprocessors(value{array{"textual-length-prefix"}}, pre, err));
+  std::vector<std::string> framed;
+  std::vector<std::string> messages{"<13>1 hello", "", std::string(123, 'x'), "a b c"};
+  for (const auto& m : messages)
+    CHECK(post[0]->process(0, 0, m, framed, err));
+  CHECK(framed[0] == "11 <13>1 hello");
+  std::string stream;
+  for (const auto& f : framed)
+    stream += f;
+  for (size_t step : {1u, 2u, 5u, 1000u}) {
+    std::vector<std::unique_ptr<preprocessor>> fresh;
+    REQUIRE(make_preprocessors(value{array{"textual-length-prefixed"}}, fresh, err));
+    std::vector<std::string> out;
+    uint64_t ingest = 0;
+    for (size_t i = 0; i < stream.size(); i += step)
+      CHECK(fresh[0]->process(ingest, std::string_view(stream).substr(i, step), out, err));
+    CHECK(fresh[0]->finish(out, err));
+    CHECK(out == messages);
+  }
+}
+
+TEST_CASE("textual-length-prefixed reports a malformed prefix and recovers afterwards") {
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_preprocessors(value{array{"textual-length-prefixed"}}, pre, err));
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  CHECK_FALSE(pre[0]->process(ingest, "x3 abc", out, err));
+  CHECK(err.find("malformed") != std::string::npos);
+  CHECK(pre[0]->process(ingest, "3 abc", out, err));
+  CHECK(out == std::vector<std::string>{"abc"});
+  CHECK(pre[0]->process(ingest, "5 ab", out, err));
+  CHECK_FALSE(pre[0]->finish(out, err));
+}
+
+TEST_CASE("ingest-ns moves the ingest time through the byte stream") {
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  REQUIRE(make_postprocessors(value{array{"ingest-ns"}}, post, err));
+  REQUIRE(make_preprocessors(value{array{"ingest-ns"}}, pre, err));
+  std::vector<std::string> framed;
+  CHECK(post[0]->process(0x0102030405060708ull, 99, "payload", framed, err));
+  CHECK(framed[0] == "\x01\x02\x03\x04\x05\x06\x07\x08payload");
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  CHECK(pre[0]->process(ingest, framed[0], out, err));
+  CHECK(ingest == 0x0102030405060708ull);
+  CHECK(out == std::vector<std::string>{"payload"});
+  CHECK_FALSE(pre[0]->process(ingest, "short", out, err));
+}
+
+}
