@@ -67,6 +67,8 @@ test_result run_case(const YAML::Node& c, const std::string& suite_name, size_t 
   spawn_request req;
   req.program = program;
   req.argv = *words;
+  if (names_this_binary(words->front()))
+    req.argv.front() = program;
   req.cwd = test.dir;
   req.env = env.to_strings();
   req.stdout_path = (fs::path{test.dir} / (stem + ".out.log")).string();

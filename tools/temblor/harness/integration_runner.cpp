@@ -81,7 +81,8 @@ std::unique_ptr<child_process> spawn_step(const step_spec& step, const std::stri
   }
   spawn_request req;
   req.program = program;
-  req.argv.push_back(step.cmd);
+  // `tremor` stands for another binary: give it its real path as argv[0].
+  req.argv.push_back(names_this_binary(step.cmd) ? program : step.cmd);
   for (const auto& a : step.args)
     req.argv.push_back(substitute_vars(a, env, dir));
   req.cwd = dir;
@@ -236,7 +237,7 @@ test_result run_integration_test(const discovered_test& test, const run_settings
     } else {
       spawn_request req;
       req.program = tremor_binary(env, settings.self_exe, test.dir);
-      req.argv = {"tremor", "server", "run", "-n", "--debug-connectors"};
+      req.argv = {req.program, "server", "run", "-n", "--debug-connectors"};
       req.argv.insert(req.argv.end(), troys.begin(), troys.end());
       req.cwd = test.dir;
       req.env = env.to_strings();
@@ -276,7 +277,8 @@ test_result run_integration_test(const discovered_test& test, const run_settings
   // -- after steps ----------------------------------------------------------
   // They run even when a before step failed or the test timed out: they are
   // what cleans up (killing servers by pid file and the like).
-  const stop_condition after_stop{std::max(stop.deadline(), clock::now() + after_minimum)};
+  const stop_condition after_stop{std::max(stop.deadline(), clock::now() + after_minimum),
+                                  false};
   for (size_t i = 0; i < afters.size(); ++i) {
     auto child = spawn_step(afters[i], "after", i, test.dir, env, settings, error);
     if (!child) {

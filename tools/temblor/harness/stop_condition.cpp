@@ -23,7 +23,7 @@ bool interrupted() {
 }
 
 bool stop_condition::should_stop() const {
-  return interrupted() || expired();
+  return (interruptible_ && interrupted()) || expired();
 }
 
 bool stop_condition::sleep_for(std::chrono::milliseconds d) const {

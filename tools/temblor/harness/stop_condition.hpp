@@ -11,14 +11,17 @@ using clock = std::chrono::steady_clock;
 
 class stop_condition {
 public:
-  explicit stop_condition(clock::time_point deadline) : deadline_(deadline) {}
+  /// `interruptible` false: only the deadline counts (after steps, which
+  /// must run even when the harness was interrupted).
+  explicit stop_condition(clock::time_point deadline, bool interruptible = true)
+    : deadline_(deadline), interruptible_(interruptible) {}
 
   /// Returns a condition that never expires by time (still honours interrupts).
   static stop_condition unbounded() { return stop_condition{clock::time_point::max()}; }
 
   clock::time_point deadline() const { return deadline_; }
   bool expired() const { return clock::now() >= deadline_; }
-  /// True when the deadline passed or the harness was interrupted.
+  /// True when the deadline passed or (if interruptible) the harness was interrupted.
   bool should_stop() const;
 
   /// Sleeps for `d` or until the condition says stop; returns false if stopped.
@@ -26,6 +29,7 @@ public:
 
 private:
   clock::time_point deadline_;
+  bool interruptible_ = true;
 };
 
 /// Installs SIGINT/SIGTERM handlers that set the interrupt flag (the previous
