@@ -877,6 +877,7 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
                                        type_name(subject));
   }
   out = std::move(acc);
+  c.last_was_let = false;
   return status::ok;
 }
 
@@ -952,6 +953,8 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   }
   --c.call_depth;
   c.locals.swap(saved);
+  // A `let` inside the function says nothing about the caller's statement.
+  c.last_was_let = false;
   return s;
 }
 
@@ -1211,6 +1214,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       TRY(eval(*e.items[1], c, v));
       TRY(assign(*e.items[0], c, std::move(v)));
       out = value();
+      c.last_was_let = true;
       return status::ok;
     }
     case expr_kind::emit: {
@@ -1229,8 +1233,10 @@ status eval(const expr& e, eval_ctx& c, value& out) {
 }
 
 status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out) {
-  for (const auto& x : body)
+  for (const auto& x : body) {
+    c.last_was_let = false;
     TRY(eval(*x, c, out));
+  }
   return status::ok;
 }
 

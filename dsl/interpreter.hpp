@@ -40,6 +40,9 @@ struct eval_ctx {
   value emitted;          ///< set with status::emit
   std::string emit_port;  ///< empty = the default port
   std::vector<value> recur_args;
+  /// True when the value of the last statement run came from a `let`
+  /// (scripts then keep the event instead of replacing it with null).
+  bool last_was_let = false;
 };
 
 /// Returns the context of the native call running on this thread, so

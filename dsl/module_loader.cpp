@@ -105,17 +105,23 @@ scope* module_loader::make_scope(scope_items& items, const scope* parent) {
     s->modules[u.alias] = u.path;
     load(u.path, u.span);
   }
+  // Names first (functions and constants may refer to each other), then
+  // bind function bodies, then evaluate constants in source order.
   for (auto& f : items.fns)
     s->fns[f->name] = f.get();
+  std::vector<value*> slots;
+  for (auto& c : items.consts) {
+    store_->values.emplace_back();
+    slots.push_back(&store_->values.back());
+    s->consts[c.name] = slots.back();
+  }
   for (auto& f : items.fns)
     bind_fn(*f, *s, diags_);
-  for (auto& c : items.consts) {
+  for (size_t i = 0; i < items.consts.size(); ++i) {
+    auto& c = items.consts[i];
     bind_expr(*c.init, *s, diags_);
-    store_->values.emplace_back();
-    value& v = store_->values.back();
-    if (eval_const(*c.init, nullptr, v, diags_))
+    if (eval_const(*c.init, nullptr, *slots[i], diags_))
       c.evaluated = true;
-    s->consts[c.name] = &v;
   }
   return s;
 }

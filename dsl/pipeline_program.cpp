@@ -184,14 +184,17 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         scope* ss = loader.make_scope(items, sowner);
         for (auto& f : sd->fns)
           ss->fns[f->name] = f.get();
+        std::vector<value*> slots;
+        for (auto& k : sd->consts) {
+          store->values.emplace_back();
+          slots.push_back(&store->values.back());
+          ss->consts[k.name] = slots.back();
+        }
         for (auto& f : sd->fns)
           bind_fn(*f, *ss, diags);
-        for (auto& k : sd->consts) {
-          bind_expr(*k.init, *ss, diags);
-          store->values.emplace_back();
-          value& v = store->values.back();
-          eval_const(*k.init, nullptr, v, diags);
-          ss->consts[k.name] = &v;
+        for (size_t i = 0; i < sd->consts.size(); ++i) {
+          bind_expr(*sd->consts[i].init, *ss, diags);
+          eval_const(*sd->consts[i].init, nullptr, *slots[i], diags);
         }
         if (sd->state)
           bind_expr(*sd->state, *ss, diags);

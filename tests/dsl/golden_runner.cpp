@@ -11,6 +11,9 @@
 
 #include "dsl/deployment.hpp"
 #include "dsl/dump.hpp"
+#include "dsl/json_text.hpp"
+#include "dsl/pipeline_runner.hpp"
+#include "dsl/standalone.hpp"
 
 namespace {
 
@@ -26,35 +29,81 @@ bool read(const std::string& path, std::string& out) {
 
 } // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::cerr << "usage: dsl_golden parser|errors CASE_DIR [--update]\n";
-    return 2;
+// Mode `query`: runs <case>/query.trickle (or script.tremor) over the JSON
+// lines of <case>/in.json; prints `<port> <sorted json>` per output event and
+// the rendered text of every runtime error.
+std::string run_query_case(const std::string& dir, bool& ok) {
+  temblor::dsl::diagnostics diags;
+  temblor::dsl::load_options opts;
+  std::string text;
+  std::shared_ptr<const temblor::dsl::pipeline_program> prog;
+  if (read(dir + "/query.trickle", text))
+    prog = temblor::dsl::load_query_source("query.trickle", text, opts, diags);
+  else if (read(dir + "/script.tremor", text))
+    prog = temblor::dsl::load_script_source("script.tremor", text, opts, diags);
+  else
+    return "no query.trickle or script.tremor\n";
+  if (!prog) {
+    ok = false;
+    return "LOAD FAILED\n" + diags.render();
   }
-  std::string mode = argv[1];
-  std::string dir = argv[2];
-  bool update = argc > 3 && std::string(argv[3]) == "--update";
+  ok = true;
+  auto runner = temblor::dsl::make_pipeline_runner(*prog);
+  std::string input, out;
+  read(dir + "/in.json", input);
+  std::istringstream lines(input);
+  std::string line;
+  temblor::dsl::pipeline_output po;
+  while (std::getline(lines, line)) {
+    if (line.empty())
+      continue;
+    temblor::event ev;
+    std::string err;
+    if (!temblor::dsl::from_json(line, ev.payload, err))
+      return "bad input line: " + line + ": " + err + "\n";
+    ev.meta = temblor::value(temblor::record{});
+    runner->process("in", std::move(ev), po);
+  }
+  runner->flush(po);
+  for (const auto& e : po.events)
+    out += e.port + " " + temblor::dsl::to_json(e.ev.payload, true) + "\n";
+  for (const auto& e : po.errors)
+    out += e;
+  return out;
+}
+
+// Modes `parser` / `errors`: loads <case>/input.troy (modules from
+// <case>/lib) and dumps the deployment or renders the diagnostics.
+std::string run_troy_case(const std::string& dir, const std::string& mode, bool& ok) {
   std::string input;
-  if (!read(dir + "/input.troy", input)) {
-    std::cerr << "cannot read " << dir << "/input.troy\n";
-    return 2;
-  }
+  if (!read(dir + "/input.troy", input))
+    return "cannot read input.troy\n";
   temblor::dsl::load_options opts;
   struct stat st {};
   if (::stat((dir + "/lib").c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     opts.module_path.push_back(dir + "/lib");
   temblor::dsl::deployment dep;
   temblor::dsl::diagnostics diags;
-  bool ok = temblor::dsl::load_troy_source("input.troy", input, opts, dep, diags);
-  std::string actual;
-  if (mode == "parser") {
-    actual = ok ? temblor::dsl::dump_deployment(dep) : "LOAD FAILED\n" + diags.render();
-  } else if (mode == "errors") {
-    actual = ok ? std::string("LOAD SUCCEEDED\n") : diags.render();
-  } else {
+  ok = temblor::dsl::load_troy_source("input.troy", input, opts, dep, diags);
+  if (mode == "parser")
+    return ok ? temblor::dsl::dump_deployment(dep) : "LOAD FAILED\n" + diags.render();
+  return ok ? std::string("LOAD SUCCEEDED\n") : diags.render();
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: dsl_golden parser|errors|query CASE_DIR [--update]\n";
+    return 2;
+  }
+  std::string mode = argv[1];
+  std::string dir = argv[2];
+  bool update = argc > 3 && std::string(argv[3]) == "--update";
+  if (mode != "parser" && mode != "errors" && mode != "query") {
     std::cerr << "unknown mode " << mode << "\n";
     return 2;
   }
+  bool ok = false;
+  std::string actual = mode == "query" ? run_query_case(dir, ok) : run_troy_case(dir, mode, ok);
   std::string expected_path = dir + "/expected.txt";
   if (update) {
     std::ofstream(expected_path, std::ios::binary) << actual;
