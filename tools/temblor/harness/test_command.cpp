@@ -1,5 +1,6 @@
 #include "tools/temblor/harness/test_command.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -178,9 +179,14 @@ int run_test_command(const std::vector<std::string>& args, const std::string& se
     r.fail(e);
     results.push_back(std::move(r));
   }
-  out << "temblor test " << to_string(mode) << " " << path << ": " << found.tests.size()
-      << (found.tests.size() == 1 ? " test" : " tests") << (found.single ? " (single directory)" : "")
-      << "\n";
+  size_t suites = std::count_if(found.tests.begin(), found.tests.end(),
+                                [](const discovered_test& t) { return t.kind == test_kind::command; });
+  size_t dirs = found.tests.size() - suites;
+  out << "temblor test " << to_string(mode) << " " << path << ": " << dirs
+      << (dirs == 1 ? " test" : " tests");
+  if (suites > 0)
+    out << ", " << suites << " command.yml";
+  out << (found.single ? " (single directory)" : "") << "\n";
   for (const auto& r : results)
     out << "  FAIL  " << r.kind << "  " << r.name << "\n";
   out.flush();
