@@ -4,6 +4,8 @@
 
 #include "codecs/config.hpp"
 #include "codecs/processors/base64.hpp"
+#include "codecs/processors/compress.hpp"
+#include "codecs/processors/decompress.hpp"
 #include "codecs/processors/ingest_ns.hpp"
 #include "codecs/processors/length_prefixed.hpp"
 #include "codecs/processors/processor.hpp"
@@ -30,6 +32,8 @@ registry<preprocessor_descriptor> make_builtin_preprocessors() {
          make_textual_length_prefixed_preprocessor});
   r.add({"ingest-ns", "strips a u64 big-endian ingest timestamp into the event",
          make_ingest_ns_preprocessor});
+  r.add({"decompress", "decompresses chunks (gzip, zlib, xz2, zstd, lz4, br; autodetect)",
+         make_decompress_preprocessor});
   return r;
 }
 
@@ -46,6 +50,8 @@ registry<postprocessor_descriptor> make_builtin_postprocessors() {
          make_textual_length_prefixed_postprocessor});
   r.add({"ingest-ns", "prepends the event's ingest time as a u64 big-endian",
          make_ingest_ns_postprocessor});
+  r.add({"compress", "compresses frames; config {\"algorithm\": …, \"level\": n}",
+         make_compress_postprocessor});
   return r;
 }
 

@@ -31,6 +31,8 @@ TEST_CASE("every builtin codec builds from its bare name and rejects an unknown 
 }
 
 TEST_CASE("every builtin processor builds from its bare name and rejects an unknown config key") {
+  // Tremor requires a config for these; naming them bare must say what is missing.
+  auto needs_config = [](std::string_view name) { return name == "compress"; };
   for (const auto& d : builtin_preprocessors().entries()) {
     INFO(d.name);
     std::string err;
@@ -45,8 +47,13 @@ TEST_CASE("every builtin processor builds from its bare name and rejects an unkn
     INFO(d.name);
     std::string err;
     std::vector<std::unique_ptr<postprocessor>> out;
-    CHECK(make_postprocessors(value{array{std::string(d.name)}}, out, err));
-    CHECK(out.size() == 1);
+    if (needs_config(d.name)) {
+      CHECK_FALSE(make_postprocessors(value{array{std::string(d.name)}}, out, err));
+      CHECK(err.find("needs a config") != std::string::npos);
+    } else {
+      CHECK(make_postprocessors(value{array{std::string(d.name)}}, out, err));
+      CHECK(out.size() == 1);
+    }
     value bad{array{record{{"name", std::string(d.name)}, {"config", record{{"bogus_key", 1}}}}}};
     CHECK_FALSE(make_postprocessors(bad, out, err));
     CHECK(err.find("bogus_key") != std::string::npos);

@@ -1,0 +1,42 @@
+#pragma once
+
+// Whole-buffer compression for the `compress` postprocessor and the
+// `decompress` preprocessor. Each chunk is one complete compressed object,
+// as in Tremor. Algorithms whose library was not found at configure time
+// report an error when configured.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace temblor::codecs {
+
+enum class compression { gzip, zlib, xz2, zstd, lz4, br, snappy };
+
+/// Parses Tremor's algorithm name; nullopt for unknown names.
+std::optional<compression> compression_from_name(std::string_view name);
+std::string_view compression_name(compression c);
+/// Returns whether this build can use `c` (its library was found).
+bool compression_available(compression c);
+/// Lists the algorithm names this build supports, for error hints.
+std::string available_compressions();
+
+/// Guesses the algorithm from the magic bytes at the start of `data`
+/// (brotli has none, so it is never detected).
+std::optional<compression> detect_compression(std::string_view data);
+
+/// Decompressed output is capped so a small hostile chunk cannot expand
+/// without bound (a "zip bomb"); larger results are errors.
+inline constexpr size_t max_decompressed_size = size_t{512} << 20;
+
+/// Appends the decompression of `in` to `out`; false with `err` on corrupt
+/// or truncated input.
+bool decompress(compression c, std::string_view in, std::string& out, std::string& err);
+
+/// Appends the compression of `in` to `out`. `level` is the library's level
+/// (nullopt = its default).
+bool compress(compression c, std::optional<int> level, std::string_view in, std::string& out,
+              std::string& err);
+
+} // namespace temblor::codecs
