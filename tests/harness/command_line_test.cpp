@@ -32,6 +32,14 @@ TEST_CASE("unknown names and lone dollars and positional parameters stay as writ
   CHECK(substitute_vars("$AB", env, "/") == "$AB");
 }
 
+TEST_CASE("absolute paths are normalised without a trailing slash") {
+  CHECK(absolute_path(".", "/tests/ws") == "/tests/ws");
+  CHECK(absolute_path("./before/../lib/", "/tests/ws") == "/tests/ws/lib");
+  CHECK(absolute_path("/abs/x", "/tests") == "/abs/x");
+  CHECK(absolute_path("", "/tests") == "/tests");
+  CHECK(absolute_path("/", "/tests") == "/");
+}
+
 TEST_CASE("split_words honours quotes and backslashes") {
   auto w = split_words(R"(tremor dbg   ast "a b.tremor" 'it''s' x\ y)");
   REQUIRE(w);

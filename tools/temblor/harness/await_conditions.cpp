@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -87,6 +88,15 @@ std::string join(const std::vector<std::string>& v) {
   for (const auto& s : v)
     out += (out.empty() ? "" : ", ") + s;
   return out;
+}
+
+// "1" for whole seconds, "0.5" otherwise.
+std::string seconds_text(double s) {
+  if (s == static_cast<double>(static_cast<long long>(s)))
+    return std::to_string(static_cast<long long>(s));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
 }
 
 } // namespace
@@ -258,8 +268,7 @@ std::string await_ready(const await_spec& spec, child_process& process, const st
       break;
     if (clock::now() - start >= max) {
       std::string msg = "await conditions not met within max-await-secs " +
-                        std::to_string(static_cast<long long>(spec.max_await_secs)) + ": " +
-                        join(unmet);
+                        seconds_text(spec.max_await_secs) + ": " + join(unmet);
       if (auto st = process.poll())
         msg += " (the before process ended with " + st->describe() + ")";
       return msg;

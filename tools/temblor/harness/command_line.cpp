@@ -26,9 +26,11 @@ std::string absolute_path(const std::string& path, const std::string& base) {
   if (path.empty())
     return base;
   fs::path p{path};
-  if (p.is_absolute())
-    return p.lexically_normal().string();
-  return (fs::path{base} / p).lexically_normal().string();
+  auto normal = (p.is_absolute() ? p : fs::path{base} / p).lexically_normal().string();
+  // "dir/." normalises to "dir/"; $PWD and messages want "dir".
+  while (normal.size() > 1 && normal.back() == '/')
+    normal.pop_back();
+  return normal;
 }
 
 bool names_this_binary(std::string_view cmd) {
