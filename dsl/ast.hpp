@@ -105,6 +105,8 @@ struct expr {
 
   // call
   callee target;
+  std::string aggr_name; ///< set for aggregate calls (`stats::count`)
+  int aggr_index = -1;   ///< slot of an aggregate call in its windowed select
 
   // match / for / patch
   std::vector<match_case> cases;

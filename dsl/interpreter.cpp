@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "dsl/aggregates.hpp"
 #include "dsl/extractors.hpp"
 #include "dsl/intrinsics.hpp"
 #include "dsl/json_text.hpp"
@@ -959,6 +960,15 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
 }
 
 status eval_call(const expr& e, eval_ctx& c, value& out) {
+  if (!e.aggr_name.empty()) {
+    if (!c.aggr_values || e.aggr_index < 0 ||
+        static_cast<size_t>(e.aggr_index) >= c.aggr_values->size())
+      return fail(c, e.span,
+                  "Aggregate function `aggr::" + e.aggr_name +
+                    "` can only be used in the target of a windowed select");
+    out = (*c.aggr_values)[static_cast<size_t>(e.aggr_index)];
+    return status::ok;
+  }
   std::vector<value> args;
   args.reserve(e.items.size());
   for (const auto& a : e.items) {
@@ -1335,6 +1345,15 @@ void bind_call(expr& e, const scope& s, diagnostics& diags) {
     auto it = ms->fns.find(name);
     if (it != ms->fns.end()) {
       e.target.user = it->second;
+      return;
+    }
+  }
+  // Aggregates need no `use` (`aggr::stats::count`); the windowed select
+  // that owns the call gives it a slot.
+  {
+    std::string aggr = e.op.rfind("aggr::", 0) == 0 ? e.op.substr(6) : e.op;
+    if (is_aggregate(aggr)) {
+      e.aggr_name = aggr;
       return;
     }
   }

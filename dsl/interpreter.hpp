@@ -43,6 +43,8 @@ struct eval_ctx {
   /// True when the value of the last statement run came from a `let`
   /// (scripts then keep the event instead of replacing it with null).
   bool last_was_let = false;
+  /// Finished aggregate values of a windowed select, by aggr_index.
+  const std::vector<value>* aggr_values = nullptr;
 };
 
 /// Returns the context of the native call running on this thread, so

@@ -1,6 +1,7 @@
 #include "dsl/pipeline_program.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "dsl/operators.hpp"
 #include "runtime/core/suggest.hpp"
@@ -26,6 +27,124 @@ void bind_once(expr& e, const scope& s, module_loader& loader) {
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+template <class F>
+void visit_pattern(pattern& p, F& f);
+
+// Calls `f` on every direct sub-expression of `e`.
+template <class F>
+void visit_children(expr& e, F& f) {
+  for (auto& x : e.items)
+    if (x)
+      f(*x);
+  for (auto& x : e.keys)
+    if (x)
+      f(*x);
+  for (auto& seg : e.segments) {
+    if (seg.a)
+      f(*seg.a);
+    if (seg.b)
+      f(*seg.b);
+  }
+  for (auto& mc : e.cases) {
+    visit_pattern(*mc.pat, f);
+    if (mc.guard)
+      f(*mc.guard);
+    for (auto& b : mc.body)
+      f(*b);
+  }
+  for (auto& fc : e.for_cases) {
+    if (fc.guard)
+      f(*fc.guard);
+    for (auto& b : fc.body)
+      f(*b);
+  }
+  for (auto& op : e.patches) {
+    if (op.key)
+      f(*op.key);
+    if (op.value)
+      f(*op.value);
+  }
+}
+
+template <class F>
+void visit_pattern(pattern& p, F& f) {
+  if (p.value)
+    f(*p.value);
+  if (p.sub)
+    visit_pattern(*p.sub, f);
+  for (auto& el : p.elems)
+    visit_pattern(*el, f);
+  for (auto& fp : p.fields) {
+    if (fp.rhs)
+      f(*fp.rhs);
+    if (fp.sub)
+      visit_pattern(*fp.sub, f);
+  }
+}
+
+// Gives each aggregate call of a windowed select's target a slot.
+void collect_aggregates(expr& e, std::vector<const expr*>& out, bool inside,
+                        diagnostics& diags) {
+  bool is_aggr = !e.aggr_name.empty();
+  if (is_aggr) {
+    if (inside) {
+      diags.error(e.span, "Aggregate functions can't be nested");
+      return;
+    }
+    e.aggr_index = static_cast<int>(out.size());
+    out.push_back(&e);
+  }
+  auto f = [&](expr& x) { collect_aggregates(x, out, inside || is_aggr, diags); };
+  visit_children(e, f);
+}
+
+// Reports aggregate calls where no window feeds them.
+void reject_aggregates(expr& e, const char* where, diagnostics& diags) {
+  if (!e.aggr_name.empty()) {
+    diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
+    return;
+  }
+  auto f = [&](expr& x) { reject_aggregates(x, where, diags); };
+  visit_children(e, f);
+}
+
+bool window_from_def(const window_def& w, const value& args, window_spec& out,
+                     diagnostics& diags) {
+  out.name = w.name;
+  if (w.kind == "sliding") {
+    diags.error(w.span, "Sliding windows are not yet implemented");
+    return false;
+  }
+  for (const auto& e : w.with) {
+    value v;
+    if (!eval_const(*e.val, &args, v, diags))
+      return false;
+    uint64_t u = 0;
+    if (e.name == "size" || e.name == "interval" || e.name == "max_groups") {
+      if (!v.get_u64(u)) {
+        diags.error(e.span, "Window setting `" + e.name + "` must be a non-negative integer");
+        return false;
+      }
+      (e.name == "size" ? out.size : e.name == "interval" ? out.interval_ns : out.max_groups) = u;
+    } else if (e.name == "emit_empty_windows") {
+      if (!v.is_bool()) {
+        diags.error(e.span, "Window setting `emit_empty_windows` must be a boolean");
+        return false;
+      }
+      out.emit_empty = v.as_bool();
+    } else {
+      diags.error(e.span, "Unknown window setting `" + e.name + "`",
+                  "available: size, interval, max_groups, emit_empty_windows");
+      return false;
+    }
+  }
+  if ((out.size == 0) == (out.interval_ns == 0)) {
+    diags.error(w.span, "A tumbling window needs exactly one of `size` or `interval`");
+    return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -322,13 +441,59 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           stack.push_back(&x);
       }
     }
-    if (!s.windows.empty()) {
-      diags.error(s.span, "Windows are not supported yet",
-                  "windowed selects arrive with the windowing issue");
-      continue;
-    }
     select_spec sp;
     sp.stmt = &s;
+    if (s.where)
+      reject_aggregates(*s.where, "in `where`", diags);
+    if (s.having)
+      reject_aggregates(*s.having, "in `having`", diags);
+    if (s.windows.empty()) {
+      reject_aggregates(*s.target, "without a window", diags);
+    } else {
+      for (const auto& wname : s.windows) {
+        int found = -1;
+        for (size_t i = 0; i < prog->windows.size(); ++i)
+          if (prog->windows[i].name == wname)
+            found = static_cast<int>(i);
+        if (found < 0) {
+          mod_target t;
+          t.name = wname;
+          t.span = s.span;
+          const scope* wowner = nullptr;
+          auto wd = loader.find_def<window_def>(
+            t, *ps, local, [](const scope_items& i) -> const auto& { return i.windows; }, wowner);
+          if (!wd) {
+            diags.error(s.span, "Unknown window `" + wname + "`");
+            continue;
+          }
+          window_spec ws;
+          for (auto& e : wd->with)
+            bind_once(*e.val, *wowner, loader);
+          if (!window_from_def(*wd, prog->args, ws, diags))
+            continue;
+          prog->windows.push_back(std::move(ws));
+          found = static_cast<int>(prog->windows.size() - 1);
+        }
+        sp.windows.push_back(found);
+      }
+      if (store->bound.insert(&s).second)
+        collect_aggregates(*s.target, sp.aggrs, false, diags);
+      else {
+        // Another instance of this definition: recover the slots already
+        // assigned.
+        std::vector<const expr*> tmp;
+        std::function<void(expr&)> again = [&](expr& x) {
+          if (x.aggr_index >= 0) {
+            if (tmp.size() <= static_cast<size_t>(x.aggr_index))
+              tmp.resize(static_cast<size_t>(x.aggr_index) + 1);
+            tmp[static_cast<size_t>(x.aggr_index)] = &x;
+          }
+          visit_children(x, again);
+        };
+        again(*s.target);
+        sp.aggrs = std::move(tmp);
+      }
+    }
     sp.from_node = node_index(s.from_node);
     if (sp.from_node >= 0) {
       sp.from_port = s.from_port.empty() ? "out" : s.from_port;

@@ -29,6 +29,16 @@ struct node_spec {
   source_span span;
 };
 
+/// A `define window` (tumbling only): closes after `size` events or after
+/// `interval_ns` of event time, whichever is set.
+struct window_spec {
+  std::string name;
+  uint64_t size = 0;
+  uint64_t interval_ns = 0;
+  uint64_t max_groups = 0; ///< 0 = unlimited
+  bool emit_empty = false;
+};
+
 /// Where a select reads from or writes to: a node, or (node == -1) the
 /// pipeline's own input (for `from`) / output (for `into`) ports.
 struct select_spec {
@@ -37,6 +47,8 @@ struct select_spec {
   std::string from_port;
   int into_node = -1;
   std::string into_port;
+  std::vector<int> windows;          ///< indices into pipeline_program::windows
+  std::vector<const expr*> aggrs;    ///< aggregate calls of the target, by slot
 };
 
 class pipeline_program : public std::enable_shared_from_this<pipeline_program> {
@@ -46,6 +58,7 @@ public:
   value args;
   std::vector<node_spec> nodes;
   std::vector<select_spec> selects;
+  std::vector<window_spec> windows;
   std::vector<std::string> in_ports;
   std::vector<std::string> out_ports;
   value config; ///< `#!config` entries

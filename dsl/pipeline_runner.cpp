@@ -1,5 +1,8 @@
 #include "dsl/pipeline_runner.hpp"
 
+#include <unordered_map>
+
+#include "dsl/aggregates.hpp"
 #include "dsl/json_text.hpp"
 #include "dsl/operators.hpp"
 #include "dsl/pipeline_program.hpp"
@@ -28,6 +31,7 @@ public:
         n.sub = make_pipeline_runner(*spec.sub);
       }
     }
+    windowed_.resize(prog_->selects.size());
   }
 
   void process(const std::string& port, event ev, pipeline_output& out) override {
@@ -35,6 +39,7 @@ public:
   }
 
   void tick(uint64_t now, pipeline_output& out) override {
+    tick_windows(now, out);
     for (size_t i = 0; i < nodes_.size(); ++i) {
       node_state& n = nodes_[i];
       int idx = static_cast<int>(i);
@@ -52,6 +57,9 @@ public:
 
   uint64_t tick_interval_ns() const override {
     uint64_t best = 0;
+    for (const auto& w : prog_->windows)
+      if (w.interval_ns && (!best || w.interval_ns < best))
+        best = w.interval_ns;
     for (const auto& n : nodes_) {
       uint64_t t = n.op ? n.op->tick_ns() : (n.sub ? n.sub->tick_interval_ns() : 0);
       if (t && (!best || t < best))
@@ -77,6 +85,183 @@ public:
   }
 
 private:
+  // -- windows ------------------------------------------------------------------
+
+  struct win_level {
+    bool open = false;
+    uint64_t count = 0;
+    uint64_t start_ns = 0;
+    std::vector<std::unique_ptr<aggregator>> aggrs;
+    event_id ids;
+    bool transactional = false;
+    uint64_t ingest_ns = 0;
+    value last_payload;
+    value last_meta;
+  };
+  struct group_state {
+    value group;
+    std::vector<win_level> levels;
+  };
+  struct select_state {
+    std::vector<std::string> order; ///< group keys in creation order
+    std::unordered_map<std::string, group_state> groups;
+  };
+
+  std::vector<std::unique_ptr<aggregator>> fresh_aggrs(const select_spec& s) {
+    std::vector<std::unique_ptr<aggregator>> v;
+    for (const expr* call : s.aggrs) {
+      std::string err;
+      auto a = make_aggregator(call->aggr_name, call->items.size(), err);
+      v.push_back(std::move(a));
+    }
+    return v;
+  }
+
+  void open_level(const select_spec& s, win_level& l, uint64_t t) {
+    l.open = true;
+    l.count = 0;
+    l.start_ns = t;
+    l.aggrs = fresh_aggrs(s);
+    l.ids = event_id();
+    l.transactional = false;
+    l.ingest_ns = 0;
+  }
+
+  // Emits level `i` of group `g` and folds it into level i+1.
+  void close_level(const select_spec& s, group_state& g, size_t i, uint64_t t,
+                   pipeline_output& out, int hops) {
+    win_level& l = g.levels[i];
+    const window_spec& ws = prog_->windows[static_cast<size_t>(s.windows[i])];
+    if (!l.open || (l.count == 0 && !ws.emit_empty))
+      return;
+    std::vector<value> results;
+    for (const auto& a : l.aggrs)
+      results.push_back(a ? a->result() : value());
+    event ev;
+    ev.payload = l.last_payload;
+    ev.meta = l.last_meta;
+    ev.id = l.ids;
+    ev.ingest_ns = l.ingest_ns;
+    ev.transactional = l.transactional;
+    value window_name(ws.name);
+    eval_ctx c;
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    c.args = &prog_->args;
+    c.group = &g.group;
+    c.window = &window_name;
+    c.aggr_values = &results;
+    finish_select(s, c, std::move(ev), out, hops);
+    if (i + 1 < g.levels.size()) {
+      win_level& up = g.levels[i + 1];
+      const window_spec& uws = prog_->windows[static_cast<size_t>(s.windows[i + 1])];
+      if (!up.open)
+        open_level(s, up, t);
+      for (size_t k = 0; k < up.aggrs.size() && k < l.aggrs.size(); ++k)
+        if (up.aggrs[k] && l.aggrs[k])
+          up.aggrs[k]->merge(*l.aggrs[k]);
+      up.ids.track(l.ids);
+      up.transactional = up.transactional || l.transactional;
+      if (!up.ingest_ns)
+        up.ingest_ns = l.ingest_ns;
+      up.last_payload = std::move(l.last_payload);
+      up.last_meta = std::move(l.last_meta);
+      ++up.count;
+      if ((uws.size && up.count >= uws.size) ||
+          (uws.interval_ns && t >= up.start_ns + uws.interval_ns))
+        close_level(s, g, i + 1, t, out, hops);
+    }
+    l.open = false;
+    l.count = 0;
+    l.aggrs.clear();
+    l.last_payload = value();
+    l.last_meta = value();
+  }
+
+  void tick_windows(uint64_t now, pipeline_output& out) {
+    for (size_t si = 0; si < prog_->selects.size(); ++si) {
+      const select_spec& s = prog_->selects[si];
+      if (s.windows.empty())
+        continue;
+      select_state& st = windowed_[si];
+      for (const auto& key : st.order) {
+        group_state& g = st.groups[key];
+        for (size_t i = 0; i < g.levels.size(); ++i) {
+          const window_spec& ws = prog_->windows[static_cast<size_t>(s.windows[i])];
+          win_level& l = g.levels[i];
+          if (ws.interval_ns && l.open && now >= l.start_ns + ws.interval_ns)
+            close_level(s, g, i, now, out, 0);
+        }
+      }
+    }
+  }
+
+  void run_windowed(const select_spec& s, eval_ctx& c, const std::vector<array>& groups,
+                    event ev, pipeline_output& out, int hops) {
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    select_state& st = windowed_[static_cast<size_t>(&s - prog_->selects.data())];
+    const window_spec& first = prog_->windows[static_cast<size_t>(s.windows[0])];
+    uint64_t t = ev.ingest_ns ? ev.ingest_ns : now_ns();
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      std::string key = to_json(value(groups[gi]), true);
+      auto it = st.groups.find(key);
+      if (it == st.groups.end()) {
+        if (first.max_groups && st.groups.size() >= first.max_groups) {
+          out.errors.push_back("Maxmimum amount of groups reached (" +
+                               std::to_string(first.max_groups) + "). Ignoring group [" +
+                               std::to_string(first.max_groups + 1) + "]\n");
+          continue;
+        }
+        group_state g;
+        array gv = groups[gi];
+        gv.push_back(value(key));
+        g.group = value(std::move(gv));
+        g.levels.resize(s.windows.size());
+        it = st.groups.emplace(key, std::move(g)).first;
+        st.order.push_back(key);
+      }
+      group_state& g = it->second;
+      win_level& l = g.levels[0];
+      if (first.interval_ns && l.open && t >= l.start_ns + first.interval_ns)
+        close_level(s, g, 0, t, out, hops);
+      if (!l.open)
+        open_level(s, l, t);
+      c.group = &g.group;
+      bool failed = false;
+      for (size_t k = 0; k < s.aggrs.size() && !failed; ++k) {
+        std::vector<value> args;
+        for (const auto& a : s.aggrs[k]->items) {
+          value v;
+          if (eval(*a, c, v) != status::ok) {
+            error(out, c);
+            failed = true;
+            break;
+          }
+          args.push_back(std::move(v));
+        }
+        std::string err;
+        if (!failed && l.aggrs[k] && !l.aggrs[k]->update(args, err)) {
+          c.err.span = s.aggrs[k]->span;
+          c.err.message = err;
+          error(out, c);
+          failed = true;
+        }
+      }
+      if (failed)
+        continue;
+      l.ids.track(ev.id);
+      l.transactional = l.transactional || ev.transactional;
+      if (!l.ingest_ns)
+        l.ingest_ns = ev.ingest_ns;
+      l.last_payload = ev.payload;
+      l.last_meta = ev.meta;
+      ++l.count;
+      if (first.size && l.count >= first.size)
+        close_level(s, g, 0, t, out, hops);
+    }
+  }
+
   struct node_state {
     const node_spec* spec = nullptr;
     value state;
@@ -211,6 +396,15 @@ private:
       }
       if (!check_bool(c, *st.where, w, out) || !w.as_bool())
         return;
+    }
+    if (!s.windows.empty()) {
+      std::vector<array> groups;
+      if (!st.has_group)
+        groups.push_back(array{value()});
+      else if (!groups_of(st.group, c, groups, out))
+        return;
+      run_windowed(s, c, groups, std::move(ev), out, hops);
+      return;
     }
     if (!st.has_group) {
       finish_select(s, c, std::move(ev), out, hops);
@@ -348,6 +542,7 @@ private:
 
   std::shared_ptr<const pipeline_program> prog_;
   std::vector<node_state> nodes_;
+  std::vector<select_state> windowed_; ///< parallel to prog_->selects
 };
 
 } // namespace

@@ -228,3 +228,59 @@ TEST_CASE("a where clause that is not a boolean is an error") {
 }
 
 }
+
+TEST_SUITE("dsl.windows") {
+
+TEST_CASE("interval windows close on a later event and on ticks") {
+  auto r = runner_for(R"(
+    define window w from tumbling with interval = 1000 end;
+    select {"n": aggr::stats::count(event), "w": window} from in[w] into out;
+  )");
+  CHECK(r->tick_interval_ns() == 1000);
+  pipeline_output out;
+  uint64_t times[] = {100, 500, 1200};
+  for (uint64_t t : times) {
+    event e = make_event(value(1));
+    e.ingest_ns = t;
+    r->process("in", std::move(e), out);
+  }
+  REQUIRE(out.events.size() == 1);
+  CHECK(to_json(out.events[0].ev.payload, true) == R"({"n":2,"w":"w"})");
+  r->tick(2000, out);
+  CHECK(out.events.size() == 1);
+  r->tick(2200, out);
+  REQUIRE(out.events.size() == 2);
+  CHECK(to_json(out.events[1].ev.payload, true) == R"({"n":1,"w":"w"})");
+}
+
+TEST_CASE("windowed events carry the ids of every event they aggregate") {
+  auto r = runner_for(R"(
+    define window w from tumbling with size = 3 end;
+    select aggr::stats::count(event) from in[w] into out;
+  )");
+  pipeline_output out;
+  for (uint64_t pull = 1; pull <= 3; ++pull) {
+    event e = make_event(value(1));
+    e.id = event_id(7, 0, pull);
+    r->process("in", std::move(e), out);
+  }
+  REQUIRE(out.events.size() == 1);
+  REQUIRE(out.events[0].ev.id.origins().size() == 1);
+  CHECK(out.events[0].ev.id.origins()[0].min_pull == 1);
+  CHECK(out.events[0].ev.id.origins()[0].max_pull == 3);
+}
+
+TEST_CASE("max_groups ignores new groups beyond the limit") {
+  auto r = runner_for(R"(
+    define window w from tumbling with size = 1, max_groups = 1 end;
+    select group[0] from in[w] group by event into out;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(value("a")), out);
+  r->process("in", make_event(value("b")), out);
+  CHECK(dump(out) == "out \"a\"\n");
+  REQUIRE(out.errors.size() == 1);
+  CHECK(out.errors[0].find("Maxmimum amount of groups reached (1)") == 0);
+}
+
+}
