@@ -4,6 +4,7 @@
 #include "codecs/binary.hpp"
 #include "codecs/codec.hpp"
 #include "codecs/config.hpp"
+#include "codecs/csv.hpp"
 #include "codecs/json.hpp"
 #include "codecs/null.hpp"
 #include "codecs/string.hpp"
@@ -19,6 +20,8 @@ codec_registry make_builtin_codecs() {
   r.add({"json-sorted", "0.12 name for json with mode sorted", make_json_sorted_codec});
   r.add({"string", "UTF-8 text <-> string; other values encode as JSON", make_string_codec});
   r.add({"binary", "raw bytes <-> bytes; strings raw, other values as JSON", make_binary_codec});
+  r.add({"csv", "one RFC 4180 record <-> array of strings; config {\"delimiter\": \",\"}",
+         make_csv_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});
   return r;
 }

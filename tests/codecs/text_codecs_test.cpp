@@ -64,3 +64,33 @@ TEST_CASE("the null codec encodes every value as nothing") {
 }
 
 }
+
+#include "codecs/csv.hpp"
+
+TEST_SUITE("codecs.csv") {
+
+TEST_CASE("the csv codec splits one record into strings honouring quotes") {
+  csv_codec c(',');
+  value v;
+  std::string err;
+  REQUIRE(c.decode("a,\"b,c\",\"say \"\"hi\"\"\",,\"multi\nline\"\r\n", v, err));
+  CHECK(v == value{array{"a", "b,c", "say \"hi\"", "", "multi\nline"}});
+  REQUIRE(c.decode("", v, err));
+  CHECK(v == value{array{""}});
+  CHECK_FALSE(c.decode("\"open", v, err));
+  CHECK_FALSE(c.decode("\"a\"b", v, err));
+}
+
+TEST_CASE("the csv codec writes one record quoting only where needed") {
+  csv_codec c(';');
+  std::string out, err;
+  REQUIRE(c.encode(value{array{"plain", "semi;colon", "quote\"d", 42, record{{"a", 1}}}}, out, err));
+  CHECK(out == "plain;\"semi;colon\";\"quote\"\"d\";42;\"{\"\"a\"\":1}\"");
+  value back;
+  REQUIRE(c.decode(out, back, err));
+  CHECK(back == value{array{"plain", "semi;colon", "quote\"d", "42", "{\"a\":1}"}});
+  out.clear();
+  CHECK_FALSE(c.encode(value{"not an array"}, out, err));
+}
+
+}
