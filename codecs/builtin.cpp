@@ -6,6 +6,7 @@
 #include "codecs/config.hpp"
 #include "codecs/csv.hpp"
 #include "codecs/json.hpp"
+#include "codecs/msgpack.hpp"
 #include "codecs/null.hpp"
 #include "codecs/string.hpp"
 
@@ -22,6 +23,7 @@ codec_registry make_builtin_codecs() {
   r.add({"binary", "raw bytes <-> bytes; strings raw, other values as JSON", make_binary_codec});
   r.add({"csv", "one RFC 4180 record <-> array of strings; config {\"delimiter\": \",\"}",
          make_csv_codec});
+  r.add({"msgpack", "MessagePack <-> values", make_msgpack_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});
   return r;
 }
