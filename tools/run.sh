@@ -7,5 +7,5 @@ if [ $# -eq 0 ]; then
   echo "usage: tools/run.sh FLOW.troy…" >&2
   exit 2
 fi
-"$root/tools/build.sh" >&2
+"$root/tools/build.sh" Release temblor >&2
 exec "${TEMBLOR_BUILD_DIR:-$root/build}/temblor" run "$@"

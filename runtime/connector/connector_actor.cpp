@@ -162,17 +162,20 @@ void connector_state::on_bytes(uint64_t stream, std::string data, value meta) {
     }
     it = decoders.emplace(stream, std::move(decoder)).first;
   }
-  std::vector<codecs::decoded> decoded;
-  it->second->decode(now_ns(), data, decoded);
-  emit_decoded(stream, decoded, meta);
-  flush_batches();
+  decoded_scratch.clear();
+  it->second->decode(now_ns(), data, decoded_scratch);
+  emit_decoded(stream, decoded_scratch, meta);
+  // Inside pull() the batch grows over every chunk read and goes out once.
+  if (!pulling)
+    flush_batches();
 }
 
 void connector_state::on_value(uint64_t stream, value payload, value meta) {
   if (source_drained)
     return;
   out_batch.push_back(make_event(stream, std::move(payload), std::move(meta), now_ns()));
-  flush_batches();
+  if (!pulling)
+    flush_batches();
 }
 
 void connector_state::on_stream_end(uint64_t stream) {
@@ -261,7 +264,9 @@ void connector_state::pull() {
   bool more = false;
   {
     inbox_scope scope(this);
+    pulling = true;
     more = impl->pull();
+    pulling = false;
   }
   flush_batches();
   if (!more) {

@@ -58,6 +58,8 @@ struct connector_state : connector_inbox {
   std::map<uint64_t, uint64_t> next_pull;
   std::vector<event> out_batch;
   std::vector<event> err_batch;
+  std::vector<codecs::decoded> decoded_scratch;
+  bool pulling = false; ///< inside impl->pull(): batch chunks, flush after
   bool pull_scheduled = false;
   bool pull_exhausted = false;
   bool source_ended = false;

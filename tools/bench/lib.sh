@@ -12,7 +12,7 @@ bench_build_peers() {
 }
 
 bench_build_temblor() {
-  "$bench_root/tools/build.sh" Release >&2
+  "$bench_root/tools/build.sh" Release temblor >&2
 }
 
 # Prints the wall time of a command in seconds (fractional).

@@ -13,6 +13,7 @@
 
 #include "runtime/system/log.hpp"
 #include "runtime/system/run_flows.hpp"
+#include "runtime/system/run_query.hpp"
 #include "tools/temblor/harness/test_command.hpp"
 
 namespace {
@@ -60,8 +61,16 @@ int main(int argc, char** argv) {
   app.add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
 
   temblor::run_options run;
-  auto* run_cmd = app.add_subcommand("run", "Run .troy files (debug connectors enabled)");
-  run_cmd->add_option("files", run.files, "Flow files to deploy, in order")->required();
+  temblor::query_run_options query;
+  auto* run_cmd = app.add_subcommand(
+    "run", "Run .troy files (debug connectors enabled), or a .trickle query / .tremor script over events");
+  run_cmd->add_option("files", run.files, "Flow files to deploy, or one .trickle/.tremor file")->required();
+  run_cmd->add_option("-i,--infile", query.infile, "Events for a query or script (default: stdin)");
+  run_cmd->add_option("-o,--outfile", query.outfile, "Where `out` events go (default: stdout)");
+  run_cmd->add_option("-d,--decoder", query.decoder, "Codec decoding the input (default: json)");
+  run_cmd->add_option("-e,--encoder", query.encoder, "Codec encoding the output (default: json)");
+  run_cmd->add_option("--preprocessor", query.preprocessor, "Input preprocessor (default: separate)");
+  run_cmd->add_option("--postprocessor", query.postprocessor, "Output postprocessor (default: separate)");
 
   temblor::run_options check;
   check.check_only = true;
@@ -91,6 +100,11 @@ int main(int argc, char** argv) {
 
   if (*check_cmd)
     return temblor::run_flows(check);
+  if (*run_cmd && run.files.size() == 1 &&
+      temblor::is_query_or_script(run.files[0])) {
+    query.file = run.files[0];
+    return temblor::run_query(query);
+  }
   if (*run_cmd) {
     run.debug_connectors = true;
     return temblor::run_flows(run);

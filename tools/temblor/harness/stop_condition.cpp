@@ -11,6 +11,7 @@ namespace {
 volatile std::sig_atomic_t interrupt_flag = 0;
 struct sigaction previous_int;
 struct sigaction previous_term;
+struct sigaction previous_quit;
 
 void on_interrupt(int) {
   interrupt_flag = 1;
@@ -45,11 +46,13 @@ interrupt_guard::interrupt_guard() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &previous_int);
   sigaction(SIGTERM, &sa, &previous_term);
+  sigaction(SIGQUIT, &sa, &previous_quit);
 }
 
 interrupt_guard::~interrupt_guard() {
   sigaction(SIGINT, &previous_int, nullptr);
   sigaction(SIGTERM, &previous_term, nullptr);
+  sigaction(SIGQUIT, &previous_quit, nullptr);
 }
 
 } // namespace temblor::harness

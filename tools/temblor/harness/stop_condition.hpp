@@ -1,7 +1,7 @@
 #pragma once
 
 // When a wait inside a test must give up: the per-test deadline has passed or
-// the harness itself was interrupted (SIGINT/SIGTERM).
+// the harness itself was interrupted (SIGINT/SIGTERM/SIGQUIT).
 
 #include <chrono>
 
@@ -32,7 +32,7 @@ private:
   bool interruptible_ = true;
 };
 
-/// Installs SIGINT/SIGTERM handlers that set the interrupt flag (the previous
+/// Installs SIGINT/SIGTERM/SIGQUIT handlers that set the interrupt flag (the previous
 /// handlers are restored by the returned guard's destructor).
 class interrupt_guard {
 public:
@@ -42,7 +42,7 @@ public:
   interrupt_guard& operator=(const interrupt_guard&) = delete;
 };
 
-/// True once SIGINT or SIGTERM reached the harness while an interrupt_guard was alive.
+/// True once SIGINT, SIGTERM or SIGQUIT reached the harness while an interrupt_guard was alive.
 bool interrupted();
 
 } // namespace temblor::harness

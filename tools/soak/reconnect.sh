@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# 1,000 reconnect cycles of a ws_client against a server that closes every
+# connection after one message; checks that file descriptors (±2) and memory
+# (< 5 MiB) do not grow between cycle 100 and cycle 1,000.
+#   tools/soak/reconnect.sh [CYCLES]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cycles=${1:-1000}
+temblor=${TEMBLOR_BIN:-$root/build/temblor}
+[ -x "$temblor" ] || "$root/tools/build.sh" Release temblor >&2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+/usr/bin/python3 "$root/tools/soak/closing_server.py" "$port" count &
+pids+=($!)
+for _ in $(seq 100); do
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
+  sleep 0.05
+done
+seq 1 $((cycles * 20)) | sed 's/.*/{"n": &}/' > in.json
+cat > soak.troy <<TROY
+define flow soak
+flow
+  use tremor::pipelines;
+  define connector input from file
+  with codec = "json", preprocessors = ["separate"], config = {"path": "in.json", "mode": "read"} end;
+  define connector client from ws_client
+  with
+    codec = "json",
+    config = {"url": "ws://127.0.0.1:$port"},
+    reconnect = {"retry": {"interval_ms": 5, "growth_rate": 1, "randomized": false}}
+  end;
+  create connector input;
+  create connector client;
+  create pipeline pass from pipelines::passthrough;
+  connect /connector/input to /pipeline/pass;
+  connect /pipeline/pass to /connector/client;
+end;
+deploy flow soak;
+TROY
+RUST_LOG=error "$temblor" server run -n soak.troy 2> temblor.err &
+tpid=$!
+pids+=($tpid)
+
+connections() { cat count 2>/dev/null || echo 0; }
+fds() { ls /proc/"$tpid"/fd | wc -l; }
+rss_kib() { awk '/VmRSS/ {print $2}' /proc/"$tpid"/status; }
+wait_for() {
+  local target=$1 deadline=$((SECONDS + 300))
+  while [ "$(connections)" -lt "$target" ]; do
+    if ! kill -0 "$tpid" 2>/dev/null; then echo "temblor died" >&2; cat temblor.err >&2; exit 1; fi
+    if [ $SECONDS -gt $deadline ]; then echo "stuck at $(connections) cycles" >&2; exit 1; fi
+    sleep 0.05
+  done
+}
+
+start=$SECONDS
+wait_for 100
+fd_warm=$(fds); rss_warm=$(rss_kib)
+wait_for "$cycles"
+fd_end=$(fds); rss_end=$(rss_kib)
+elapsed=$((SECONDS - start))
+echo "reconnect soak: $(connections) cycles in ${elapsed}s"
+echo "  fds: $fd_warm at cycle 100, $fd_end at cycle $cycles"
+echo "  rss: $((rss_warm / 1024)) MiB at cycle 100, $((rss_end / 1024)) MiB at cycle $cycles ($(( (rss_end - rss_warm) )) KiB growth)"
+fd_growth=$((fd_end - fd_warm))
+if [ "${fd_growth#-}" -gt 2 ] || [ $((rss_end - rss_warm)) -ge 5120 ]; then
+  echo "FAIL: resources grew" >&2
+  exit 1
+fi
+echo "ok"
