@@ -207,4 +207,38 @@ TEST_CASE("run_test_command ends with the summary line and fails when a test fai
   CHECK(run_captured({"nonsense", "a", "b"}, self, out) == 2);
 }
 
+TEST_CASE("all mode dispatches bench and command suites and reports them") {
+  test::temp_dir dir;
+  fake_tremor(dir);
+  dir.write("tests/bench/meta.yaml", R"({"kind": "Bench", "includes": "*"})");
+  dir.write("tests/bench/fast/tags.yaml", "- bench\n");
+  dir.write("tests/bench/fast/main.troy", "echo 'Throughput (events): 1.0k events/s'\n");
+  dir.write("tests/cli/meta.yaml", R"({"kind": "Command", "includes": "*"})");
+  dir.write("tests/cli/command.yml", R"(suites:
+  - name: s
+    cases:
+      - name: version
+        command: tremor --version
+        expects:
+          - source: stdout
+            contains: ["server run -n --debug-connectors"]
+)");
+  // The fake binary prints its arguments; `--version` makes it run nothing.
+  dir.write("bin/fake-tremor", "#!/bin/sh\necho \"$@\"\n");
+  auto self = dir / "bin/fake-tremor";
+  std::string out;
+  CHECK(run_captured({"all", dir / "tests", "-o", dir / "r.json"}, self, out) == 1);
+  CHECK(out.find("1 command.yml") != std::string::npos);
+  CHECK(last_line(out) == "1 passed, 1 failed");
+  auto report = dir.read("r.json");
+  CHECK(report.find("\"throughput\"") == std::string::npos);
+  CHECK(report.find("cli/command.yml: s/version") != std::string::npos);
+  CHECK(report.find("stdout does not contain") != std::string::npos);
+
+  fake_tremor(dir);
+  CHECK(run_captured({"bench", dir / "tests", "-o", dir / "r.json"}, self, out) == 0);
+  CHECK(last_line(out) == "1 passed, 0 failed");
+  CHECK(dir.read("r.json").find("Throughput (events): 1.0k events/s") != std::string::npos);
+}
+
 }
