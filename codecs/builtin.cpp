@@ -9,6 +9,7 @@
 #include "codecs/msgpack.hpp"
 #include "codecs/null.hpp"
 #include "codecs/string.hpp"
+#include "codecs/yaml.hpp"
 
 namespace temblor::codecs {
 
@@ -24,6 +25,7 @@ codec_registry make_builtin_codecs() {
   r.add({"csv", "one RFC 4180 record <-> array of strings; config {\"delimiter\": \",\"}",
          make_csv_codec});
   r.add({"msgpack", "MessagePack <-> values", make_msgpack_codec});
+  r.add({"yaml", "one YAML document <-> a value", make_yaml_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});
   return r;
 }

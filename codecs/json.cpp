@@ -554,6 +554,11 @@ bool json_encode(const value& v, json_mode mode, std::string& out, std::string& 
   return false;
 }
 
+void append_json_float(std::string& out, double d) {
+  out_buffer buffer(out);
+  write_double(buffer, d);
+}
+
 std::string json_to_string(const value& v, json_mode mode) {
   std::string out, err;
   if (!json_encode(v, mode, out, err))

@@ -52,6 +52,10 @@ private:
 /// left with a partial document the caller should discard).
 bool json_encode(const value& v, json_mode mode, std::string& out, std::string& err);
 
+/// Appends `d` the way the json codec prints floats (`42.0`, `1e-7`; NaN and
+/// infinities as `null`). Other text codecs reuse it for Tremor's layout.
+void append_json_float(std::string& out, double d);
+
 /// Convenience for one-off use (config parsing, tests); allocates per call.
 bool json_decode(std::string_view data, value& out, std::string& err);
 
