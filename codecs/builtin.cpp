@@ -5,6 +5,7 @@
 #include "codecs/codec.hpp"
 #include "codecs/config.hpp"
 #include "codecs/csv.hpp"
+#include "codecs/influx.hpp"
 #include "codecs/json.hpp"
 #include "codecs/msgpack.hpp"
 #include "codecs/null.hpp"
@@ -24,6 +25,8 @@ codec_registry make_builtin_codecs() {
   r.add({"binary", "raw bytes <-> bytes; strings raw, other values as JSON", make_binary_codec});
   r.add({"csv", "one RFC 4180 record <-> array of strings; config {\"delimiter\": \",\"}",
          make_csv_codec});
+  r.add({"influx", "InfluxDB line protocol <-> {measurement, tags, fields, timestamp}",
+         make_influx_codec});
   r.add({"msgpack", "MessagePack <-> values", make_msgpack_codec});
   r.add({"yaml", "one YAML document <-> a value", make_yaml_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});

@@ -63,7 +63,7 @@ TEST_CASE("every builtin processor builds from its bare name and rejects an unkn
 TEST_CASE("an unknown codec name gets a did-you-mean and the list of codecs") {
   std::string err;
   CHECK(make_codec(value{"jsn"}, err) == nullptr);
-  CHECK(err == "Unknown codec jsn; did you mean `json`? available: binary, csv, json, "
+  CHECK(err == "Unknown codec jsn; did you mean `json`? available: binary, csv, influx, json, "
                "json-sorted, msgpack, null, string, yaml");
   CHECK(make_codec(value{"zzzzzzzzzz"}, err) == nullptr);
   CHECK(err.find("did you mean") == std::string::npos);

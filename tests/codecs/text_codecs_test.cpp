@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include "codecs/binary.hpp"
+#include "codecs/csv.hpp"
+#include "codecs/influx.hpp"
+#include "codecs/json.hpp"
 #include "codecs/null.hpp"
 #include "codecs/string.hpp"
 
@@ -65,8 +68,6 @@ TEST_CASE("the null codec encodes every value as nothing") {
 
 }
 
-#include "codecs/csv.hpp"
-
 TEST_SUITE("codecs.csv") {
 
 TEST_CASE("the csv codec splits one record into strings honouring quotes") {
@@ -91,6 +92,53 @@ TEST_CASE("the csv codec writes one record quoting only where needed") {
   CHECK(back == value{array{"plain", "semi;colon", "quote\"d", "42", "{\"a\":1}"}});
   out.clear();
   CHECK_FALSE(c.encode(value{"not an array"}, out, err));
+}
+
+}
+
+TEST_SUITE("codecs.influx") {
+
+TEST_CASE("influx lines decode into Tremor's measurement record") {
+  influx_codec c;
+  value v;
+  std::string err;
+  REQUIRE(c.decode("weather,location=us\\ midwest,season=summer temperature=82,humidity=71i,"
+                   "raining=f,note=\"it \\\"is\\\" hot\" 1465839830100400200",
+                   v, err));
+  CHECK(json_to_string(v)
+        == R"({"measurement":"weather","tags":{"location":"us midwest","season":"summer"},)"
+           R"("fields":{"temperature":82.0,"humidity":71,"raining":false,"note":"it \"is\" hot"},)"
+           R"("timestamp":1465839830100400200})");
+  REQUIRE(c.decode("cpu load=0.5", v, err));
+  CHECK(v.get("tags")->as_record().empty());
+  CHECK(v.get("timestamp")->is_integer());
+}
+
+TEST_CASE("influx encoding escapes and types fields the way it decodes them") {
+  influx_codec c;
+  value v{record{{"measurement", "my measure"},
+                 {"tags", record{{"host", "a,b"}}},
+                 {"fields", record{{"n", 3}, {"x", 1.0}, {"s", "q\"q"}, {"ok", true}}},
+                 {"timestamp", 1000}}};
+  std::string out, err;
+  REQUIRE(c.encode(v, out, err));
+  CHECK(out == R"(my\ measure,host=a\,b n=3i,x=1.0,s="q\"q",ok=true 1000)");
+  value back;
+  REQUIRE(c.decode(out, back, err));
+  CHECK(back == v);
+}
+
+TEST_CASE("malformed influx lines are errors") {
+  influx_codec c;
+  value v;
+  std::string err;
+  for (const char* bad : {"", "m", "m,t field=1", "m f=", "m f=\"open", "m f=1 notatime",
+                          "m f=abc", ",t=1 f=1"}) {
+    INFO(bad);
+    CHECK_FALSE(c.decode(bad, v, err));
+  }
+  std::string out;
+  CHECK_FALSE(c.encode(value{record{{"measurement", "m"}}}, out, err));
 }
 
 }
