@@ -5,11 +5,11 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_set>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <vector>
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
