@@ -91,6 +91,8 @@ public:
       return;
     asio::post(*io_, [this] {
       paused_ = false;
+      if (!stopping_)
+        deliver_held();
       if (con_)
         con_->resume_reading();
     });
@@ -322,13 +324,29 @@ private:
   void on_message(uint64_t attempt, message_ptr& msg) {
     if (attempt != attempt_ || stopping_)
       return;
-    if (msg->get_opcode() == websocketpp::frame::opcode::binary) {
+    const bool binary = msg->get_opcode() == websocketpp::frame::opcode::binary;
+    if (paused_) {
+      // websocketpp finishes the read it started; keep it until resume.
+      held_.emplace_back(std::move(msg->get_raw_payload()), binary);
+      return;
+    }
+    deliver(std::move(msg->get_raw_payload()), binary);
+  }
+
+  void deliver(std::string data, bool binary) {
+    if (binary) {
       value meta = meta_;
       meta.set("binary", true);
-      ctx_->receive_bytes(0, std::move(msg->get_raw_payload()), std::move(meta));
+      ctx_->receive_bytes(0, std::move(data), std::move(meta));
     } else {
-      ctx_->receive_bytes(0, std::move(msg->get_raw_payload()), meta_);
+      ctx_->receive_bytes(0, std::move(data), meta_);
     }
+  }
+
+  void deliver_held() {
+    for (auto& [data, binary] : held_)
+      deliver(std::move(data), binary);
+    held_.clear();
   }
 
   /// Ends the established connection and tells the supervisor (once).
@@ -345,6 +363,7 @@ private:
     finished_pending_ = true;
     drop_connection();
     if (!stopping_) {
+      deliver_held(); // what was read belongs before the stream's end
       ctx_->stream_finished(0);
       ctx_->connection_lost("[" + alias_ + "] " + why);
     }
@@ -439,6 +458,7 @@ private:
   bool connected_ = false;
   bool paused_ = false;
   std::string setup_error_;
+  std::vector<std::pair<std::string, bool>> held_; ///< read while paused
   std::vector<outgoing_frame> sending_;
 
   std::mutex state_mtx_;

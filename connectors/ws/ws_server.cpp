@@ -51,6 +51,9 @@ struct server_peer : send_state {
   const uint16_t port;
   connection_ptr con;     ///< io thread only; reset once closed
   value meta;             ///< io thread only; `$` of every event it sends
+  /// io thread only: messages read while paused (websocketpp finishes the
+  /// read it started), handed over on resume.
+  std::vector<std::pair<std::string, bool>> held;
 };
 
 template <class Config>
@@ -342,17 +345,34 @@ private:
   void on_message(peer& p, message_ptr& msg) {
     if (stopping_)
       return;
-    if (msg->get_opcode() == websocketpp::frame::opcode::binary) {
+    const bool binary = msg->get_opcode() == websocketpp::frame::opcode::binary;
+    if (paused_) {
+      p.held.emplace_back(std::move(msg->get_raw_payload()), binary);
+      return;
+    }
+    deliver(p, std::move(msg->get_raw_payload()), binary);
+  }
+
+  void deliver(peer& p, std::string data, bool binary) {
+    if (binary) {
       value meta = p.meta;
       meta.set("binary", true);
-      ctx_->receive_bytes(p.stream, std::move(msg->get_raw_payload()), std::move(meta));
+      ctx_->receive_bytes(p.stream, std::move(data), std::move(meta));
     } else {
-      ctx_->receive_bytes(p.stream, std::move(msg->get_raw_payload()), p.meta);
+      ctx_->receive_bytes(p.stream, std::move(data), p.meta);
     }
+  }
+
+  void deliver_held(peer& p) {
+    for (auto& [data, binary] : p.held)
+      deliver(p, std::move(data), binary);
+    p.held.clear();
   }
 
   void on_close(const std::shared_ptr<peer>& p) {
     p->closed = true;
+    if (!stopping_)
+      deliver_held(*p); // what was read belongs before the stream's end
     p->con.reset();
     {
       std::lock_guard<std::mutex> guard(peers_mtx_);
@@ -376,10 +396,13 @@ private:
     for (auto& p : all) {
       if (!p->con)
         continue;
-      if (paused)
+      if (paused) {
         p->con->pause_reading();
-      else
+      } else {
+        if (!stopping_)
+          deliver_held(*p);
         p->con->resume_reading();
+      }
     }
   }
 

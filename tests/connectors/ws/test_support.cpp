@@ -29,12 +29,14 @@ void fake_context::log(log_level, std::string message) {
 void fake_context::connected() {
   std::lock_guard<std::mutex> g(mtx);
   ++connects;
+  outcomes.push_back(true);
   cv.notify_all();
 }
 
 void fake_context::connect_failed(std::string reason) {
   std::lock_guard<std::mutex> g(mtx);
   connect_failures.push_back(std::move(reason));
+  outcomes.push_back(false);
   cv.notify_all();
 }
 
@@ -73,17 +75,10 @@ bool fake_context::wait(const std::function<bool()>& pred, std::chrono::millisec
 }
 
 bool fake_context::wait_connect_outcome(std::chrono::milliseconds timeout) {
-  size_t before_ok = 0, before_fail = 0;
-  {
-    std::lock_guard<std::mutex> g(mtx);
-    before_ok = static_cast<size_t>(connects);
-    before_fail = connect_failures.size();
-  }
   std::unique_lock<std::mutex> lk(mtx);
-  cv.wait_for(lk, timeout, [&] {
-    return static_cast<size_t>(connects) > before_ok || connect_failures.size() > before_fail;
-  });
-  return static_cast<size_t>(connects) > before_ok;
+  if (!cv.wait_for(lk, timeout, [&] { return outcomes.size() > outcomes_seen; }))
+    return false;
+  return outcomes[outcomes_seen++];
 }
 
 bool fake_context::pop(received_frame& out, std::chrono::milliseconds timeout) {

@@ -47,7 +47,8 @@ public:
 
   /// Waits until `pred` holds (checked under the lock) or `timeout` passes.
   bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s);
-  /// Waits for the connect outcome: true for connected(), false for a failure.
+  /// Waits for the next connect outcome not yet consumed (each connect()
+  /// has one): true for connected(), false for a failure or a timeout.
   bool wait_connect_outcome(std::chrono::milliseconds timeout = 10s);
   /// Takes the oldest received frame, waiting up to `timeout`.
   bool pop(received_frame& out, std::chrono::milliseconds timeout = 10s);
@@ -64,6 +65,8 @@ public:
   std::vector<std::string> lost;
   std::vector<uint64_t> finished;
   std::vector<bool> breaker; ///< arguments of circuit_breaker(), in order
+  std::vector<bool> outcomes; ///< connected() = true, connect_failed() = false
+  size_t outcomes_seen = 0;
 };
 
 /// Frames a string or bytes payload as itself (the `string` codec without

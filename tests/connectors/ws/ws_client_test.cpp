@@ -109,6 +109,26 @@ TEST_CASE("ws_client reports a lost connection when the server goes away and rec
   CHECK(f.data == "back");
 }
 
+TEST_CASE("ws_client hands over nothing while paused and catches up on resume") {
+  server_fixture srv;
+  client_fixture cl(value(record{{"url", srv.url()}}));
+  REQUIRE(cl.ok);
+  REQUIRE(cl.conn->write("in", make_event(1, 0, "hi", value()), cl.ser) == sink_outcome::done);
+  received_frame f;
+  REQUIRE(srv.ctx->pop(f));
+  cl.conn->pause();
+  for (const char* text : {"one", "two"})
+    REQUIRE(srv.conn->write("in", make_event(server_fixture::source_id, f.stream, text, f.meta),
+                            srv.ser) == sink_outcome::done);
+  received_frame got;
+  CHECK_FALSE(cl.ctx->pop(got, 300ms));
+  cl.conn->resume();
+  REQUIRE(cl.ctx->pop(got));
+  CHECK(got.data == "one");
+  REQUIRE(cl.ctx->pop(got));
+  CHECK(got.data == "two");
+}
+
 TEST_CASE("ws_client names the CA file when the server's CA is unknown") {
   temp_dir dir;
   REQUIRE(make_cert(dir, "srv"));

@@ -158,6 +158,24 @@ TEST_CASE("ws_server fails writes and triggers the breaker without connections")
         sink_outcome::failed);
 }
 
+TEST_CASE("ws_server hands over nothing while paused and catches up on resume") {
+  server_fixture srv;
+  client_fixture cl(client_config(srv.url()));
+  REQUIRE(cl.ok);
+  REQUIRE(cl.conn->write("in", make_event(1, 0, "first", value()), cl.ser) == sink_outcome::done);
+  received_frame f;
+  REQUIRE(srv.ctx->pop(f));
+  srv.conn->pause();
+  for (const char* text : {"held 1", "held 2", "held 3"})
+    REQUIRE(cl.conn->write("in", make_event(1, 0, text, value()), cl.ser) == sink_outcome::done);
+  CHECK_FALSE(srv.ctx->pop(f, 300ms));
+  srv.conn->resume();
+  for (const char* text : {"held 1", "held 2", "held 3"}) {
+    REQUIRE(srv.ctx->pop(f));
+    CHECK(f.data == text);
+  }
+}
+
 TEST_CASE("ws_server does not write back unless its in port is linked") {
   server_fixture srv(value(), /*link=*/false);
   client_fixture cl(client_config(srv.url()));
