@@ -346,8 +346,8 @@ private:
         } else {
           unexpected("`define`, `create`, `connect`, `use` or `end`");
         }
-        if (!peek().is_kw("end"))
-          expect_punct(";");
+        if (!peek().is_kw("end") && !accept_punct(";"))
+          unexpected("`;` or `end`");
       });
       if (pos_ == start)
         advance();
@@ -722,8 +722,8 @@ private:
       guarded([&] {
         skip_doc();
         parse_pipeline_stmt(*p);
-        if (!peek().is_kw("end"))
-          expect_punct(";");
+        if (!peek().is_kw("end") && !accept_punct(";"))
+          unexpected("`;` or `end`");
       });
       if (pos_ == start)
         advance();

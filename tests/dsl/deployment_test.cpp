@@ -84,7 +84,7 @@ TEST_CASE("unknown and missing arguments are reported") {
   CHECK(text.find("Missing required argument `required`") != std::string::npos);
 }
 
-TEST_CASE("connect checks aliases, ports and refuses connector to connector") {
+TEST_CASE("connect checks aliases and ports and refuses connector to connector") {
   auto l = load(R"(
     define flow f
     flow

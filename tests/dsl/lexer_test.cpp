@@ -35,7 +35,7 @@ TEST_CASE("a digit followed by letters is an unexpected character") {
   CHECK(d.all()[0].span.begin.column == 11);
 }
 
-TEST_CASE("integers allow underscores and hex, floats need digits on both sides") {
+TEST_CASE("integers allow underscores and hex and floats need digits on both sides") {
   auto t = lex_ok("1_000_000 0x1F 1.5 2.0e-3 7");
   REQUIRE(t.size() == 6);
   CHECK(t[0].kind == tok::integer);
@@ -65,7 +65,7 @@ TEST_CASE("heredocs keep their content verbatim") {
   CHECK(t[0].parts[0].text == "  line one\n  \"quoted\"\n");
 }
 
-TEST_CASE("doc comments, module comments and config directives are tokens") {
+TEST_CASE("doc comments and module comments and config directives are tokens") {
   auto t = lex_ok("### module\n## doc\n# plain comment\n#!config metrics_interval_s = 3");
   CHECK(t[0].kind == tok::mod_comment);
   CHECK(t[1].kind == tok::doc_comment);

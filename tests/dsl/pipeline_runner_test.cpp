@@ -88,7 +88,7 @@ TEST_CASE("streams chain selects and having filters after the target") {
   CHECK(dump(out) == "out {\"v\":4}\n");
 }
 
-TEST_CASE("scripts emit to ports, drop, keep state and send errors to err") {
+TEST_CASE("scripts emit to ports and drop and keep state and send errors to err") {
   auto r = runner_for(R"(
     define script s
     state 0
@@ -140,7 +140,7 @@ TEST_CASE("a script whose last expression is a let emits the modified event") {
   CHECK(dump(out) == "out {\"a\":1,\"added\":true}\n");
 }
 
-TEST_CASE("generic::batch groups events, merges ids and flushes on timeout") {
+TEST_CASE("generic::batch groups events and merges ids and flushes on timeout") {
   auto r = runner_for(R"(
     define operator b from generic::batch with count = 2, timeout = 1000 end;
     create operator b;
