@@ -166,158 +166,189 @@ environment test_environment(const std::string& root, const std::string& test_di
   return env;
 }
 
-test_result run_integration_test(const discovered_test& test, const run_settings& settings) {
-  test_result r;
-  r.name = test.name;
-  r.kind = to_string(test.kind);
-  r.path = test.dir;
-  r.tags = test.tags;
-  const auto started = clock::now();
-  const stop_condition stop{started + settings.timeout};
-  const fs::path dir{test.dir};
-  r.stdout_log = (dir / "fg.out.log").string();
-  r.stderr_log = (dir / "fg.err.log").string();
-  auto finish = [&]() -> test_result {
-    r.duration_s = std::chrono::duration<double>(clock::now() - started).count();
-    return r;
-  };
+namespace {
 
-  std::string error;
-  auto env = test_environment(settings.root, test.dir, error);
-  if (!error.empty()) {
-    r.fail(error);
-    return finish();
+// One run of one test directory, phase by phase; every phase records its
+// failures in `result` and says whether the test can go on.
+class test_run {
+public:
+  test_run(const discovered_test& test, const run_settings& settings)
+    : test_(test),
+      settings_(settings),
+      dir_(test.dir),
+      started_(clock::now()),
+      stop_(started_ + settings.timeout) {
+    result.name = test.name;
+    result.kind = to_string(test.kind);
+    result.path = test.dir;
+    result.tags = test.tags;
+    result.stdout_log = (dir_ / "fg.out.log").string();
+    result.stderr_log = (dir_ / "fg.err.log").string();
   }
-  auto befores = load_steps(dir / "before.yaml", error);
-  if (!error.empty()) {
-    r.fail(error);
-    return finish();
-  }
-  auto afters = load_steps(dir / "after.yaml", error);
-  if (!error.empty()) {
-    r.fail(error);
-    return finish();
-  }
-  std::optional<assert_spec> asserts;
-  if (path_exists(dir / "assert.yaml")) {
-    auto node = load_yaml_file((dir / "assert.yaml").string(), error);
-    if (node)
-      asserts = parse_assert_spec(*node, error);
-    if (!error.empty()) {
-      r.fail(error);
-      return finish();
+
+  test_result run() {
+    if (load()) {
+      if (start_befores())
+        run_main();
+      // After steps run even when a before step failed or the test timed
+      // out: they are what cleans up (killing servers by pid file and such).
+      run_afters();
+      if (main_finished_)
+        check();
     }
+    stop_all(befores_running_, before_grace);
+    result.duration_s = std::chrono::duration<double>(clock::now() - started_).count();
+    return std::move(result);
+  }
+
+  test_result result;
+
+private:
+  // -- reading the directory ------------------------------------------------
+
+  bool load() {
+    std::string error;
+    env_ = test_environment(settings_.root, test_.dir, error);
+    if (error.empty())
+      befores_ = load_steps(dir_ / "before.yaml", error);
+    if (error.empty())
+      afters_ = load_steps(dir_ / "after.yaml", error);
+    if (error.empty() && path_exists(dir_ / "assert.yaml")) {
+      if (auto node = load_yaml_file((dir_ / "assert.yaml").string(), error))
+        asserts_ = parse_assert_spec(*node, error);
+    }
+    if (!error.empty())
+      result.fail(error);
+    return error.empty();
   }
 
   // -- before steps ---------------------------------------------------------
-  std::vector<std::unique_ptr<child_process>> before_processes;
-  bool ready = true;
-  for (size_t i = 0; i < befores.size() && ready; ++i) {
-    auto child = spawn_step(befores[i], "before", i, test.dir, env, settings, error);
-    if (!child) {
-      r.fail(error);
-      ready = false;
-      break;
+
+  bool start_befores() {
+    for (size_t i = 0; i < befores_.size(); ++i) {
+      std::string error;
+      auto child = spawn_step(befores_[i], "before", i, test_.dir, env_, settings_, error);
+      if (!child) {
+        result.fail(error);
+        return false;
+      }
+      auto step_dir = absolute_path(befores_[i].dir, test_.dir);
+      auto why = await_ready(befores_[i].await, *child, step_dir, stop_);
+      befores_running_.push_back(std::move(child));
+      if (!why.empty()) {
+        result.fail("before step " + std::to_string(i) + ": " + why);
+        return false;
+      }
     }
-    auto step_dir = absolute_path(befores[i].dir, test.dir);
-    auto why = await_ready(befores[i].await, *child, step_dir, stop);
-    before_processes.push_back(std::move(child));
-    if (!why.empty()) {
-      r.fail("before step " + std::to_string(i) + ": " + why);
-      ready = false;
-    }
+    return true;
   }
 
-  // -- main process ---------------------------------------------------------
-  bool main_finished = false;
-  if (ready) {
-    auto troys = troy_files(dir);
+  // -- the main process -----------------------------------------------------
+
+  void run_main() {
+    auto troys = troy_files(dir_);
     if (troys.empty()) {
-      r.fail("no .troy files in " + test.dir);
-    } else {
-      spawn_request req;
-      req.program = tremor_binary(env, settings.self_exe, test.dir);
-      req.argv = {req.program, "server", "run", "-n", "--debug-connectors"};
-      req.argv.insert(req.argv.end(), troys.begin(), troys.end());
-      req.cwd = test.dir;
-      req.env = env.to_strings();
-      req.stdout_path = r.stdout_log;
-      req.stderr_path = r.stderr_log;
-      if (auto input = slurp(dir / "stdin")) {
-        req.input = stdin_mode::data_pipe;
-        req.stdin_data = std::move(*input);
-      } else {
-        req.input = stdin_mode::open_pipe;
-      }
-      if (settings.verbose && settings.log)
-        *settings.log << "    main: " << quote_command(req.program, req.argv) << "\n";
-      std::string spawn_error;
-      auto main = child_process::spawn(req, spawn_error);
-      if (!main) {
-        r.fail("main process: " + spawn_error);
-      } else {
-        auto st = main->wait_until(stop);
-        if (!st) {
-          main->stop_group(before_grace);
-          r.fail(interrupted() ? std::string{"interrupted"}
-                               : "timed out after " + std::to_string(settings.timeout.count()) +
-                                   " s; the test's process group was killed");
-        } else {
-          // Anything the main process left running in its group goes too.
-          main->kill_group();
-          main_finished = true;
-          r.exit_description = st->describe();
-          if (st->exited())
-            r.exit_code = st->code;
-        }
-      }
+      result.fail("no .troy files in " + test_.dir);
+      return;
     }
+    spawn_request req;
+    req.program = tremor_binary(env_, settings_.self_exe, test_.dir);
+    req.argv = {req.program, "server", "run", "-n", "--debug-connectors"};
+    req.argv.insert(req.argv.end(), troys.begin(), troys.end());
+    req.cwd = test_.dir;
+    req.env = env_.to_strings();
+    req.stdout_path = result.stdout_log;
+    req.stderr_path = result.stderr_log;
+    if (auto input = slurp(dir_ / "stdin")) {
+      req.input = stdin_mode::data_pipe;
+      req.stdin_data = std::move(*input);
+    } else {
+      // Tremor keeps stdin open: a stdio source never sees EOF.
+      req.input = stdin_mode::open_pipe;
+    }
+    if (settings_.verbose && settings_.log)
+      *settings_.log << "    main: " << quote_command(req.program, req.argv) << "\n";
+    std::string error;
+    auto main = child_process::spawn(req, error);
+    if (!main) {
+      result.fail("main process: " + error);
+      return;
+    }
+    auto st = main->wait_until(stop_);
+    if (!st) {
+      main->stop_group(before_grace);
+      result.fail(interrupted() ? std::string{"interrupted"}
+                                : "timed out after " + std::to_string(settings_.timeout.count()) +
+                                    " s; the test's process group was killed");
+      return;
+    }
+    // Anything the main process left running in its group goes too.
+    main->kill_group();
+    main_finished_ = true;
+    result.exit_description = st->describe();
+    if (st->exited())
+      result.exit_code = st->code;
   }
 
   // -- after steps ----------------------------------------------------------
-  // They run even when a before step failed or the test timed out: they are
-  // what cleans up (killing servers by pid file and the like).
-  const stop_condition after_stop{std::max(stop.deadline(), clock::now() + after_minimum),
-                                  false};
-  for (size_t i = 0; i < afters.size(); ++i) {
-    auto child = spawn_step(afters[i], "after", i, test.dir, env, settings, error);
-    if (!child) {
-      r.fail(error);
-      continue;
-    }
-    auto st = child->wait_until(after_stop);
-    if (!st) {
+
+  void run_afters() {
+    const stop_condition after_stop{std::max(stop_.deadline(), clock::now() + after_minimum),
+                                    false};
+    for (size_t i = 0; i < afters_.size(); ++i) {
+      std::string error;
+      auto child = spawn_step(afters_[i], "after", i, test_.dir, env_, settings_, error);
+      if (!child) {
+        result.fail(error);
+        continue;
+      }
+      auto st = child->wait_until(after_stop);
       child->kill_group();
-      r.fail("after step " + std::to_string(i) + " did not finish in time");
-    } else {
-      child->kill_group();
-      if (settings.verbose && settings.log)
-        *settings.log << "    after " << i << " ended with " << st->describe() << "\n";
+      if (!st)
+        result.fail("after step " + std::to_string(i) + " did not finish in time");
+      else if (settings_.verbose && settings_.log)
+        *settings_.log << "    after " << i << " ended with " << st->describe() << "\n";
     }
   }
 
   // -- assertions -----------------------------------------------------------
-  if (main_finished) {
-    int want = asserts ? asserts->status : 0;
-    ++r.checks;
-    if (!r.exit_code || *r.exit_code != want)
-      r.fail("expected exit status " + std::to_string(want) + ", got " + r.exit_description);
-    if (asserts) {
-      assert_context ctx{test.dir, r.stdout_log, r.stderr_log};
-      for (const auto& entry : asserts->entries) {
-        r.checks += entry.contains.size() + entry.doesnt_contain.size() +
-                    (entry.equals_file ? 1 : 0) + (entry.equals_file_binary ? 1 : 0);
+
+  void check() {
+    int want = asserts_ ? asserts_->status : 0;
+    ++result.checks;
+    if (!result.exit_code || *result.exit_code != want)
+      result.fail("expected exit status " + std::to_string(want) + ", got " +
+                  result.exit_description);
+    if (asserts_) {
+      assert_context ctx{test_.dir, result.stdout_log, result.stderr_log};
+      for (const auto& entry : asserts_->entries) {
+        result.checks += entry.contains.size() + entry.doesnt_contain.size() +
+                         (entry.equals_file ? 1 : 0) + (entry.equals_file_binary ? 1 : 0);
         for (auto& f : check_entry(entry, ctx))
-          r.fail(std::move(f));
+          result.fail(std::move(f));
       }
     }
-    if (test.kind == test_kind::bench)
-      r.throughput = throughput_lines(r.stdout_log);
+    if (test_.kind == test_kind::bench)
+      result.throughput = throughput_lines(result.stdout_log);
   }
 
-  // -- cleanup --------------------------------------------------------------
-  stop_all(before_processes, before_grace);
-  return finish();
+  const discovered_test& test_;
+  const run_settings& settings_;
+  const fs::path dir_;
+  const clock::time_point started_;
+  const stop_condition stop_;
+  environment env_;
+  std::vector<step_spec> befores_;
+  std::vector<step_spec> afters_;
+  std::optional<assert_spec> asserts_;
+  std::vector<std::unique_ptr<child_process>> befores_running_;
+  bool main_finished_ = false;
+};
+
+} // namespace
+
+test_result run_integration_test(const discovered_test& test, const run_settings& settings) {
+  return test_run{test, settings}.run();
 }
 
 } // namespace temblor::harness
