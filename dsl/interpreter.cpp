@@ -895,6 +895,8 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
                   " arguments, but " + std::to_string(args.size()) + " were given");
   std::vector<std::pair<std::string, value>> saved;
   saved.swap(c.locals);
+  const value* saved_args = c.args;
+  value varargs;
   ++c.call_depth;
   status s = status::ok;
   for (int iteration = 0;; ++iteration) {
@@ -907,10 +909,13 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
     for (size_t i = 0; i < f.params.size(); ++i)
       c.locals.emplace_back(f.params[i], std::move(args[i]));
     if (f.varargs) {
+      // Inside a varargs function Tremor's `args` is the array of extra
+      // arguments.
       array rest;
       for (size_t i = f.params.size(); i < args.size(); ++i)
         rest.push_back(std::move(args[i]));
-      c.locals.emplace_back("varargs", value(std::move(rest)));
+      varargs = value(std::move(rest));
+      c.args = &varargs;
     }
     if (f.has_cases) {
       array tuple;
@@ -954,6 +959,7 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   }
   --c.call_depth;
   c.locals.swap(saved);
+  c.args = saved_args;
   // A `let` inside the function says nothing about the caller's statement.
   c.last_was_let = false;
   return s;

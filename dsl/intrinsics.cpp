@@ -826,7 +826,63 @@ NATIVE(datetime_today) {
   return true;
 }
 
+bool datetime_tm(const value* a, struct tm& tm, int64_t& ns, std::string& err, const char* fn) {
+  if (!a[0].get_i64(ns))
+    return type_err(err, fn, "an integer (ns since the epoch)", a[0]);
+  time_t secs = static_cast<time_t>(ns / 1000000000LL);
+  if (ns < 0 && ns % 1000000000LL != 0)
+    --secs;
+  gmtime_r(&secs, &tm);
+  return true;
+}
+#define DT_FIELD(fname, expr_)                                                                     \
+  NATIVE(fname) {                                                                                  \
+    struct tm tm {};                                                                               \
+    int64_t ns = 0;                                                                                \
+    if (!datetime_tm(a, tm, ns, err, #fname))                                                      \
+      return false;                                                                                \
+    out = value(static_cast<long long>(expr_));                                                    \
+    return true;                                                                                   \
+  }
+int64_t sub_second(int64_t ns) { return ((ns % 1000000000LL) + 1000000000LL) % 1000000000LL; }
+DT_FIELD(datetime_year, tm.tm_year + 1900)
+DT_FIELD(datetime_month, tm.tm_mon + 1)
+DT_FIELD(datetime_day, tm.tm_mday)
+DT_FIELD(datetime_hour, tm.tm_hour)
+DT_FIELD(datetime_minute, tm.tm_min)
+DT_FIELD(datetime_second, tm.tm_sec)
+DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
+DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
+DT_FIELD(datetime_nanosecond, sub_second(ns))
+NATIVE(datetime_iso8601) {
+  struct tm tm {};
+  int64_t ns = 0;
+  if (!datetime_tm(a, tm, ns, err, "datetime::iso8601"))
+    return false;
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(sub_second(ns)));
+  out = value(std::string(buf));
+  return true;
+}
+NATIVE(datetime_rfc2822) {
+  struct tm tm {};
+  int64_t ns = 0;
+  if (!datetime_tm(a, tm, ns, err, "datetime::rfc2822"))
+    return false;
+  char buf[64];
+  size_t len = std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  out = value(std::string(buf, len));
+  return true;
+}
+
 // -- tremor::chash ------------------------------------------------------------------
+
+NATIVE(chash_sorted_serialize) {
+  out = value(to_json(a[0], true));
+  return true;
+}
 
 // Jump consistent hash (Lamping & Veach), as Tremor's chash::jump uses.
 NATIVE(chash_jump) {
@@ -1068,6 +1124,19 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"datetime::parse", {datetime_parse, 2, 2}},
     {"datetime::today", {datetime_today, 0, 0}},
     {"chash::jump", {chash_jump, 2, 2}},
+    {"chash::sorted_serialize", {chash_sorted_serialize, 1, 1}},
+    {"datetime::year", {datetime_year, 1, 1}},
+    {"datetime::month", {datetime_month, 1, 1}},
+    {"datetime::day", {datetime_day, 1, 1}},
+    {"datetime::hour", {datetime_hour, 1, 1}},
+    {"datetime::minute", {datetime_minute, 1, 1}},
+    {"datetime::second", {datetime_second, 1, 1}},
+    {"datetime::millisecond", {datetime_millisecond, 1, 1}},
+    {"datetime::microsecond", {datetime_microsecond, 1, 1}},
+    {"datetime::nanosecond", {datetime_nanosecond, 1, 1}},
+    {"datetime::iso8601", {datetime_iso8601, 1, 1}},
+    {"datetime::rfc3339", {datetime_iso8601, 1, 1}},
+    {"datetime::rfc2822", {datetime_rfc2822, 1, 1}},
     {"url::encode", {url_encode, 1, 1}},
     {"system::ingest_ns", {system_ingest_ns, 0, 0}},
     {"origin::scheme", {origin_scheme, 0, 0}},

@@ -153,6 +153,7 @@ TEST_CASE("functions recurse with recur and match arguments in the of form") {
   auto r = run_script("fn loop(n) with recur(n + 1) end; loop(0)");
   CHECK(r.st == status::error);
   CHECK(r.error.find("recursion limit") != std::string::npos);
+  CHECK(eval_json("fn count(...) with args end; count(1, 2, 3)") == "[1,2,3]");
   auto deep = run_script("fn down(n) with down(n + 1) end; down(0)");
   CHECK(deep.st == status::error);
 }
