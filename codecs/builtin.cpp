@@ -9,6 +9,7 @@
 #include "codecs/json.hpp"
 #include "codecs/msgpack.hpp"
 #include "codecs/null.hpp"
+#include "codecs/statsd.hpp"
 #include "codecs/string.hpp"
 #include "codecs/yaml.hpp"
 
@@ -28,6 +29,8 @@ codec_registry make_builtin_codecs() {
   r.add({"influx", "InfluxDB line protocol <-> {measurement, tags, fields, timestamp}",
          make_influx_codec});
   r.add({"msgpack", "MessagePack <-> values", make_msgpack_codec});
+  r.add({"statsd", "statsd lines <-> {type, metric, value, sample_rate, action}",
+         make_statsd_codec});
   r.add({"yaml", "one YAML document <-> a value", make_yaml_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});
   return r;

@@ -5,6 +5,7 @@
 #include "codecs/influx.hpp"
 #include "codecs/json.hpp"
 #include "codecs/null.hpp"
+#include "codecs/statsd.hpp"
 #include "codecs/string.hpp"
 
 using namespace temblor;
@@ -139,6 +140,38 @@ TEST_CASE("malformed influx lines are errors") {
   }
   std::string out;
   CHECK_FALSE(c.encode(value{record{{"measurement", "m"}}}, out, err));
+}
+
+}
+
+TEST_SUITE("codecs.statsd") {
+
+TEST_CASE("statsd lines decode into Tremor's metric record and encode back") {
+  statsd_codec c;
+  value v;
+  std::string err, out;
+  REQUIRE(c.decode("page.views:3|c|@0.5", v, err));
+  CHECK(json_to_string(v) == R"({"type":"c","metric":"page.views","value":3,"sample_rate":0.5})");
+  REQUIRE(c.encode(v, out, err));
+  CHECK(out == "page.views:3|c|@0.5");
+  REQUIRE(c.decode("fuel:-1.5|g", v, err));
+  CHECK(json_to_string(v) == R"({"type":"g","metric":"fuel","value":1.5,"action":"sub"})");
+  out.clear();
+  REQUIRE(c.encode(v, out, err));
+  CHECK(out == "fuel:-1.5|g");
+  REQUIRE(c.decode("api:320|ms", v, err));
+  CHECK(*v.get("value") == value{320});
+}
+
+TEST_CASE("malformed statsd lines are errors") {
+  statsd_codec c;
+  value v;
+  std::string err;
+  for (const char* bad : {"", "name", "name:1", "name:1|x", ":1|c", "name:abc|c", "name:1|c|0.5",
+                          "name:1|c|@"}) {
+    INFO(bad);
+    CHECK_FALSE(c.decode(bad, v, err));
+  }
 }
 
 }
