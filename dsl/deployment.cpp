@@ -126,7 +126,8 @@ private:
     if (const scope_items* mi = items_of(owner))
       local.emplace_back(mi, owner);
 
-    std::vector<std::string> aliases;
+    std::vector<std::string>& aliases = created_;
+    aliases.clear();
     for (auto& c : f.creates) {
       if (std::find(aliases.begin(), aliases.end(), c.alias) != aliases.end()) {
         diags().error(c.span, "Duplicate alias `" + c.alias + "` in flow `" + f.name + "`");
@@ -141,8 +142,9 @@ private:
           c.from, *fs, local, [](const scope_items& i) -> const auto& { return i.connectors; },
           cowner);
         if (!cd) {
-          diags().error(c.from.span, "Unknown connector `" + join(c.from) + "`",
-                        c.from.path.empty() ? hint_for(c.from.name, local, true) : "");
+          if (!loader_.failed(*fs, c.from.path))
+            diags().error(c.from.span, "Unknown connector `" + join(c.from) + "`",
+                          c.from.path.empty() ? hint_for(c.from.name, local, true) : "");
           continue;
         }
         value cargs;
@@ -175,8 +177,9 @@ private:
           c.from, *fs, local, [](const scope_items& i) -> const auto& { return i.pipelines; },
           powner);
         if (!pd) {
-          diags().error(c.from.span, "Unknown pipeline `" + join(c.from) + "`",
-                        c.from.path.empty() ? hint_for(c.from.name, local, false) : "");
+          if (!loader_.failed(*fs, c.from.path))
+            diags().error(c.from.span, "Unknown pipeline `" + join(c.from) + "`",
+                          c.from.path.empty() ? hint_for(c.from.name, local, false) : "");
           continue;
         }
         value pargs;
@@ -244,8 +247,10 @@ private:
           return true;
         names.push_back(c.alias);
       }
-      diags().error(e.span, "Unknown connector `" + e.alias + "` in `connect`",
-                    hint(e.alias, names));
+      // A create that failed was reported already.
+      if (std::find(created_.begin(), created_.end(), e.alias) == created_.end())
+        diags().error(e.span, "Unknown connector `" + e.alias + "` in `connect`",
+                      hint(e.alias, names));
       return false;
     }
     out.node = endpoint::kind::pipeline;
@@ -263,7 +268,9 @@ private:
       }
       names.push_back(p.alias);
     }
-    diags().error(e.span, "Unknown pipeline `" + e.alias + "` in `connect`", hint(e.alias, names));
+    if (std::find(created_.begin(), created_.end(), e.alias) == created_.end())
+      diags().error(e.span, "Unknown pipeline `" + e.alias + "` in `connect`",
+                    hint(e.alias, names));
     return false;
   }
 
@@ -274,6 +281,7 @@ private:
 
   module_loader& loader_;
   deployment& out_;
+  std::vector<std::string> created_; ///< aliases of the flow being built
 };
 
 } // namespace

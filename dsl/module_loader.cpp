@@ -141,4 +141,23 @@ const loaded_module* module_loader::resolve_alias(const scope& s,
   return load(parts, at);
 }
 
+bool module_loader::failed(const scope& s, const std::vector<std::string>& parts) const {
+  if (parts.empty())
+    return false;
+  std::vector<std::string> path = parts;
+  for (const scope* p = &s; p; p = p->parent) {
+    auto it = p->modules.find(parts[0]);
+    if (it != p->modules.end()) {
+      path = it->second;
+      path.insert(path.end(), parts.begin() + 1, parts.end());
+      break;
+    }
+  }
+  std::string key;
+  for (size_t i = 0; i < path.size(); ++i)
+    key += (i ? "::" : "") + path[i];
+  auto it = store_->modules.find(key);
+  return it != store_->modules.end() && !it->second;
+}
+
 } // namespace temblor::dsl

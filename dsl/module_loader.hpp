@@ -60,6 +60,10 @@ public:
   const loaded_module* resolve_alias(const scope& s, const std::vector<std::string>& parts,
                                      const source_span& at);
 
+  /// Returns whether the module behind `parts` (alias first) already failed
+  /// to load, so callers can skip follow-up errors.
+  bool failed(const scope& s, const std::vector<std::string>& parts) const;
+
   std::shared_ptr<module_store> store() const { return store_; }
   diagnostics& diags() { return diags_; }
 
