@@ -4,6 +4,7 @@
 
 #include "codecs/config.hpp"
 #include "codecs/processors/base64.hpp"
+#include "codecs/processors/chunk.hpp"
 #include "codecs/processors/compress.hpp"
 #include "codecs/processors/decompress.hpp"
 #include "codecs/processors/ingest_ns.hpp"
@@ -50,6 +51,10 @@ registry<postprocessor_descriptor> make_builtin_postprocessors() {
          make_textual_length_prefixed_postprocessor});
   r.add({"ingest-ns", "prepends the event's ingest time as a u64 big-endian",
          make_ingest_ns_postprocessor});
+  r.add({"chunk", "packs whole frames into writes of at most max_bytes",
+         make_chunk_postprocessor});
+  r.add({"collect", "concatenates frames until max_bytes (0: until stream end)",
+         make_collect_postprocessor});
   r.add({"compress", "compresses frames; config {\"algorithm\": …, \"level\": n}",
          make_compress_postprocessor});
   return r;

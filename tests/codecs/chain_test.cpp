@@ -97,6 +97,18 @@ TEST_CASE("an encoder chain produces one framed chunk per event") {
   CHECK(frames.size() == 2);
 }
 
+TEST_CASE("an encoder chain flushes collecting postprocessors through later ones at the end") {
+  auto e = spec("json", {}, array{"separate", "collect", "base64"}).make_encoder();
+  REQUIRE(e);
+  std::vector<std::string> frames;
+  std::string err;
+  for (int i = 1; i <= 3; ++i)
+    CHECK(e->encode(value{i}, 0, frames, err));
+  CHECK(frames.empty());
+  CHECK(e->finish(frames, err));
+  CHECK(frames == std::vector<std::string>{"MQoyCjMK"}); // base64 of "1\n2\n3\n"
+}
+
 TEST_CASE("an encoder chain fails values that cannot be encoded") {
   auto e = spec("json").make_encoder();
   REQUIRE(e);

@@ -147,3 +147,40 @@ TEST_CASE("ingest-ns moves the ingest time through the byte stream") {
 }
 
 }
+
+TEST_SUITE("codecs.processors") {
+
+TEST_CASE("chunk packs whole frames up to max_bytes and flushes at stream end") {
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::string err;
+  REQUIRE(make_postprocessors(
+      value{array{record{{"name", "chunk"}, {"config", record{{"max_bytes", 10}}}}}}, post, err));
+  std::vector<std::string> out;
+  for (const char* f : {"aaaa", "bbbb", "cc", "dddd", "0123456789ABC", "e"})
+    CHECK(post[0]->process(0, 0, f, out, err));
+  CHECK(out == std::vector<std::string>{"aaaabbbbcc", "dddd", "0123456789ABC"});
+  CHECK(post[0]->finish(out, err));
+  CHECK(out.back() == "e");
+}
+
+TEST_CASE("collect holds everything until stream end unless max_bytes is reached") {
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::string err;
+  REQUIRE(make_postprocessors(value{array{"collect",
+                                          record{{"name", "collect"},
+                                                 {"config", record{{"max_bytes", 4}}}}}},
+                              post, err));
+  std::vector<std::string> all, some;
+  for (const char* f : {"ab", "cd", "ef"}) {
+    CHECK(post[0]->process(0, 0, f, all, err));
+    CHECK(post[1]->process(0, 0, f, some, err));
+  }
+  CHECK(all.empty());
+  CHECK(some == std::vector<std::string>{"abcd"});
+  CHECK(post[0]->finish(all, err));
+  CHECK(post[1]->finish(some, err));
+  CHECK(all == std::vector<std::string>{"abcdef"});
+  CHECK(some == std::vector<std::string>{"abcd", "ef"});
+}
+
+}
