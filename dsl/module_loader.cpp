@@ -30,6 +30,33 @@ const char* find_embedded(const std::string& path) {
   return nullptr;
 }
 
+namespace {
+
+template <class List>
+void report_duplicates(const List& defs, const char* what, diagnostics& diags) {
+  for (size_t i = 0; i < defs.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (defs[i]->name == defs[j]->name) {
+        diags.error(defs[i]->span, std::string("Duplicate ") + what + " definition `" +
+                                     defs[i]->name + "`");
+        break;
+      }
+}
+
+} // namespace
+
+void module_loader::check_duplicates(const scope_items& items) {
+  if (!store_->bound.insert(&items).second)
+    return;
+  report_duplicates(items.connectors, "connector", diags_);
+  report_duplicates(items.pipelines, "pipeline", diags_);
+  report_duplicates(items.flows, "flow", diags_);
+  report_duplicates(items.scripts, "script", diags_);
+  report_duplicates(items.operators, "operator", diags_);
+  report_duplicates(items.windows, "window", diags_);
+  report_duplicates(items.fns, "function", diags_);
+}
+
 module_loader::module_loader(std::vector<std::string> module_path, diagnostics& diags)
   : path_(std::move(module_path)), diags_(diags), store_(std::make_shared<module_store>()) {}
 
@@ -105,6 +132,7 @@ scope* module_loader::make_scope(scope_items& items, const scope* parent) {
     s->modules[u.alias] = u.path;
     load(u.path, u.span);
   }
+  check_duplicates(items);
   // Names first (functions and constants may refer to each other), then
   // bind function bodies, then evaluate constants in source order.
   for (auto& f : items.fns)

@@ -68,6 +68,8 @@ public:
   diagnostics& diags() { return diags_; }
 
 private:
+  void check_duplicates(const scope_items& items);
+
   std::vector<std::string> path_;
   diagnostics& diags_;
   std::shared_ptr<module_store> store_;
