@@ -12,6 +12,7 @@
 #include "codecs/processors/processor.hpp"
 #include "codecs/processors/remove_empty.hpp"
 #include "codecs/processors/separate.hpp"
+#include "codecs/processors/streaming_compress.hpp"
 #include "codecs/processors/textual_length_prefixed.hpp"
 
 namespace temblor::codecs {
@@ -55,6 +56,8 @@ registry<postprocessor_descriptor> make_builtin_postprocessors() {
          make_chunk_postprocessor});
   r.add({"collect", "concatenates frames until max_bytes (0: until stream end)",
          make_collect_postprocessor});
+  r.add({"streaming-compress", "one xz2/zstd stream over all frames, finished at stream end",
+         make_streaming_compress_postprocessor});
   r.add({"compress", "compresses frames; config {\"algorithm\": …, \"level\": n}",
          make_compress_postprocessor});
   return r;

@@ -118,3 +118,38 @@ TEST_CASE("compress needs an algorithm and checks its level at build time") {
 }
 
 }
+
+TEST_SUITE("codecs.compression") {
+
+TEST_CASE("streaming-compress makes one stream over all frames that decompresses whole") {
+  for (const char* algorithm : {"xz2", "zstd"}) {
+    INFO(algorithm);
+    std::vector<std::unique_ptr<postprocessor>> post;
+    std::string err;
+    REQUIRE(make_postprocessors(value{array{record{{"name", "streaming-compress"},
+                                                   {"config", record{{"algorithm", algorithm}}}}}},
+                                post, err));
+    std::vector<std::string> out;
+    std::string plain;
+    for (int i = 0; i < 1000; ++i) {
+      std::string frame = "{\"n\":" + std::to_string(i) + "}\n";
+      plain += frame;
+      CHECK(post[0]->process(0, 0, frame, out, err));
+    }
+    CHECK(post[0]->finish(out, err));
+    std::string stream;
+    for (const auto& o : out)
+      stream += o;
+    std::string back;
+    REQUIRE(decompress(*compression_from_name(algorithm), stream, back, err));
+    CHECK(back == plain);
+  }
+  std::vector<std::unique_ptr<postprocessor>> post;
+  std::string err;
+  CHECK_FALSE(make_postprocessors(value{array{record{{"name", "streaming-compress"},
+                                                     {"config", record{{"algorithm", "gzip"}}}}}},
+                                  post, err));
+  CHECK(err.find("xz2 or zstd") != std::string::npos);
+}
+
+}
