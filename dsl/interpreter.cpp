@@ -623,7 +623,9 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       return status::ok;
     }
     case pattern::kind::array: {
-      if (!v.is_array()) {
+      // `%[]` matches only the empty array; otherwise every element
+      // pattern must match at least one element.
+      if (!v.is_array() || (p.elems.empty() && !v.as_array().empty())) {
         ok = false;
         return status::ok;
       }
