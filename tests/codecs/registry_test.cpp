@@ -32,7 +32,7 @@ TEST_CASE("every builtin codec builds from its bare name and rejects an unknown 
 
 TEST_CASE("every builtin processor builds from its bare name and rejects an unknown config key") {
   // Tremor requires a config for these; naming them bare must say what is missing.
-  auto needs_config = [](std::string_view name) { 
+  auto needs_config = [](std::string_view name) {
     return name == "compress" || name == "chunk" || name == "streaming-compress";
   };
   for (const auto& d : builtin_preprocessors().entries()) {
