@@ -14,7 +14,7 @@ using namespace temblor::connectors;
 
 TEST_SUITE("connectors.common") {
 
-TEST_CASE("parse_url reads host:port, schemes, IPv6 and default ports") {
+TEST_CASE("parse_url reads host:port forms with schemes and IPv6 and default ports") {
   common::url u;
   std::string err;
   REQUIRE(common::parse_url("localhost:8080", "ws", u, err));
@@ -48,7 +48,7 @@ TEST_CASE("parse_url rejects a missing host and bad ports") {
   CHECK_FALSE(common::parse_url("localhost:8a", "ws", u, err));
 }
 
-TEST_CASE("socket_options take uppercase keys, 0.12's no_delay, and reject unknown keys") {
+TEST_CASE("socket_options take uppercase keys and 0.12's no_delay and reject unknown keys") {
   common::socket_options o;
   std::string err;
   REQUIRE(o.parse(value(record{{"socket_options",

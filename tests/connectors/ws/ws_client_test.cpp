@@ -50,7 +50,7 @@ std::string first_failure(fake_context& ctx) {
 
 TEST_SUITE("connectors.ws") {
 
-TEST_CASE("ws_client reports connect_failed when nothing listens, and can try again") {
+TEST_CASE("ws_client reports connect_failed when nothing listens and can try again") {
   uint16_t port = closed_port();
   REQUIRE(port != 0);
   client_fixture cl(value(record{{"url", "ws://127.0.0.1:" + std::to_string(port)}}));
