@@ -512,7 +512,7 @@ NATIVE(json_encode) {
   return true;
 }
 NATIVE(json_encode_pretty) {
-  out = value(to_json(a[0]));
+  out = value(to_json_pretty(a[0]));
   return true;
 }
 NATIVE(json_decode) {

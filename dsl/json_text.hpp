@@ -13,6 +13,8 @@ namespace temblor::dsl {
 /// Appends `v` as compact JSON; `sorted` orders record keys.
 void write_json(const value& v, std::string& out, bool sorted = false);
 std::string to_json(const value& v, bool sorted = false);
+/// Returns `v` as JSON indented by two spaces per level (`json::encode_pretty`).
+std::string to_json_pretty(const value& v);
 
 /// Formats a float the way Tremor prints it: `42.0`, `0.5`, `1e20`.
 std::string format_float(double d);

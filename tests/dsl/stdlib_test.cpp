@@ -73,7 +73,7 @@ const stdlib_case cases[] = {
   {"record::merge", R"(use std::record; record::merge({"a": 1}, {"b": 2}))", R"({"a":1,"b":2})"},
   {"record::rename", R"(use std::record; record::rename({"a": 1}, "a", "b"))", R"({"b":1})"},
   {"json::encode", R"(use std::json; json::encode({"a": [1.5, null]}))", R"("{\"a\":[1.5,null]}")"},
-  {"json::encode_pretty", R"(use std::json; json::encode_pretty([1]))", R"("[1]")"},
+  {"json::encode_pretty", R"(use std::json; json::encode_pretty({"a": [1], "b": {}}))", R"("{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}")"},
   {"json::decode", R"(use std::json; json::decode("{\"a\": [1, true]}"))", R"({"a":[1,true]})"},
   {"type::is_null", "use std::type; type::is_null(null)", "true"},
   {"type::is_bool", "use std::type; type::is_bool(false)", "true"},
