@@ -217,6 +217,12 @@ bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
     st.builder.reset();
     return false;
   }
+  if (in.Tell() != data.size()) {
+    // The reader stops at a NUL byte as if the input ended there.
+    err = "invalid JSON: unexpected NUL byte at byte " + std::to_string(in.Tell());
+    st.builder.reset();
+    return false;
+  }
   // A successful parse of one document leaves exactly its root.
   out = std::move(st.builder.values.back());
   st.builder.reset();

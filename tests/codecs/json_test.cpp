@@ -273,6 +273,8 @@ TEST_CASE("malformed documents are rejected with the byte offset") {
   decode_error("NaN");
   decode_error("\"a\x01\"");
   decode_error(std::string("\"a\0b\"", 5));
+  decode_error(std::string("1\0x", 3));
+  decode_error(std::string("[1] \0", 5));
   CHECK(decode_ok("  {\"a\" : [ 1 , 2 ] }\n") == value{record{{"a", array{1, 2}}}});
 }
 
