@@ -84,7 +84,7 @@ public:
         bind_once(*w.val, *rs, loader_);
       value args;
       value no_args{record{}};
-      if (!resolve_args(fd->args, d.with, no_args, *rs, *owner, d.span, diags(), args))
+      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args))
         continue;
       instantiate(*fd, owner, d, std::move(args));
     }
@@ -148,7 +148,7 @@ private:
           continue;
         }
         value cargs;
-        if (!resolve_args(cd->args, c.with, args, *fs, *cowner, c.span, diags(), cargs))
+        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs))
           continue;
         record with;
         bool ok = true;
@@ -183,7 +183,7 @@ private:
           continue;
         }
         value pargs;
-        if (!resolve_args(pd->args, c.with, args, *fs, *powner, c.span, diags(), pargs))
+        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs))
           continue;
         auto prog = compile_pipeline(loader_, pd, powner, std::move(pargs));
         if (!prog)

@@ -26,7 +26,7 @@ status fail(eval_ctx& c, const source_span& s, std::string msg) {
   return status::error;
 }
 
-#define TRY(x)                                                                                     \
+#define TEMBLOR_TRY(x)                                                                                     \
   do {                                                                                             \
     status s_ = (x);                                                                               \
     if (s_ != status::ok)                                                                          \
@@ -86,7 +86,7 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   }
   value itmp;
   const value* idx = nullptr;
-  TRY(eval_ref(*seg.a, c, itmp, idx));
+  TEMBLOR_TRY(eval_ref(*seg.a, c, itmp, idx));
   if (seg.k == segment::kind::index) {
     if (idx->is_string()) {
       if (!cur->is_record())
@@ -116,7 +116,7 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   }
   value etmp;
   const value* end = nullptr;
-  TRY(eval_ref(*seg.b, c, etmp, end));
+  TEMBLOR_TRY(eval_ref(*seg.b, c, etmp, end));
   int64_t b = 0, en = 0;
   if (!idx->get_i64(b) || !end->get_i64(en))
     return fail(c, seg.span, "Range bounds must be integers");
@@ -174,11 +174,11 @@ status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) 
 
 status path_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
   const value* cur = nullptr;
-  TRY(path_root_ref(e, c, tmp, cur));
+  TEMBLOR_TRY(path_root_ref(e, c, tmp, cur));
   for (const auto& seg : e.segments) {
     const value* next = nullptr;
     value stmp;
-    TRY(step(e, seg, c, cur, stmp, next));
+    TEMBLOR_TRY(step(e, seg, c, cur, stmp, next));
     if (next == &stmp) {
       tmp = std::move(stmp);
       next = &tmp;
@@ -196,7 +196,7 @@ status eval_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
     out = &e.lit;
     return status::ok;
   }
-  TRY(eval(e, c, tmp));
+  TEMBLOR_TRY(eval(e, c, tmp));
   out = &tmp;
   return status::ok;
 }
@@ -361,7 +361,7 @@ status eval_binary(const expr& e, eval_ctx& c, value& out) {
   const value* a = nullptr;
   const value* b = nullptr;
   if (op == "and" || op == "or") {
-    TRY(eval_ref(*e.items[0], c, ta, a));
+    TEMBLOR_TRY(eval_ref(*e.items[0], c, ta, a));
     if (!a->is_bool())
       return fail(c, e.items[0]->span,
                   "The binary operation `" + op + "` is not defined for the type `" +
@@ -370,7 +370,7 @@ status eval_binary(const expr& e, eval_ctx& c, value& out) {
       out = value(a->as_bool());
       return status::ok;
     }
-    TRY(eval_ref(*e.items[1], c, tb, b));
+    TEMBLOR_TRY(eval_ref(*e.items[1], c, tb, b));
     if (!b->is_bool())
       return fail(c, e.items[1]->span,
                   "The binary operation `" + op + "` is not defined for the type `" +
@@ -378,8 +378,8 @@ status eval_binary(const expr& e, eval_ctx& c, value& out) {
     out = value(b->as_bool());
     return status::ok;
   }
-  TRY(eval_ref(*e.items[0], c, ta, a));
-  TRY(eval_ref(*e.items[1], c, tb, b));
+  TEMBLOR_TRY(eval_ref(*e.items[0], c, ta, a));
+  TEMBLOR_TRY(eval_ref(*e.items[1], c, tb, b));
   if (op == "==") {
     out = value(script_eq(*a, *b));
     return status::ok;
@@ -396,7 +396,7 @@ status eval_binary(const expr& e, eval_ctx& c, value& out) {
   }
   if (op == "<" || op == "<=" || op == ">" || op == ">=") {
     bool r = false;
-    TRY(compare_op(e, c, *a, *b, r));
+    TEMBLOR_TRY(compare_op(e, c, *a, *b, r));
     out = value(r);
     return status::ok;
   }
@@ -406,7 +406,7 @@ status eval_binary(const expr& e, eval_ctx& c, value& out) {
 status eval_unary(const expr& e, eval_ctx& c, value& out) {
   value t;
   const value* v = nullptr;
-  TRY(eval_ref(*e.items[0], c, t, v));
+  TEMBLOR_TRY(eval_ref(*e.items[0], c, t, v));
   if (e.op == "not") {
     if (v->is_bool()) {
       out = value(!v->as_bool());
@@ -489,7 +489,7 @@ status assign(const expr& target, eval_ctx& c, value v) {
       key = seg.name;
     } else if (seg.k == segment::kind::index) {
       value t;
-      TRY(eval(*seg.a, c, t));
+      TEMBLOR_TRY(eval(*seg.a, c, t));
       if (t.is_string())
         key = t.as_string();
       else if (!t.get_i64(idx))
@@ -534,7 +534,7 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
       }
       value t;
       const value* rhs = nullptr;
-      TRY(eval_ref(*f.rhs, c, t, rhs));
+      TEMBLOR_TRY(eval_ref(*f.rhs, c, t, rhs));
       if (f.op == "==")
         ok = script_eq(*v, *rhs);
       else if (f.op == "!=")
@@ -546,7 +546,7 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
           ok = false;
           return status::ok;
         }
-        TRY(compare_op(fake, c, *v, *rhs, ok));
+        TEMBLOR_TRY(compare_op(fake, c, *v, *rhs, ok));
       }
       return status::ok;
     }
@@ -557,7 +557,7 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
         return status::ok;
       }
       value sub;
-      TRY(match_pattern(*f.sub, *v, c, ok, &sub));
+      TEMBLOR_TRY(match_pattern(*f.sub, *v, c, ok, &sub));
       if (ok && !f.bind.empty())
         set_local(c, f.bind, sub);
       if (ok && outr)
@@ -578,7 +578,7 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
     case pattern::kind::expr: {
       value t;
       const value* x = nullptr;
-      TRY(eval_ref(*p.value, c, t, x));
+      TEMBLOR_TRY(eval_ref(*p.value, c, t, x));
       ok = script_eq(v, *x);
       if (ok && bound)
         *bound = v;
@@ -586,7 +586,7 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
     }
     case pattern::kind::assign: {
       value sub;
-      TRY(match_pattern(*p.sub, v, c, ok, &sub));
+      TEMBLOR_TRY(match_pattern(*p.sub, v, c, ok, &sub));
       if (ok) {
         set_local(c, p.name, sub);
         if (bound)
@@ -613,7 +613,7 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
         outr = &copy;
       }
       for (const auto& f : p.fields) {
-        TRY(match_field(f, v.as_record(), c, ok, outr));
+        TEMBLOR_TRY(match_field(f, v.as_record(), c, ok, outr));
         if (!ok)
           return status::ok;
       }
@@ -635,7 +635,7 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
         for (const auto& x : v.as_array()) {
           bool m = false;
           value sub;
-          TRY(match_pattern(*el, x, c, m, &sub));
+          TEMBLOR_TRY(match_pattern(*el, x, c, m, &sub));
           if (m) {
             any = true;
             matched.push_back(std::move(sub));
@@ -664,7 +664,7 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       array out;
       for (size_t i = 0; i < p.elems.size(); ++i) {
         value sub;
-        TRY(match_pattern(*p.elems[i], a[i], c, ok, &sub));
+        TEMBLOR_TRY(match_pattern(*p.elems[i], a[i], c, ok, &sub));
         if (!ok)
           return status::ok;
         out.push_back(std::move(sub));
@@ -684,15 +684,15 @@ status eval_match(const expr& e, eval_ctx& c, value& out) {
   // bodies run only after their pattern is done with it.
   value tmp;
   const value* subject = nullptr;
-  TRY(eval_ref(*e.items[0], c, tmp, subject));
+  TEMBLOR_TRY(eval_ref(*e.items[0], c, tmp, subject));
   for (const auto& mc : e.cases) {
     bool ok = false;
-    TRY(match_pattern(*mc.pat, *subject, c, ok, nullptr));
+    TEMBLOR_TRY(match_pattern(*mc.pat, *subject, c, ok, nullptr));
     if (!ok)
       continue;
     if (mc.guard) {
       value g;
-      TRY(eval(*mc.guard, c, g));
+      TEMBLOR_TRY(eval(*mc.guard, c, g));
       if (!g.is_bool())
         return fail(c, mc.guard->span, "A guard must be a boolean, not " + type_name(g));
       if (!g.as_bool())
@@ -727,14 +727,14 @@ void merge_into(value& target, const value& patch) {
 
 status eval_patch(const expr& e, eval_ctx& c, value& out) {
   value target;
-  TRY(eval(*e.items[0], c, target));
+  TEMBLOR_TRY(eval(*e.items[0], c, target));
   if (!target.is_record())
     return fail(c, e.items[0]->span, "Patch needs a record, not " + type_name(target));
   for (const auto& op : e.patches) {
     std::string key;
     if (op.key) {
       value k;
-      TRY(eval(*op.key, c, k));
+      TEMBLOR_TRY(eval(*op.key, c, k));
       if (!k.is_string())
         return fail(c, op.key->span, "A patch key must be a string, not " + type_name(k));
       key = k.as_string();
@@ -745,7 +745,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
         if (r.contains(key))
           return fail(c, op.span, "The key `" + key + "` already exists");
         value v;
-        TRY(eval(*op.value, c, v));
+        TEMBLOR_TRY(eval(*op.value, c, v));
         r.set(key, std::move(v));
         break;
       }
@@ -753,13 +753,13 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
         if (!r.contains(key))
           return fail(c, op.span, "The key `" + key + "` does not exist");
         value v;
-        TRY(eval(*op.value, c, v));
+        TEMBLOR_TRY(eval(*op.value, c, v));
         r.set(key, std::move(v));
         break;
       }
       case patch_op::kind::upsert: {
         value v;
-        TRY(eval(*op.value, c, v));
+        TEMBLOR_TRY(eval(*op.value, c, v));
         r.set(key, std::move(v));
         break;
       }
@@ -767,7 +767,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
       case patch_op::kind::move:
       case patch_op::kind::copy: {
         value to;
-        TRY(eval(*op.value, c, to));
+        TEMBLOR_TRY(eval(*op.value, c, to));
         if (!to.is_string())
           return fail(c, op.value->span, "A patch key must be a string");
         const value* from = r.find(key);
@@ -783,7 +783,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
       }
       case patch_op::kind::merge: {
         value v;
-        TRY(eval(*op.value, c, v));
+        TEMBLOR_TRY(eval(*op.value, c, v));
         if (!op.key) {
           if (!v.is_record())
             return fail(c, op.value->span, "Merge needs a record, not " + type_name(v));
@@ -798,7 +798,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
       }
       case patch_op::kind::default_: {
         value v;
-        TRY(eval(*op.value, c, v));
+        TEMBLOR_TRY(eval(*op.value, c, v));
         if (!op.key) {
           if (!v.is_record())
             return fail(c, op.value->span, "Default needs a record, not " + type_name(v));
@@ -827,7 +827,7 @@ status fold(const expr& e, eval_ctx& c, value& acc, const value& v) {
     expr fake(expr_kind::binary, e.span);
     fake.op = "+";
     value r;
-    TRY(arith(fake, c, acc, v, r));
+    TEMBLOR_TRY(arith(fake, c, acc, v, r));
     acc = std::move(r);
     return status::ok;
   }
@@ -841,29 +841,29 @@ status fold(const expr& e, eval_ctx& c, value& acc, const value& v) {
     return status::ok;
   }
   value r;
-  TRY(arith(fake, c, acc, v, r));
+  TEMBLOR_TRY(arith(fake, c, acc, v, r));
   acc = std::move(r);
   return status::ok;
 }
 
 status eval_for(const expr& e, eval_ctx& c, value& out) {
   value subject;
-  TRY(eval(*e.items[0], c, subject));
+  TEMBLOR_TRY(eval(*e.items[0], c, subject));
   value acc = value(array{});
   if (e.items.size() > 1)
-    TRY(eval(*e.items[1], c, acc));
+    TEMBLOR_TRY(eval(*e.items[1], c, acc));
   auto one = [&](value k, const value& v) -> status {
     for (const auto& fc : e.for_cases) {
       set_local(c, fc.key_name, k);
       set_local(c, fc.value_name, v);
       if (fc.guard) {
         value g;
-        TRY(eval(*fc.guard, c, g));
+        TEMBLOR_TRY(eval(*fc.guard, c, g));
         if (!g.is_bool() || !g.as_bool())
           continue;
       }
       value r;
-      TRY(eval_block(fc.body, c, r));
+      TEMBLOR_TRY(eval_block(fc.body, c, r));
       return fold(e, c, acc, r);
     }
     return status::ok;
@@ -871,10 +871,10 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
   if (subject.is_array()) {
     const auto& a = subject.as_array();
     for (size_t i = 0; i < a.size(); ++i)
-      TRY(one(value(static_cast<unsigned long long>(i)), a[i]));
+      TEMBLOR_TRY(one(value(static_cast<unsigned long long>(i)), a[i]));
   } else if (subject.is_record()) {
     for (const auto& [k, v] : subject.as_record())
-      TRY(one(value(k), v));
+      TEMBLOR_TRY(one(value(k), v));
   } else {
     return fail(c, e.items[0]->span, "Can only iterate over arrays and records, not " +
                                        type_name(subject));
@@ -981,7 +981,7 @@ status eval_call(const expr& e, eval_ctx& c, value& out) {
   args.reserve(e.items.size());
   for (const auto& a : e.items) {
     value v;
-    TRY(eval(*a, c, v));
+    TEMBLOR_TRY(eval(*a, c, v));
     args.push_back(std::move(v));
   }
   const callee& t = e.target;
@@ -1019,7 +1019,7 @@ status eval_bytes(const expr& e, eval_ctx& c, value& out) {
   unsigned acc_bits = 0;
   for (size_t i = 0; i < e.items.size(); ++i) {
     value v;
-    TRY(eval(*e.items[i], c, v));
+    TEMBLOR_TRY(eval(*e.items[i], c, v));
     const bytes_part& bp = e.bytes_parts[i];
     if (bp.k == bytes_part::kind::binary || v.is_bytes() || v.is_string()) {
       const std::string* t = v.get_text();
@@ -1144,7 +1144,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
         }
         value t;
         const value* v = nullptr;
-        TRY(eval_ref(*e.items[i], c, t, v));
+        TEMBLOR_TRY(eval_ref(*e.items[i], c, t, v));
         append_display(*v, s);
       }
       out = value(std::move(s));
@@ -1155,10 +1155,10 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       r.reserve(e.items.size());
       for (size_t i = 0; i < e.items.size(); ++i) {
         value k, v;
-        TRY(eval(*e.keys[i], c, k));
+        TEMBLOR_TRY(eval(*e.keys[i], c, k));
         if (!k.is_string())
           return fail(c, e.keys[i]->span, "A record key must be a string");
-        TRY(eval(*e.items[i], c, v));
+        TEMBLOR_TRY(eval(*e.items[i], c, v));
         r.set(std::move(k.as_string()), std::move(v));
       }
       out = value(std::move(r));
@@ -1169,7 +1169,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       a.reserve(e.items.size());
       for (const auto& x : e.items) {
         value v;
-        TRY(eval(*x, c, v));
+        TEMBLOR_TRY(eval(*x, c, v));
         a.push_back(std::move(v));
       }
       out = value(std::move(a));
@@ -1178,7 +1178,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
     case expr_kind::path: {
       value t;
       const value* v = nullptr;
-      TRY(path_ref(e, c, t, v));
+      TEMBLOR_TRY(path_ref(e, c, t, v));
       if (v == &t)
         out = std::move(t);
       else
@@ -1205,7 +1205,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       std::vector<value> args;
       for (const auto& a : e.items) {
         value v;
-        TRY(eval(*a, c, v));
+        TEMBLOR_TRY(eval(*a, c, v));
         args.push_back(std::move(v));
       }
       if (c.call_depth == 0)
@@ -1217,8 +1217,8 @@ status eval(const expr& e, eval_ctx& c, value& out) {
     case expr_kind::patch: return eval_patch(e, c, out);
     case expr_kind::merge: {
       value target, patch;
-      TRY(eval(*e.items[0], c, target));
-      TRY(eval(*e.items[1], c, patch));
+      TEMBLOR_TRY(eval(*e.items[0], c, target));
+      TEMBLOR_TRY(eval(*e.items[1], c, patch));
       if (!target.is_record() || !patch.is_record())
         return fail(c, e.span, "Merge needs two records, not " + type_name(target) + " and " +
                                  type_name(patch));
@@ -1229,15 +1229,15 @@ status eval(const expr& e, eval_ctx& c, value& out) {
     case expr_kind::for_each: return eval_for(e, c, out);
     case expr_kind::let: {
       value v;
-      TRY(eval(*e.items[1], c, v));
-      TRY(assign(*e.items[0], c, std::move(v)));
+      TEMBLOR_TRY(eval(*e.items[1], c, v));
+      TEMBLOR_TRY(assign(*e.items[0], c, std::move(v)));
       out = value();
       c.last_was_let = true;
       return status::ok;
     }
     case expr_kind::emit: {
       if (e.items[0]) {
-        TRY(eval(*e.items[0], c, c.emitted));
+        TEMBLOR_TRY(eval(*e.items[0], c, c.emitted));
       } else {
         c.emitted = c.event ? *c.event : value();
       }
@@ -1253,7 +1253,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
 status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out) {
   for (const auto& x : body) {
     c.last_was_let = false;
-    TRY(eval(*x, c, out));
+    TEMBLOR_TRY(eval(*x, c, out));
   }
   return status::ok;
 }

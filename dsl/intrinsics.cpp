@@ -24,7 +24,7 @@ namespace {
 // 128-bit intermediates make overflow checks on i64/u64 arithmetic exact.
 __extension__ typedef __int128 i128;
 
-#define NATIVE(fname)                                                                              \
+#define TEMBLOR_NATIVE(fname)                                                                              \
   bool fname([[maybe_unused]] const value* a, [[maybe_unused]] size_t n,                           \
              [[maybe_unused]] value& out, [[maybe_unused]] std::string& err)
 
@@ -33,27 +33,27 @@ bool type_err(std::string& err, const char* fn, const char* want, const value& g
   return false;
 }
 
-#define WANT_STR(i, fn)                                                                            \
+#define TEMBLOR_WANT_STR(i, fn)                                                                            \
   if (!a[i].get_text())                                                                            \
     return type_err(err, fn, "a string", a[i]);                                                    \
   const std::string& s##i = *a[i].get_text();
 
-#define WANT_INT(idx, fn)                                                                          \
+#define TEMBLOR_WANT_INT(idx, fn)                                                                          \
   int64_t i##idx = 0;                                                                              \
   if (!a[idx].get_i64(i##idx))                                                                     \
     return type_err(err, fn, "an integer", a[idx]);
 
-#define WANT_NUM(i, fn)                                                                            \
+#define TEMBLOR_WANT_NUM(i, fn)                                                                            \
   double f##i = 0;                                                                                 \
   if (!a[i].get_f64(f##i))                                                                         \
     return type_err(err, fn, "a number", a[i]);
 
-#define WANT_ARR(i, fn)                                                                            \
+#define TEMBLOR_WANT_ARR(i, fn)                                                                            \
   if (!a[i].is_array())                                                                            \
     return type_err(err, fn, "an array", a[i]);                                                    \
   const array& arr##i = a[i].as_array();
 
-#define WANT_REC(i, fn)                                                                            \
+#define TEMBLOR_WANT_REC(i, fn)                                                                            \
   if (!a[i].is_record())                                                                           \
     return type_err(err, fn, "a record", a[i]);                                                    \
   const record& rec##i = a[i].as_record();
@@ -89,18 +89,18 @@ bool scale(const value& v, int64_t factor, value& out, std::string& err, const c
   return type_err(err, fn, "a number", v);
 }
 
-NATIVE(nanos_from_nanos) { return scale(a[0], 1, out, err, "nanos::from_nanos"); }
-NATIVE(nanos_from_micros) { return scale(a[0], 1000, out, err, "nanos::from_micros"); }
-NATIVE(nanos_from_millis) { return scale(a[0], 1000000, out, err, "nanos::from_millis"); }
-NATIVE(nanos_from_seconds) { return scale(a[0], 1000000000LL, out, err, "nanos::from_seconds"); }
-NATIVE(nanos_from_minutes) { return scale(a[0], 60LL * 1000000000LL, out, err, "nanos::from_minutes"); }
-NATIVE(nanos_from_hours) { return scale(a[0], 3600LL * 1000000000LL, out, err, "nanos::from_hours"); }
-NATIVE(nanos_from_days) { return scale(a[0], 86400LL * 1000000000LL, out, err, "nanos::from_days"); }
+TEMBLOR_NATIVE(nanos_from_nanos) { return scale(a[0], 1, out, err, "nanos::from_nanos"); }
+TEMBLOR_NATIVE(nanos_from_micros) { return scale(a[0], 1000, out, err, "nanos::from_micros"); }
+TEMBLOR_NATIVE(nanos_from_millis) { return scale(a[0], 1000000, out, err, "nanos::from_millis"); }
+TEMBLOR_NATIVE(nanos_from_seconds) { return scale(a[0], 1000000000LL, out, err, "nanos::from_seconds"); }
+TEMBLOR_NATIVE(nanos_from_minutes) { return scale(a[0], 60LL * 1000000000LL, out, err, "nanos::from_minutes"); }
+TEMBLOR_NATIVE(nanos_from_hours) { return scale(a[0], 3600LL * 1000000000LL, out, err, "nanos::from_hours"); }
+TEMBLOR_NATIVE(nanos_from_days) { return scale(a[0], 86400LL * 1000000000LL, out, err, "nanos::from_days"); }
 
 // -- std::string --------------------------------------------------------------
 
-NATIVE(string_len) {
-  WANT_STR(0, "string::len");
+TEMBLOR_NATIVE(string_len) {
+  TEMBLOR_WANT_STR(0, "string::len");
   // Tremor counts characters, not bytes.
   size_t count = 0;
   for (unsigned char c : s0)
@@ -109,27 +109,27 @@ NATIVE(string_len) {
   out = value(static_cast<unsigned long long>(count));
   return true;
 }
-NATIVE(string_bytes) {
-  WANT_STR(0, "string::bytes");
+TEMBLOR_NATIVE(string_bytes) {
+  TEMBLOR_WANT_STR(0, "string::bytes");
   out = value(static_cast<unsigned long long>(s0.size()));
   return true;
 }
-NATIVE(string_lowercase) {
-  WANT_STR(0, "string::lowercase");
+TEMBLOR_NATIVE(string_lowercase) {
+  TEMBLOR_WANT_STR(0, "string::lowercase");
   std::string r = s0;
   std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
   out = value(std::move(r));
   return true;
 }
-NATIVE(string_uppercase) {
-  WANT_STR(0, "string::uppercase");
+TEMBLOR_NATIVE(string_uppercase) {
+  TEMBLOR_WANT_STR(0, "string::uppercase");
   std::string r = s0;
   std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::toupper(c); });
   out = value(std::move(r));
   return true;
 }
-NATIVE(string_capitalize) {
-  WANT_STR(0, "string::capitalize");
+TEMBLOR_NATIVE(string_capitalize) {
+  TEMBLOR_WANT_STR(0, "string::capitalize");
   std::string r = s0;
   if (!r.empty())
     r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
@@ -137,8 +137,8 @@ NATIVE(string_capitalize) {
   return true;
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-NATIVE(string_trim) {
-  WANT_STR(0, "string::trim");
+TEMBLOR_NATIVE(string_trim) {
+  TEMBLOR_WANT_STR(0, "string::trim");
   size_t b = 0, e = s0.size();
   while (b < e && is_space(s0[b]))
     ++b;
@@ -147,43 +147,43 @@ NATIVE(string_trim) {
   out = value(s0.substr(b, e - b));
   return true;
 }
-NATIVE(string_trim_start) {
-  WANT_STR(0, "string::trim_start");
+TEMBLOR_NATIVE(string_trim_start) {
+  TEMBLOR_WANT_STR(0, "string::trim_start");
   size_t b = 0;
   while (b < s0.size() && is_space(s0[b]))
     ++b;
   out = value(s0.substr(b));
   return true;
 }
-NATIVE(string_trim_end) {
-  WANT_STR(0, "string::trim_end");
+TEMBLOR_NATIVE(string_trim_end) {
+  TEMBLOR_WANT_STR(0, "string::trim_end");
   size_t e = s0.size();
   while (e > 0 && is_space(s0[e - 1]))
     --e;
   out = value(s0.substr(0, e));
   return true;
 }
-NATIVE(string_contains) {
-  WANT_STR(0, "string::contains");
-  WANT_STR(1, "string::contains");
+TEMBLOR_NATIVE(string_contains) {
+  TEMBLOR_WANT_STR(0, "string::contains");
+  TEMBLOR_WANT_STR(1, "string::contains");
   out = value(s0.find(s1) != std::string::npos);
   return true;
 }
-NATIVE(string_starts_with) {
-  WANT_STR(0, "string::starts_with");
-  WANT_STR(1, "string::starts_with");
+TEMBLOR_NATIVE(string_starts_with) {
+  TEMBLOR_WANT_STR(0, "string::starts_with");
+  TEMBLOR_WANT_STR(1, "string::starts_with");
   out = value(s0.rfind(s1, 0) == 0);
   return true;
 }
-NATIVE(string_ends_with) {
-  WANT_STR(0, "string::ends_with");
-  WANT_STR(1, "string::ends_with");
+TEMBLOR_NATIVE(string_ends_with) {
+  TEMBLOR_WANT_STR(0, "string::ends_with");
+  TEMBLOR_WANT_STR(1, "string::ends_with");
   out = value(s0.size() >= s1.size() && s0.compare(s0.size() - s1.size(), s1.size(), s1) == 0);
   return true;
 }
-NATIVE(string_split) {
-  WANT_STR(0, "string::split");
-  WANT_STR(1, "string::split");
+TEMBLOR_NATIVE(string_split) {
+  TEMBLOR_WANT_STR(0, "string::split");
+  TEMBLOR_WANT_STR(1, "string::split");
   array r;
   if (s1.empty()) {
     for (char c : s0)
@@ -201,10 +201,10 @@ NATIVE(string_split) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(string_replace) {
-  WANT_STR(0, "string::replace");
-  WANT_STR(1, "string::replace");
-  WANT_STR(2, "string::replace");
+TEMBLOR_NATIVE(string_replace) {
+  TEMBLOR_WANT_STR(0, "string::replace");
+  TEMBLOR_WANT_STR(1, "string::replace");
+  TEMBLOR_WANT_STR(2, "string::replace");
   std::string r;
   if (s1.empty()) {
     out = value(s0);
@@ -223,15 +223,15 @@ NATIVE(string_replace) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(string_reverse) {
-  WANT_STR(0, "string::reverse");
+TEMBLOR_NATIVE(string_reverse) {
+  TEMBLOR_WANT_STR(0, "string::reverse");
   out = value(std::string(s0.rbegin(), s0.rend()));
   return true;
 }
-NATIVE(string_substr) {
-  WANT_STR(0, "string::substr");
-  WANT_INT(1, "string::substr");
-  WANT_INT(2, "string::substr");
+TEMBLOR_NATIVE(string_substr) {
+  TEMBLOR_WANT_STR(0, "string::substr");
+  TEMBLOR_WANT_INT(1, "string::substr");
+  TEMBLOR_WANT_INT(2, "string::substr");
   if (i1 < 0 || i2 < i1 || static_cast<size_t>(i2) > s0.size()) {
     err = "string::substr: range out of bounds";
     return false;
@@ -239,17 +239,17 @@ NATIVE(string_substr) {
   out = value(s0.substr(static_cast<size_t>(i1), static_cast<size_t>(i2 - i1)));
   return true;
 }
-NATIVE(string_is_empty) {
-  WANT_STR(0, "string::is_empty");
+TEMBLOR_NATIVE(string_is_empty) {
+  TEMBLOR_WANT_STR(0, "string::is_empty");
   out = value(s0.empty());
   return true;
 }
-NATIVE(string_into_binary) {
-  WANT_STR(0, "string::into_binary");
+TEMBLOR_NATIVE(string_into_binary) {
+  TEMBLOR_WANT_STR(0, "string::into_binary");
   out = value(bytes{s0});
   return true;
 }
-NATIVE(string_from_utf8_lossy) {
+TEMBLOR_NATIVE(string_from_utf8_lossy) {
   if (!a[0].get_text())
     return type_err(err, "string::from_utf8_lossy", "binary", a[0]);
   const std::string& s = *a[0].get_text();
@@ -272,8 +272,8 @@ NATIVE(string_from_utf8_lossy) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(string_format) {
-  WANT_STR(0, "string::format");
+TEMBLOR_NATIVE(string_format) {
+  TEMBLOR_WANT_STR(0, "string::format");
   std::string r;
   size_t next = 1;
   for (size_t i = 0; i < s0.size(); ++i) {
@@ -304,37 +304,37 @@ NATIVE(string_format) {
 
 // -- std::array ---------------------------------------------------------------
 
-NATIVE(array_len) {
-  WANT_ARR(0, "array::len");
+TEMBLOR_NATIVE(array_len) {
+  TEMBLOR_WANT_ARR(0, "array::len");
   out = value(static_cast<unsigned long long>(arr0.size()));
   return true;
 }
-NATIVE(array_is_empty) {
-  WANT_ARR(0, "array::is_empty");
+TEMBLOR_NATIVE(array_is_empty) {
+  TEMBLOR_WANT_ARR(0, "array::is_empty");
   out = value(arr0.empty());
   return true;
 }
-NATIVE(array_contains) {
-  WANT_ARR(0, "array::contains");
+TEMBLOR_NATIVE(array_contains) {
+  TEMBLOR_WANT_ARR(0, "array::contains");
   out = value(std::any_of(arr0.begin(), arr0.end(), [&](const value& x) { return script_eq(x, a[1]); }));
   return true;
 }
-NATIVE(array_push) {
-  WANT_ARR(0, "array::push");
+TEMBLOR_NATIVE(array_push) {
+  TEMBLOR_WANT_ARR(0, "array::push");
   array r = arr0;
   r.push_back(a[1]);
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_sort) {
-  WANT_ARR(0, "array::sort");
+TEMBLOR_NATIVE(array_sort) {
+  TEMBLOR_WANT_ARR(0, "array::sort");
   array r = arr0;
   std::stable_sort(r.begin(), r.end(), [](const value& x, const value& y) { return compare(x, y) < 0; });
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_reverse) {
-  WANT_ARR(0, "array::reverse");
+TEMBLOR_NATIVE(array_reverse) {
+  TEMBLOR_WANT_ARR(0, "array::reverse");
   out = value(array(arr0.rbegin(), arr0.rend()));
   return true;
 }
@@ -346,16 +346,16 @@ void flatten_into(const array& in, array& out) {
       out.push_back(x);
   }
 }
-NATIVE(array_flatten) {
-  WANT_ARR(0, "array::flatten");
+TEMBLOR_NATIVE(array_flatten) {
+  TEMBLOR_WANT_ARR(0, "array::flatten");
   array r;
   flatten_into(arr0, r);
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_join) {
-  WANT_ARR(0, "array::join");
-  WANT_STR(1, "array::join");
+TEMBLOR_NATIVE(array_join) {
+  TEMBLOR_WANT_ARR(0, "array::join");
+  TEMBLOR_WANT_STR(1, "array::join");
   std::string r;
   for (size_t i = 0; i < arr0.size(); ++i) {
     if (i)
@@ -368,8 +368,8 @@ NATIVE(array_join) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_coalesce) {
-  WANT_ARR(0, "array::coalesce");
+TEMBLOR_NATIVE(array_coalesce) {
+  TEMBLOR_WANT_ARR(0, "array::coalesce");
   array r;
   for (const auto& x : arr0)
     if (!x.is_null())
@@ -377,8 +377,8 @@ NATIVE(array_coalesce) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_unzip) {
-  WANT_ARR(0, "array::unzip");
+TEMBLOR_NATIVE(array_unzip) {
+  TEMBLOR_WANT_ARR(0, "array::unzip");
   array l, r;
   for (const auto& x : arr0) {
     if (!x.is_array() || x.as_array().size() != 2) {
@@ -391,9 +391,9 @@ NATIVE(array_unzip) {
   out = value(array{value(std::move(l)), value(std::move(r))});
   return true;
 }
-NATIVE(array_zip) {
-  WANT_ARR(0, "array::zip");
-  WANT_ARR(1, "array::zip");
+TEMBLOR_NATIVE(array_zip) {
+  TEMBLOR_WANT_ARR(0, "array::zip");
+  TEMBLOR_WANT_ARR(1, "array::zip");
   if (arr0.size() != arr1.size()) {
     err = "array::zip: arrays have different lengths";
     return false;
@@ -404,9 +404,9 @@ NATIVE(array_zip) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(array_concatenate) {
-  WANT_ARR(0, "array::concatenate");
-  WANT_ARR(1, "array::concatenate");
+TEMBLOR_NATIVE(array_concatenate) {
+  TEMBLOR_WANT_ARR(0, "array::concatenate");
+  TEMBLOR_WANT_ARR(1, "array::concatenate");
   array r = arr0;
   r.insert(r.end(), arr1.begin(), arr1.end());
   out = value(std::move(r));
@@ -415,48 +415,48 @@ NATIVE(array_concatenate) {
 
 // -- std::record --------------------------------------------------------------
 
-NATIVE(record_len) {
-  WANT_REC(0, "record::len");
+TEMBLOR_NATIVE(record_len) {
+  TEMBLOR_WANT_REC(0, "record::len");
   out = value(static_cast<unsigned long long>(rec0.size()));
   return true;
 }
-NATIVE(record_is_empty) {
-  WANT_REC(0, "record::is_empty");
+TEMBLOR_NATIVE(record_is_empty) {
+  TEMBLOR_WANT_REC(0, "record::is_empty");
   out = value(rec0.empty());
   return true;
 }
-NATIVE(record_contains) {
-  WANT_REC(0, "record::contains");
-  WANT_STR(1, "record::contains");
+TEMBLOR_NATIVE(record_contains) {
+  TEMBLOR_WANT_REC(0, "record::contains");
+  TEMBLOR_WANT_STR(1, "record::contains");
   out = value(rec0.contains(s1));
   return true;
 }
-NATIVE(record_keys) {
-  WANT_REC(0, "record::keys");
+TEMBLOR_NATIVE(record_keys) {
+  TEMBLOR_WANT_REC(0, "record::keys");
   array r;
   for (const auto& [k, v] : rec0)
     r.push_back(value(k));
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_values) {
-  WANT_REC(0, "record::values");
+TEMBLOR_NATIVE(record_values) {
+  TEMBLOR_WANT_REC(0, "record::values");
   array r;
   for (const auto& [k, v] : rec0)
     r.push_back(v);
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_to_array) {
-  WANT_REC(0, "record::to_array");
+TEMBLOR_NATIVE(record_to_array) {
+  TEMBLOR_WANT_REC(0, "record::to_array");
   array r;
   for (const auto& [k, v] : rec0)
     r.push_back(value(array{value(k), v}));
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_from_array) {
-  WANT_ARR(0, "record::from_array");
+TEMBLOR_NATIVE(record_from_array) {
+  TEMBLOR_WANT_ARR(0, "record::from_array");
   record r;
   for (const auto& x : arr0) {
     if (!x.is_array() || x.as_array().size() != 2 || !x.as_array()[0].is_string()) {
@@ -468,9 +468,9 @@ NATIVE(record_from_array) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_select) {
-  WANT_REC(0, "record::select");
-  WANT_ARR(1, "record::select");
+TEMBLOR_NATIVE(record_select) {
+  TEMBLOR_WANT_REC(0, "record::select");
+  TEMBLOR_WANT_ARR(1, "record::select");
   record r;
   for (const auto& k : arr1)
     if (k.is_string())
@@ -479,19 +479,19 @@ NATIVE(record_select) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_merge) {
-  WANT_REC(0, "record::merge");
-  WANT_REC(1, "record::merge");
+TEMBLOR_NATIVE(record_merge) {
+  TEMBLOR_WANT_REC(0, "record::merge");
+  TEMBLOR_WANT_REC(1, "record::merge");
   record r = rec0;
   for (const auto& [k, v] : rec1)
     r.set(k, v);
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_rename) {
-  WANT_REC(0, "record::rename");
-  WANT_STR(1, "record::rename");
-  WANT_STR(2, "record::rename");
+TEMBLOR_NATIVE(record_rename) {
+  TEMBLOR_WANT_REC(0, "record::rename");
+  TEMBLOR_WANT_STR(1, "record::rename");
+  TEMBLOR_WANT_STR(2, "record::rename");
   record r = rec0;
   if (const value* v = rec0.find(s1)) {
     value x = *v;
@@ -501,21 +501,21 @@ NATIVE(record_rename) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(record_extract) {
+TEMBLOR_NATIVE(record_extract) {
   return record_select(a, n, out, err);
 }
 
 // -- std::json ----------------------------------------------------------------
 
-NATIVE(json_encode) {
+TEMBLOR_NATIVE(json_encode) {
   out = value(to_json(a[0]));
   return true;
 }
-NATIVE(json_encode_pretty) {
+TEMBLOR_NATIVE(json_encode_pretty) {
   out = value(to_json_pretty(a[0]));
   return true;
 }
-NATIVE(json_decode) {
+TEMBLOR_NATIVE(json_decode) {
   if (!a[0].get_text())
     return type_err(err, "json::decode", "a string", a[0]);
   std::string e;
@@ -528,57 +528,57 @@ NATIVE(json_decode) {
 
 // -- std::type ----------------------------------------------------------------
 
-NATIVE(type_is_null) { out = value(a[0].is_null()); return true; }
-NATIVE(type_is_bool) { out = value(a[0].is_bool()); return true; }
-NATIVE(type_is_integer) { out = value(a[0].is_integer()); return true; }
-NATIVE(type_is_float) { out = value(a[0].is_float()); return true; }
-NATIVE(type_is_number) { out = value(a[0].is_number()); return true; }
-NATIVE(type_is_string) { out = value(a[0].is_string()); return true; }
-NATIVE(type_is_array) { out = value(a[0].is_array()); return true; }
-NATIVE(type_is_record) { out = value(a[0].is_record()); return true; }
-NATIVE(type_is_binary) { out = value(a[0].is_bytes()); return true; }
-NATIVE(type_as_string) { out = value(type_name(a[0])); return true; }
+TEMBLOR_NATIVE(type_is_null) { out = value(a[0].is_null()); return true; }
+TEMBLOR_NATIVE(type_is_bool) { out = value(a[0].is_bool()); return true; }
+TEMBLOR_NATIVE(type_is_integer) { out = value(a[0].is_integer()); return true; }
+TEMBLOR_NATIVE(type_is_float) { out = value(a[0].is_float()); return true; }
+TEMBLOR_NATIVE(type_is_number) { out = value(a[0].is_number()); return true; }
+TEMBLOR_NATIVE(type_is_string) { out = value(a[0].is_string()); return true; }
+TEMBLOR_NATIVE(type_is_array) { out = value(a[0].is_array()); return true; }
+TEMBLOR_NATIVE(type_is_record) { out = value(a[0].is_record()); return true; }
+TEMBLOR_NATIVE(type_is_binary) { out = value(a[0].is_bytes()); return true; }
+TEMBLOR_NATIVE(type_as_string) { out = value(type_name(a[0])); return true; }
 
 // -- std::math / integer / float ------------------------------------------------
 
-NATIVE(math_floor) {
+TEMBLOR_NATIVE(math_floor) {
   if (a[0].is_integer()) { out = a[0]; return true; }
-  WANT_NUM(0, "math::floor");
+  TEMBLOR_WANT_NUM(0, "math::floor");
   out = value(static_cast<long long>(std::floor(f0)));
   return true;
 }
-NATIVE(math_ceil) {
+TEMBLOR_NATIVE(math_ceil) {
   if (a[0].is_integer()) { out = a[0]; return true; }
-  WANT_NUM(0, "math::ceil");
+  TEMBLOR_WANT_NUM(0, "math::ceil");
   out = value(static_cast<long long>(std::ceil(f0)));
   return true;
 }
-NATIVE(math_round) {
+TEMBLOR_NATIVE(math_round) {
   if (a[0].is_integer()) { out = a[0]; return true; }
-  WANT_NUM(0, "math::round");
+  TEMBLOR_WANT_NUM(0, "math::round");
   out = value(static_cast<long long>(std::round(f0)));
   return true;
 }
-NATIVE(math_trunc) {
+TEMBLOR_NATIVE(math_trunc) {
   if (a[0].is_integer()) { out = a[0]; return true; }
-  WANT_NUM(0, "math::trunc");
+  TEMBLOR_WANT_NUM(0, "math::trunc");
   out = value(static_cast<long long>(std::trunc(f0)));
   return true;
 }
-NATIVE(math_max) {
+TEMBLOR_NATIVE(math_max) {
   if (!a[0].is_number() || !a[1].is_number())
     return type_err(err, "math::max", "numbers", a[0].is_number() ? a[1] : a[0]);
   out = compare(a[0], a[1]) >= 0 ? a[0] : a[1];
   return true;
 }
-NATIVE(math_min) {
+TEMBLOR_NATIVE(math_min) {
   if (!a[0].is_number() || !a[1].is_number())
     return type_err(err, "math::min", "numbers", a[0].is_number() ? a[1] : a[0]);
   out = compare(a[0], a[1]) <= 0 ? a[0] : a[1];
   return true;
 }
-NATIVE(integer_parse) {
-  WANT_STR(0, "integer::parse");
+TEMBLOR_NATIVE(integer_parse) {
+  TEMBLOR_WANT_STR(0, "integer::parse");
   errno = 0;
   char* end = nullptr;
   long long v = std::strtoll(s0.c_str(), &end, 10);
@@ -589,8 +589,8 @@ NATIVE(integer_parse) {
   out = value(v);
   return true;
 }
-NATIVE(float_parse) {
-  WANT_STR(0, "float::parse");
+TEMBLOR_NATIVE(float_parse) {
+  TEMBLOR_WANT_STR(0, "float::parse");
   char* end = nullptr;
   double v = std::strtod(s0.c_str(), &end);
   if (s0.empty() || *end != 0) {
@@ -605,7 +605,7 @@ NATIVE(float_parse) {
 
 const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-NATIVE(base64_encode) {
+TEMBLOR_NATIVE(base64_encode) {
   if (!a[0].get_text())
     return type_err(err, "base64::encode", "binary or string", a[0]);
   const std::string& s = *a[0].get_text();
@@ -631,8 +631,8 @@ NATIVE(base64_encode) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(base64_decode) {
-  WANT_STR(0, "base64::decode");
+TEMBLOR_NATIVE(base64_decode) {
+  TEMBLOR_WANT_STR(0, "base64::decode");
   std::string r;
   uint32_t acc = 0;
   int bits = 0;
@@ -654,13 +654,13 @@ NATIVE(base64_decode) {
   out = value(bytes{std::move(r)});
   return true;
 }
-NATIVE(binary_len) {
+TEMBLOR_NATIVE(binary_len) {
   if (!a[0].is_bytes())
     return type_err(err, "binary::len", "binary", a[0]);
   out = value(static_cast<unsigned long long>(a[0].as_bytes().data.size()));
   return true;
 }
-NATIVE(binary_into_bytes) {
+TEMBLOR_NATIVE(binary_into_bytes) {
   if (!a[0].is_bytes())
     return type_err(err, "binary::into_bytes", "binary", a[0]);
   array r;
@@ -669,8 +669,8 @@ NATIVE(binary_into_bytes) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(binary_from_bytes) {
-  WANT_ARR(0, "binary::from_bytes");
+TEMBLOR_NATIVE(binary_from_bytes) {
+  TEMBLOR_WANT_ARR(0, "binary::from_bytes");
   std::string r;
   for (const auto& x : arr0) {
     int64_t v = 0;
@@ -686,8 +686,8 @@ NATIVE(binary_from_bytes) {
 
 // -- std::path / size / range ----------------------------------------------------
 
-NATIVE(path_try_default) {
-  WANT_ARR(1, "path::try_default");
+TEMBLOR_NATIVE(path_try_default) {
+  TEMBLOR_WANT_ARR(1, "path::try_default");
   const value* cur = &a[0];
   for (const auto& seg : arr1) {
     if (seg.is_string() && cur->is_record()) {
@@ -717,14 +717,14 @@ bool size_unit(const value* a, value& out, std::string& err, long long factor, c
   out = value(v * factor);
   return true;
 }
-NATIVE(size_kb) { return size_unit(a, out, err, 1024LL, "size::kb"); }
-NATIVE(size_mb) { return size_unit(a, out, err, 1024LL * 1024, "size::mb"); }
-NATIVE(size_gb) { return size_unit(a, out, err, 1024LL * 1024 * 1024, "size::gb"); }
-NATIVE(size_tb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024, "size::tb"); }
+TEMBLOR_NATIVE(size_kb) { return size_unit(a, out, err, 1024LL, "size::kb"); }
+TEMBLOR_NATIVE(size_mb) { return size_unit(a, out, err, 1024LL * 1024, "size::mb"); }
+TEMBLOR_NATIVE(size_gb) { return size_unit(a, out, err, 1024LL * 1024 * 1024, "size::gb"); }
+TEMBLOR_NATIVE(size_tb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024, "size::tb"); }
 
-NATIVE(range_range) {
-  WANT_INT(0, "range::range");
-  WANT_INT(1, "range::range");
+TEMBLOR_NATIVE(range_range) {
+  TEMBLOR_WANT_INT(0, "range::range");
+  TEMBLOR_WANT_INT(1, "range::range");
   if (i1 - i0 > 10000000) {
     err = "range::range: range too large";
     return false;
@@ -738,15 +738,15 @@ NATIVE(range_range) {
 
 // -- tremor::system / random -------------------------------------------------------
 
-NATIVE(system_nanotime) {
+TEMBLOR_NATIVE(system_nanotime) {
   out = value(static_cast<unsigned long long>(now_ns()));
   return true;
 }
-NATIVE(system_instance) {
+TEMBLOR_NATIVE(system_instance) {
   out = value("tremor");
   return true;
 }
-NATIVE(system_hostname) {
+TEMBLOR_NATIVE(system_hostname) {
   char buf[256] = {0};
   if (gethostname(buf, sizeof(buf) - 1) != 0)
     buf[0] = 0;
@@ -758,13 +758,13 @@ std::mt19937_64& rng() {
   thread_local std::mt19937_64 g{std::random_device{}()};
   return g;
 }
-NATIVE(random_bool) {
+TEMBLOR_NATIVE(random_bool) {
   out = value((rng()() & 1) == 1);
   return true;
 }
-NATIVE(random_integer) {
-  WANT_INT(0, "random::integer");
-  WANT_INT(1, "random::integer");
+TEMBLOR_NATIVE(random_integer) {
+  TEMBLOR_WANT_INT(0, "random::integer");
+  TEMBLOR_WANT_INT(1, "random::integer");
   if (i1 <= i0) {
     err = "random::integer: empty range";
     return false;
@@ -773,11 +773,11 @@ NATIVE(random_integer) {
   out = value(static_cast<long long>(d(rng())));
   return true;
 }
-NATIVE(random_float) {
+TEMBLOR_NATIVE(random_float) {
   double lo = 0, hi = 1;
   if (n == 2) {
-    WANT_NUM(0, "random::float");
-    WANT_NUM(1, "random::float");
+    TEMBLOR_WANT_NUM(0, "random::float");
+    TEMBLOR_WANT_NUM(1, "random::float");
     lo = f0;
     hi = f1;
   }
@@ -785,8 +785,8 @@ NATIVE(random_float) {
   out = value(d(rng()));
   return true;
 }
-NATIVE(random_string) {
-  WANT_INT(0, "random::string");
+TEMBLOR_NATIVE(random_string) {
+  TEMBLOR_WANT_INT(0, "random::string");
   static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string r;
   for (int64_t i = 0; i < i0; ++i)
@@ -797,9 +797,9 @@ NATIVE(random_string) {
 
 // -- std::datetime (UTC) ------------------------------------------------------------
 
-NATIVE(datetime_format) {
-  WANT_INT(0, "datetime::format");
-  WANT_STR(1, "datetime::format");
+TEMBLOR_NATIVE(datetime_format) {
+  TEMBLOR_WANT_INT(0, "datetime::format");
+  TEMBLOR_WANT_STR(1, "datetime::format");
   time_t secs = static_cast<time_t>(i0 / 1000000000LL);
   struct tm tm {};
   gmtime_r(&secs, &tm);
@@ -808,9 +808,9 @@ NATIVE(datetime_format) {
   out = value(std::string(buf, len));
   return true;
 }
-NATIVE(datetime_parse) {
-  WANT_STR(0, "datetime::parse");
-  WANT_STR(1, "datetime::parse");
+TEMBLOR_NATIVE(datetime_parse) {
+  TEMBLOR_WANT_STR(0, "datetime::parse");
+  TEMBLOR_WANT_STR(1, "datetime::parse");
   struct tm tm {};
   const char* end = strptime(s0.c_str(), s1.c_str(), &tm);
   if (!end || *end != 0) {
@@ -820,7 +820,7 @@ NATIVE(datetime_parse) {
   out = value(static_cast<long long>(timegm(&tm)) * 1000000000LL);
   return true;
 }
-NATIVE(datetime_today) {
+TEMBLOR_NATIVE(datetime_today) {
   (void)a;
   out = value(static_cast<unsigned long long>(now_ns() / 86400000000000ULL * 86400000000000ULL));
   return true;
@@ -835,8 +835,8 @@ bool datetime_tm(const value* a, struct tm& tm, int64_t& ns, std::string& err, c
   gmtime_r(&secs, &tm);
   return true;
 }
-#define DT_FIELD(fname, expr_)                                                                     \
-  NATIVE(fname) {                                                                                  \
+#define TEMBLOR_DT_FIELD(fname, expr_)                                                                     \
+  TEMBLOR_NATIVE(fname) {                                                                                  \
     struct tm tm {};                                                                               \
     int64_t ns = 0;                                                                                \
     if (!datetime_tm(a, tm, ns, err, #fname))                                                      \
@@ -845,16 +845,16 @@ bool datetime_tm(const value* a, struct tm& tm, int64_t& ns, std::string& err, c
     return true;                                                                                   \
   }
 int64_t sub_second(int64_t ns) { return ((ns % 1000000000LL) + 1000000000LL) % 1000000000LL; }
-DT_FIELD(datetime_year, tm.tm_year + 1900)
-DT_FIELD(datetime_month, tm.tm_mon + 1)
-DT_FIELD(datetime_day, tm.tm_mday)
-DT_FIELD(datetime_hour, tm.tm_hour)
-DT_FIELD(datetime_minute, tm.tm_min)
-DT_FIELD(datetime_second, tm.tm_sec)
-DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
-DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
-DT_FIELD(datetime_nanosecond, sub_second(ns))
-NATIVE(datetime_iso8601) {
+TEMBLOR_DT_FIELD(datetime_year, tm.tm_year + 1900)
+TEMBLOR_DT_FIELD(datetime_month, tm.tm_mon + 1)
+TEMBLOR_DT_FIELD(datetime_day, tm.tm_mday)
+TEMBLOR_DT_FIELD(datetime_hour, tm.tm_hour)
+TEMBLOR_DT_FIELD(datetime_minute, tm.tm_min)
+TEMBLOR_DT_FIELD(datetime_second, tm.tm_sec)
+TEMBLOR_DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
+TEMBLOR_DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
+TEMBLOR_DT_FIELD(datetime_nanosecond, sub_second(ns))
+TEMBLOR_NATIVE(datetime_iso8601) {
   struct tm tm {};
   int64_t ns = 0;
   if (!datetime_tm(a, tm, ns, err, "datetime::iso8601"))
@@ -866,7 +866,7 @@ NATIVE(datetime_iso8601) {
   out = value(std::string(buf));
   return true;
 }
-NATIVE(datetime_rfc2822) {
+TEMBLOR_NATIVE(datetime_rfc2822) {
   struct tm tm {};
   int64_t ns = 0;
   if (!datetime_tm(a, tm, ns, err, "datetime::rfc2822"))
@@ -879,15 +879,15 @@ NATIVE(datetime_rfc2822) {
 
 // -- tremor::chash ------------------------------------------------------------------
 
-NATIVE(chash_sorted_serialize) {
+TEMBLOR_NATIVE(chash_sorted_serialize) {
   out = value(to_json(a[0], true));
   return true;
 }
 
 // Jump consistent hash (Lamping & Veach), as Tremor's chash::jump uses.
-NATIVE(chash_jump) {
-  WANT_STR(0, "chash::jump");
-  WANT_INT(1, "chash::jump");
+TEMBLOR_NATIVE(chash_jump) {
+  TEMBLOR_WANT_STR(0, "chash::jump");
+  TEMBLOR_WANT_INT(1, "chash::jump");
   if (i1 <= 0) {
     err = "chash::jump: slot count must be positive";
     return false;
@@ -908,8 +908,8 @@ NATIVE(chash_jump) {
 
 // -- std::url ----------------------------------------------------------------------
 
-NATIVE(url_encode) {
-  WANT_STR(0, "url::encode");
+TEMBLOR_NATIVE(url_encode) {
+  TEMBLOR_WANT_STR(0, "url::encode");
   std::string r;
   for (unsigned char c : s0) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
@@ -923,8 +923,8 @@ NATIVE(url_encode) {
   out = value(std::move(r));
   return true;
 }
-NATIVE(url_decode) {
-  WANT_STR(0, "url::decode");
+TEMBLOR_NATIVE(url_decode) {
+  TEMBLOR_WANT_STR(0, "url::decode");
   std::string r;
   for (size_t i = 0; i < s0.size(); ++i) {
     if (s0[i] == '%' && i + 2 < s0.size()) {
@@ -940,7 +940,7 @@ NATIVE(url_decode) {
   return true;
 }
 
-NATIVE(system_ingest_ns) {
+TEMBLOR_NATIVE(system_ingest_ns) {
   const eval_ctx* c = current_eval_ctx();
   out = value(static_cast<unsigned long long>(c ? c->ingest_ns : 0));
   return true;
@@ -955,17 +955,17 @@ const value* origin_field(const char* key) {
   const value* o = c->meta->get("origin");
   return o ? o->get(key) : nullptr;
 }
-#define ORIGIN(fname, key)                                                                         \
-  NATIVE(fname) {                                                                                  \
+#define TEMBLOR_ORIGIN(fname, key)                                                                         \
+  TEMBLOR_NATIVE(fname) {                                                                                  \
     const value* v = origin_field(key);                                                            \
     out = v ? *v : value();                                                                        \
     return true;                                                                                   \
   }
-ORIGIN(origin_scheme, "scheme")
-ORIGIN(origin_host, "host")
-ORIGIN(origin_port, "port")
-ORIGIN(origin_path, "path")
-NATIVE(origin_as_uri_string) {
+TEMBLOR_ORIGIN(origin_scheme, "scheme")
+TEMBLOR_ORIGIN(origin_host, "host")
+TEMBLOR_ORIGIN(origin_port, "port")
+TEMBLOR_ORIGIN(origin_path, "path")
+TEMBLOR_NATIVE(origin_as_uri_string) {
   const value* v = origin_field("uri");
   out = v ? *v : value();
   return true;
@@ -984,37 +984,37 @@ bool make_regex(const value& pat, std::regex& re, std::string& err, const char* 
   }
   return true;
 }
-NATIVE(re_is_match) {
+TEMBLOR_NATIVE(re_is_match) {
   std::regex re;
   if (!make_regex(a[0], re, err, "re::is_match"))
     return false;
-  WANT_STR(1, "re::is_match");
+  TEMBLOR_WANT_STR(1, "re::is_match");
   out = value(std::regex_search(s1, re));
   return true;
 }
-NATIVE(re_replace) {
+TEMBLOR_NATIVE(re_replace) {
   std::regex re;
   if (!make_regex(a[0], re, err, "re::replace"))
     return false;
-  WANT_STR(1, "re::replace");
-  WANT_STR(2, "re::replace");
+  TEMBLOR_WANT_STR(1, "re::replace");
+  TEMBLOR_WANT_STR(2, "re::replace");
   out = value(std::regex_replace(s1, re, s2, std::regex_constants::format_first_only));
   return true;
 }
-NATIVE(re_replace_all) {
+TEMBLOR_NATIVE(re_replace_all) {
   std::regex re;
   if (!make_regex(a[0], re, err, "re::replace_all"))
     return false;
-  WANT_STR(1, "re::replace_all");
-  WANT_STR(2, "re::replace_all");
+  TEMBLOR_WANT_STR(1, "re::replace_all");
+  TEMBLOR_WANT_STR(2, "re::replace_all");
   out = value(std::regex_replace(s1, re, s2));
   return true;
 }
-NATIVE(re_split) {
+TEMBLOR_NATIVE(re_split) {
   std::regex re;
   if (!make_regex(a[0], re, err, "re::split"))
     return false;
-  WANT_STR(1, "re::split");
+  TEMBLOR_WANT_STR(1, "re::split");
   array r;
   std::sregex_token_iterator it(s1.begin(), s1.end(), re, -1), end;
   for (; it != end; ++it)

@@ -545,7 +545,7 @@ private:
     f->name = expect_name_or_keyword("a function name");
     parse_params(*f);
     if (accept_kw("with")) {
-      parse_block(f->body, /*allow_case_end=*/false);
+      parse_block(f->body);
       expect_kw("end");
     } else if (accept_kw("of")) {
       f->has_cases = true;
@@ -573,7 +573,7 @@ private:
         if (accept_kw("when"))
           mc.guard = parse_complex();
         expect_punct("=>");
-        parse_block(mc.body, true);
+        parse_block(mc.body);
         f->cases.push_back(std::move(mc));
       }
       expect_kw("end");
@@ -852,8 +852,7 @@ private:
 
   // A block of expressions separated by `;` or `,`, ending before `case`,
   // `end`, `default` or `into`.
-  void parse_block(std::vector<expr_ptr>& body, bool allow_case_end) {
-    (void)allow_case_end;
+  void parse_block(std::vector<expr_ptr>& body) {
     while (true) {
       body.push_back(parse_complex());
       if (!(peek().is_punct(";") || peek().is_punct(",")))
@@ -1301,7 +1300,7 @@ private:
           mc.guard = parse_complex();
       }
       expect_punct("=>");
-      parse_block(mc.body, true);
+      parse_block(mc.body);
       mc.span = span_from(mc.span);
       e->cases.push_back(std::move(mc));
     }
@@ -1517,7 +1516,7 @@ private:
       if (accept_kw("when"))
         fc.guard = parse_complex();
       expect_punct("=>");
-      parse_block(fc.body, true);
+      parse_block(fc.body);
       e->for_cases.push_back(std::move(fc));
     }
     if (e->for_cases.empty())

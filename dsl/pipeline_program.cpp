@@ -152,10 +152,8 @@ bool window_from_def(const window_def& w, const value& args, window_spec& out,
 bool is_known_operator(const std::string& type) { return contains(known_operators(), type); }
 
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
-                  const value& caller, const scope& with_scope, const scope& def_scope,
-                  const source_span& at, diagnostics& diags, value& out) {
-  (void)with_scope;
-  (void)def_scope;
+                  const value& caller, const source_span& at, diagnostics& diags,
+                  value& out) {
   bool ok = true;
   record r;
   std::vector<std::string> names;
@@ -289,7 +287,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       }
       n.k = node_spec::kind::script;
       n.script = sd.get();
-      if (!resolve_args(sd->args, c.with, prog->args, *ps, *sowner, c.span, diags, n.script_args))
+      if (!resolve_args(sd->args, c.with, prog->args, c.span, diags, n.script_args))
         {
           prog->nodes.push_back(std::move(n));
           continue;
@@ -355,7 +353,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       }
       value op_args;
       if (!od->args.empty() || c.with.empty()) {
-        if (!resolve_args(od->args, c.with, prog->args, *ps, *oowner, c.span, diags, op_args))
+        if (!resolve_args(od->args, c.with, prog->args, c.span, diags, op_args))
           {
           prog->nodes.push_back(std::move(n));
           continue;
@@ -397,7 +395,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         }
       }
       value pargs;
-      if (!resolve_args(pd->args, c.with, prog->args, *ps, *powner, c.span, diags, pargs))
+      if (!resolve_args(pd->args, c.with, prog->args, c.span, diags, pargs))
         {
           prog->nodes.push_back(std::move(n));
           continue;

@@ -75,8 +75,8 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
 /// as `args`), filling defaults. Reports "Unknown argument" / "Missing
 /// required argument" at `at`.
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
-                  const value& caller, const scope& with_scope, const scope& def_scope,
-                  const source_span& at, diagnostics& diags, value& out);
+                  const value& caller, const source_span& at, diagnostics& diags,
+                  value& out);
 
 /// Returns whether `type` (`generic::batch`) names a known operator.
 bool is_known_operator(const std::string& type);
