@@ -502,7 +502,7 @@ private:
         items.scripts.push_back(parse_define_script());
       else if (w.is_kw("operator"))
         items.operators.push_back(parse_define_operator());
-      else if (w.is_kw("window"))
+      else if (w.is_kw("window") || w.is_kw("tumbling") || w.is_kw("sliding"))
         items.windows.push_back(parse_define_window());
       else {
         advance();
@@ -655,13 +655,20 @@ private:
   std::shared_ptr<window_def> parse_define_window() {
     auto w = std::make_shared<window_def>();
     w->span = advance().span; // define
-    expect_kw("window");
-    w->name = expect_ident("a window name");
-    expect_kw("from");
-    if (peek().is_kw("tumbling") || peek().is_kw("sliding"))
+    if (peek().is_kw("tumbling") || peek().is_kw("sliding")) {
+      // The pre-0.12 spelling: `define tumbling window w with … end`.
       w->kind = advance().text;
-    else
-      unexpected("`tumbling` or `sliding`");
+      expect_kw("window");
+      w->name = expect_ident("a window name");
+    } else {
+      expect_kw("window");
+      w->name = expect_ident("a window name");
+      expect_kw("from");
+      if (peek().is_kw("tumbling") || peek().is_kw("sliding"))
+        w->kind = advance().text;
+      else
+        unexpected("`tumbling` or `sliding`");
+    }
     if (accept_kw("with")) {
       while (peek().kind == tok::ident) {
         with_entry e;
@@ -747,7 +754,7 @@ private:
         p.items.scripts.push_back(parse_define_script());
       else if (w.is_kw("operator"))
         p.items.operators.push_back(parse_define_operator());
-      else if (w.is_kw("window"))
+      else if (w.is_kw("window") || w.is_kw("tumbling") || w.is_kw("sliding"))
         p.items.windows.push_back(parse_define_window());
       else if (w.is_kw("pipeline"))
         p.items.pipelines.push_back(parse_define_pipeline());

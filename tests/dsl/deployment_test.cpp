@@ -200,6 +200,47 @@ TEST_CASE("modules resolve through TREMOR_PATH before the stdlib") {
         "shadowed");
 }
 
+TEST_CASE("cyclic use is an error and modules may use other modules") {
+  temp_dir dir;
+  dir.write("a.tremor", "use b;\ndefine connector x from file;\n");
+  dir.write("b.tremor", "use a;\n");
+  dir.write("c.tremor", "use d;\ndefine connector y from file with config = {\"v\": d::V} end;\n");
+  dir.write("d.tremor", "const V = 1 + 1;\n");
+  load_options opts;
+  opts.module_path.push_back(dir.path.string());
+  auto cyclic = load("use a;\ndefine flow f flow end;\ndeploy flow f;\n", opts);
+  CHECK_FALSE(cyclic->ok);
+  CHECK(cyclic->diags.render().find("Cyclic use of module `a`") != std::string::npos);
+  auto nested = load(R"(
+    define flow f
+    flow
+      use c;
+      create connector y from c::y;
+    end;
+    deploy flow f;
+  )", opts);
+  REQUIRE_MESSAGE(nested->ok, nested->diags.render());
+  CHECK(to_json(nested->dep.flows[0].connectors[0].with, true) == R"({"config":{"v":2}})");
+}
+
+TEST_CASE("use is scoped to the flow that declares it") {
+  auto l = load(R"(
+    define flow a
+    flow
+      use tremor::connectors;
+      create connector c from connectors::exit;
+    end;
+    define flow b
+    flow
+      create connector c from connectors::exit;
+    end;
+    deploy flow a;
+    deploy flow b;
+  )");
+  CHECK_FALSE(l->ok);
+  CHECK(l->diags.all().size() == 1);
+}
+
 TEST_CASE("a missing module is an error naming it") {
   auto l = load("use nope::nothing;\ndefine flow f flow end;\ndeploy flow f;\n");
   CHECK_FALSE(l->ok);
