@@ -50,7 +50,7 @@ public:
 
   ws_client_impl(const connector_args& args, ws_client_config cfg,
                  std::shared_ptr<asio::ssl::context> tls_ctx)
-    : ctx_(args.context), alias_(args.alias), cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
+    : ctx_(args.context), cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
       work_(asio::make_work_guard(*io_)), timer_(std::in_place, *io_) {
     verify_name_ = cfg_.tls.domain.empty() ? cfg_.url.host : cfg_.tls.domain;
     record peer_rec{{"host", cfg_.url.host}, {"port", static_cast<uint64_t>(cfg_.url.port)}};
@@ -137,7 +137,7 @@ public:
     }
     frames_.clear();
     if (!ser.serialize(0, ev.payload, ev.ingest_ns, frames_, err_)) {
-      ctx_->log(log_level::error, "[" + alias_ + "] cannot serialize an event: " + err_);
+      ctx_->log(log_level::error, "cannot serialize an event: " + err_);
       return sink_outcome::failed;
     }
     const value* bin = ev.meta.get("binary");
@@ -146,7 +146,7 @@ public:
     for (const auto& frame : frames_) {
       total += frame.size();
       if (!binary && !valid_utf8(frame)) {
-        ctx_->log(log_level::error, "[" + alias_ + "] cannot send a text frame: the payload is "
+        ctx_->log(log_level::error, "cannot send a text frame: the payload is "
                                     "not valid UTF-8 (set `$binary = true` for bytes)");
         return sink_outcome::failed;
       }
@@ -155,7 +155,7 @@ public:
       // The server reads slower than we write: fail rather than grow.
       ++dropped_;
         if ((dropped_ & (dropped_ - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
-        ctx_->log(log_level::warning, "[" + alias_ + "] " + uri_ + " reads too slowly; " +
+        ctx_->log(log_level::warning, uri_ + " reads too slowly; " +
                                           std::to_string(dropped_) + " events failed so far");
       request_refresh();
       return sink_outcome::failed;
@@ -184,7 +184,7 @@ private:
         return;
       } catch (const std::exception& e) {
         if (!stopping_)
-          ctx_->log(log_level::error, "[" + alias_ + "] io thread: " + e.what());
+          ctx_->log(log_level::error, std::string("io thread: ") + e.what());
       }
     }
   }
@@ -195,7 +195,7 @@ private:
     endpoint_->clear_error_channels(websocketpp::log::elevel::all);
     endpoint_->init_asio(io_.get(), ec);
     if (ec) {
-      init_error_ = "[" + alias_ + "] cannot initialize the WebSocket client: " + ec.message();
+      init_error_ = "cannot initialize the WebSocket client: " + ec.message();
       return;
     }
     endpoint_->set_max_message_size(max_message_bytes);
@@ -216,7 +216,7 @@ private:
     websocketpp::lib::error_code ec;
     connection_ptr con = endpoint_->get_connection(uri_, ec);
     if (ec) {
-      finish_attempt(attempt, "[" + alias_ + "] cannot connect to " + uri_ + ": " + ec.message());
+      finish_attempt(attempt, "cannot connect to " + uri_ + ": " + ec.message());
       return;
     }
     if constexpr (std::is_same_v<Config, tls_config>) {
@@ -245,7 +245,7 @@ private:
     timer_->async_wait([this, attempt](const asio::error_code& tec) {
       if (tec || attempt != attempt_ || attempt_done_)
         return;
-      finish_attempt(attempt, "[" + alias_ + "] connecting to " + uri_ + " timed out after 5 s");
+      finish_attempt(attempt, "connecting to " + uri_ + " timed out after 5 s");
       drop_connection();
     });
   }
@@ -273,7 +273,7 @@ private:
       // Only now: websocketpp throws when it is set before the handshake.
       std::string err;
       if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
-        ctx_->log(log_level::warning, "[" + alias_ + "] " + err);
+        ctx_->log(log_level::warning, err);
     }
     if (paused_)
       con->pause_reading();
@@ -299,7 +299,7 @@ private:
                                                    verify_name_, why);
       }
     }
-    finish_attempt(attempt, "[" + alias_ + "] cannot connect to " + uri_ + ": " + why);
+    finish_attempt(attempt, "cannot connect to " + uri_ + ": " + why);
   }
 
   void on_close(uint64_t attempt, websocketpp::connection_hdl h) {
@@ -365,7 +365,7 @@ private:
     if (!stopping_) {
       deliver_held(); // what was read belongs before the stream's end
       ctx_->stream_finished(0);
-      ctx_->connection_lost("[" + alias_ + "] " + why);
+      ctx_->connection_lost(why);
     }
   }
 
@@ -428,7 +428,6 @@ private:
   // -- state -----------------------------------------------------------------
 
   std::shared_ptr<connector_context> ctx_;
-  std::string alias_;
   ws_client_config cfg_;
   std::shared_ptr<asio::ssl::context> tls_ctx_;
   std::string verify_name_;

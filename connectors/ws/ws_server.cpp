@@ -67,7 +67,7 @@ public:
 
   ws_server_impl(const connector_args& args, ws_server_config cfg,
                  std::shared_ptr<asio::ssl::context> tls_ctx)
-    : ctx_(args.context), alias_(args.alias), source_id_(args.source_id),
+    : ctx_(args.context), source_id_(args.source_id),
       cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
       work_(asio::make_work_guard(*io_)) {}
 
@@ -165,7 +165,7 @@ public:
     for (auto& target : targets_) {
       frames_.clear();
       if (!ser.serialize(target->stream, ev.payload, ev.ingest_ns, frames_, err_)) {
-        ctx_->log(log_level::error, "[" + alias_ + "] cannot serialize a reply: " + err_);
+        ctx_->log(log_level::error, "cannot serialize a reply: " + err_);
         ok = false;
         continue;
       }
@@ -174,7 +174,7 @@ public:
       for (auto& frame : frames_) {
         total += frame.size();
         if (!binary && !valid_utf8(frame)) {
-          ctx_->log(log_level::error, "[" + alias_ + "] cannot send a text frame: the payload "
+          ctx_->log(log_level::error, "cannot send a text frame: the payload "
                                       "is not valid UTF-8 (set `$binary = true` for bytes)");
           frames_ok = false;
           break;
@@ -189,7 +189,7 @@ public:
         // memory, and let the io thread look at its queue again.
         ++dropped_;
         if ((dropped_ & (dropped_ - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
-          ctx_->log(log_level::warning, "[" + alias_ + "] stream " +
+          ctx_->log(log_level::warning, "stream " +
                                             std::to_string(target->stream) +
                                             " reads too slowly; " + std::to_string(dropped_) +
                                             " replies failed so far");
@@ -224,7 +224,7 @@ private:
         return;
       } catch (const std::exception& e) {
         if (!stopping_)
-          ctx_->log(log_level::error, "[" + alias_ + "] io thread: " + e.what());
+          ctx_->log(log_level::error, std::string("io thread: ") + e.what());
       }
     }
   }
@@ -235,7 +235,7 @@ private:
     endpoint_->clear_error_channels(websocketpp::log::elevel::all);
     endpoint_->init_asio(io_.get(), ec);
     if (ec) {
-      init_error_ = "[" + alias_ + "] cannot initialize the WebSocket server: " + ec.message();
+      init_error_ = "cannot initialize the WebSocket server: " + ec.message();
       return;
     }
     endpoint_->set_max_message_size(max_message_bytes);
@@ -267,7 +267,7 @@ private:
     endpoint_->listen(cfg_.url.host, std::to_string(cfg_.url.port), ec);
     if (ec) {
       std::string why = bind_error_.empty() ? ec.message() : bind_error_;
-      ctx_->connect_failed("[" + alias_ + "] cannot listen on " + cfg_.url.authority() + ": " +
+      ctx_->connect_failed("cannot listen on " + cfg_.url.authority() + ": " +
                            why);
       return;
     }
@@ -275,7 +275,7 @@ private:
     if (ec) {
       websocketpp::lib::error_code ignored;
       endpoint_->stop_listening(ignored);
-      ctx_->connect_failed("[" + alias_ + "] cannot accept on " + cfg_.url.authority() + ": " +
+      ctx_->connect_failed("cannot accept on " + cfg_.url.authority() + ": " +
                            ec.message());
       return;
     }
@@ -285,7 +285,7 @@ private:
                             : (local.address().is_v6() ? "[" + local.address().to_string() + "]"
                                                        : local.address().to_string()) +
                                   ":" + std::to_string(local.port());
-    ctx_->log(log_level::info, "[" + alias_ + "] listening on " +
+    ctx_->log(log_level::info, "listening on " +
                                    std::string(tls_ctx_ ? "wss://" : "ws://") + where);
     ctx_->connected();
   }
@@ -308,7 +308,7 @@ private:
       // handshake finished.
       std::string err;
       if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
-        ctx_->log(log_level::warning, "[" + alias_ + "] " + err);
+        ctx_->log(log_level::warning, err);
     }
     auto p = std::make_shared<peer>(next_stream_++, remote.address().to_string(), remote.port());
     p->con = con;
@@ -339,7 +339,7 @@ private:
     connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
     if (!ec)
       ctx_->log(log_level::debug,
-                "[" + alias_ + "] handshake failed: " + con->get_ec().message());
+                "handshake failed: " + con->get_ec().message());
   }
 
   void on_message(peer& p, message_ptr& msg) {
@@ -423,7 +423,7 @@ private:
       if (ec) {
         // Tremor closes a stream whose write failed.
         if (!stopping_)
-          ctx_->log(log_level::debug, "[" + alias_ + "] write to stream " +
+          ctx_->log(log_level::debug, "write to stream " +
                                           std::to_string(p.stream) + " failed: " + ec.message());
         websocketpp::lib::error_code ignored;
         p.con->terminate(ignored);
@@ -522,7 +522,6 @@ private:
   // -- state -----------------------------------------------------------------
 
   std::shared_ptr<connector_context> ctx_;
-  std::string alias_;
   uint64_t source_id_;
   ws_server_config cfg_;
   std::shared_ptr<asio::ssl::context> tls_ctx_;
