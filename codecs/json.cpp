@@ -94,13 +94,17 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
   bool Uint64(uint64_t u) { return put(value{static_cast<unsigned long long>(u)}); }
   bool Double(double d) { return put(value{d}); }
 
+  // RapidJSON runs without its own validation (which disables its SIMD
+  // string scan). The decoder checks the whole input once instead; what
+  // that misses is an escaped lone low surrogate (`\uDC00`, which RapidJSON
+  // decodes to invalid UTF-8), so strings are re-checked only when the input
+  // has such an escape.
+  bool check_strings = false;
+
   bool text_ok(const char* s, rapidjson::SizeType len) {
-    // RapidJSON is run without its own validation (which disables its SIMD
-    // string scan) and lets an escaped lone low surrogate through; checking
-    // the decoded text catches raw invalid bytes and `\uDC00` alike.
-    if (utf8_valid(std::string_view(s, len)))
+    if (!check_strings || utf8_valid(std::string_view(s, len)))
       return true;
-    error = "invalid UTF-8 in a JSON string (or a lone surrogate escape)";
+    error = "invalid UTF-8 in a JSON string (a lone surrogate escape)";
     return false;
   }
 
@@ -177,6 +181,27 @@ bool few_openers(std::string_view data) {
   return openers <= recursion_budget;
 }
 
+// Whether `data` has a `\uDC00`..`\uDFFF` escape (any case), the one way a
+// JSON string decodes to invalid UTF-8 from valid input. A preceding
+// escaped backslash (`\\udc00`) only makes this answer "maybe", which is
+// safe: it just turns on the per-string check.
+bool has_low_surrogate_escape(std::string_view data) {
+  const char* p = data.data();
+  const char* end = p + data.size();
+  while (p < end) {
+    const auto* hit =
+        static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(end - p)));
+    if (hit == nullptr || end - hit < 4)
+      return false;
+    char d = hit[2], x = hit[3];
+    if (hit[1] == 'u' && (d == 'd' || d == 'D')
+        && ((x >= 'c' && x <= 'f') || (x >= 'C' && x <= 'F')))
+      return true;
+    p = hit + 1;
+  }
+  return false;
+}
+
 } // namespace
 
 struct json_decoder::state {
@@ -192,9 +217,14 @@ json_decoder& json_decoder::operator=(json_decoder&&) noexcept = default;
 
 bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
   auto& st = *state_;
+  if (!utf8_valid(data)) {
+    err = "invalid UTF-8 in JSON input";
+    return false;
+  }
   st.buffer.assign(data.data(), data.size());
   st.buffer.push_back('\0'); // in-situ parsing stops at the terminator
   st.builder.reset();
+  st.builder.check_strings = has_low_surrogate_escape(data);
   rapidjson::InsituStringStream in(&st.buffer[0]);
   rapidjson::ParseResult ok;
   try {

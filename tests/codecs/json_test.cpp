@@ -240,6 +240,10 @@ TEST_CASE("lone surrogate escapes are rejected") {
   decode_error(R"("\ud800x")");
   decode_error(R"("\ud800\u0041")");
   decode_error(R"({"\udfff":1})");
+  decode_error(R"(["ok", "\uDC00"])");
+  // An escaped backslash before "udc00" is plain text, not an escape.
+  CHECK(decode_ok(R"("\\udc00")") == value{"\\udc00"});
+  CHECK(decode_ok(R"(["\\udc00", "\ud83d\ude00"])") == value{array{"\\udc00", "😀"}});
 }
 
 TEST_CASE("a megabyte of open brackets is an error and not a crash") {
