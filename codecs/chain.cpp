@@ -132,7 +132,12 @@ bool encoder_chain::encode(const value& v, uint64_t ingest_ns, std::vector<std::
     return false;
   last_size_ = buffer.size();
   uint64_t egress_ns = post_.empty() ? 0 : now_ns();
-  return feed(0, ingest_ns, egress_ns, std::move(buffer), frames, err);
+  size_t before = frames.size();
+  if (feed(0, ingest_ns, egress_ns, std::move(buffer), frames, err))
+    return true;
+  // A failed event writes nothing, not a prefix of its frames.
+  frames.resize(before);
+  return false;
 }
 
 bool encoder_chain::finish(std::vector<std::string>& frames, std::string& err) {

@@ -56,8 +56,9 @@ public:
 
   /// Encodes `v` and runs it through the postprocessors, appending the
   /// frames to write to `frames` (possibly none: collecting processors).
-  /// Returns false with `err` when the value cannot be encoded; the sink
-  /// then fails the event.
+  /// Returns false with `err` when the value cannot be encoded or a
+  /// postprocessor fails; the sink then fails the event, and `frames` is
+  /// left as it was.
   bool encode(const value& v, uint64_t ingest_ns, std::vector<std::string>& frames,
               std::string& err);
 

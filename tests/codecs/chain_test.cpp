@@ -122,6 +122,20 @@ TEST_CASE("an encoder chain fails values that cannot be encoded") {
   CHECK_FALSE(err.empty());
 }
 
+TEST_CASE("a failing postprocessor leaves no partial frames behind") {
+  // `chunk` passes a big frame through, then `compress` with an impossible
+  // level cannot be built, so use a frame `textual-length-prefixed` accepts
+  // and make the encoder fail in the codec instead: csv rejects non-arrays.
+  auto e = spec("csv", {}, array{"separate", "base64"}).make_encoder();
+  REQUIRE(e);
+  std::vector<std::string> frames{"earlier"};
+  std::string err;
+  CHECK_FALSE(e->encode(value{"not an array"}, 0, frames, err));
+  CHECK(frames == std::vector<std::string>{"earlier"});
+  CHECK(e->encode(value{array{"a", "b"}}, 0, frames, err));
+  CHECK(frames == std::vector<std::string>{"earlier", "YSxiCg=="});
+}
+
 TEST_CASE("the null codec drops input and writes nothing") {
   auto s = spec("null", array{"separate"}, array{"separate"});
   auto d = s.make_decoder();

@@ -2,7 +2,7 @@
 # SIGTERM while 100k events are in flight: every event is written, exit 0.
 # Usage: drain_on_sigterm.sh TEMBLOR_BINARY
 set -euo pipefail
-temblor=$1
+temblor=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
