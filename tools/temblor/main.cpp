@@ -72,6 +72,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--preprocessor", query.preprocessor, "Input preprocessor (default: separate)");
   run_cmd->add_option("--postprocessor", query.postprocessor, "Output postprocessor (default: separate)");
 
+  // Listed for --help only: `test` is dispatched above, before parsing.
+  app.add_subcommand("test", "Run tests in Tremor's directory format: "
+                             "test [all|integration|bench|command|unit] PATH [-i TAG…] [-e TAG…] "
+                             "[-t SECS] [-o REPORT.json] [-v]")
+    ->allow_extras();
+
   temblor::run_options check;
   check.check_only = true;
   auto* check_cmd = app.add_subcommand("check", "Load and validate .troy files without running them");
