@@ -176,6 +176,24 @@ TEST_CASE("ws_server hands over nothing while paused and catches up on resume") 
   }
 }
 
+TEST_CASE("ws_server takes no new connections once draining but serves the open ones") {
+  server_fixture srv;
+  client_fixture early(client_config(srv.url()));
+  REQUIRE(early.ok);
+  srv.conn->drain();
+  client_fixture late(client_config(srv.url()));
+  CHECK_FALSE(late.ok);
+  REQUIRE(early.conn->write("in", make_event(1, 0, "still here", value()), early.ser) ==
+          sink_outcome::done);
+  received_frame f;
+  REQUIRE(srv.ctx->pop(f));
+  CHECK(f.data == "still here");
+  REQUIRE(srv.conn->write("in", make_event(server_fixture::source_id, f.stream, "yes", f.meta),
+                          srv.ser) == sink_outcome::done);
+  REQUIRE(early.ctx->pop(f));
+  CHECK(f.data == "yes");
+}
+
 TEST_CASE("ws_server does not write back unless its in port is linked") {
   server_fixture srv(value(), /*link=*/false);
   client_fixture cl(client_config(srv.url()));
