@@ -11,6 +11,7 @@
 #include "codecs/null.hpp"
 #include "codecs/statsd.hpp"
 #include "codecs/string.hpp"
+#include "codecs/syslog.hpp"
 #include "codecs/yaml.hpp"
 
 namespace temblor::codecs {
@@ -31,6 +32,7 @@ codec_registry make_builtin_codecs() {
   r.add({"msgpack", "MessagePack <-> values", make_msgpack_codec});
   r.add({"statsd", "statsd lines <-> {type, metric, value, sample_rate, action}",
          make_statsd_codec});
+  r.add({"syslog", "RFC 5424 / RFC 3164 lines <-> Tremor's syslog record", make_syslog_codec});
   r.add({"yaml", "one YAML document <-> a value", make_yaml_codec});
   r.add({"null", "drops input; encodes every value as nothing", make_null_codec});
   return r;

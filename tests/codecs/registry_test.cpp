@@ -66,7 +66,7 @@ TEST_CASE("an unknown codec name gets a did-you-mean and the list of codecs") {
   std::string err;
   CHECK(make_codec(value{"jsn"}, err) == nullptr);
   CHECK(err == "Unknown codec jsn; did you mean `json`? available: binary, csv, influx, json, "
-               "json-sorted, msgpack, null, statsd, string, yaml");
+               "json-sorted, msgpack, null, statsd, string, syslog, yaml");
   CHECK(make_codec(value{"zzzzzzzzzz"}, err) == nullptr);
   CHECK(err.find("did you mean") == std::string::npos);
   CHECK(err.find("available: binary") != std::string::npos);
