@@ -1,7 +1,9 @@
 #include "codecs/syslog.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <ctime>
+#include <iterator>
 
 #include "codecs/config.hpp"
 #include "codecs/utf8.hpp"
