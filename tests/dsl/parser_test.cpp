@@ -134,3 +134,85 @@ TEST_CASE("the 0.12 default case spelling is accepted") {
 }
 
 }
+
+#include <random>
+
+#include "dsl/deployment.hpp"
+#include "dsl/pipeline_runner.hpp"
+#include "dsl/standalone.hpp"
+
+TEST_SUITE("dsl.parser") {
+
+TEST_CASE("mutated sources never crash the loader") {
+  const char* seeds[] = {
+    R"(define flow main
+flow
+  use integration;
+  define pipeline p into out, exit args d = 0 pipeline
+    select {"a": event.a + 1, "b": [1, 2.5, "s#{event}"]} from in where event.x == true into out;
+    select event from in group by each(event.tags) into exit having present event.k;
+  end;
+  create connector r from integration::read_file with file = "x" end;
+  create pipeline p with d = 1 end;
+  connect /connector/r to /pipeline/p/in;
+end;
+deploy flow main;)",
+    R"(define script s
+state {"n": 0}
+script
+  match event of
+    case r = %{ a ~= dissect|%{x} %{y}|, present b } when r.a.x == "1" => emit r => "side"
+    case %[ %{ k == 1 } ] => drop
+    case %( 1, _, ... ) => patch event of insert "a" => 1; merge => {"b": null} end
+    default => for event of case (k, v) => v into 0 use + end
+  end
+end;
+create script s;
+select event from in into s;
+select event from s into out;)",
+    R"(fn f(a, b) of case (1, b) => b case _ => recur(a - 1, b * 2) end;
+const C = f(3, 1);
+let x = <<1:8, 2:16/big-unsigned-integer>>;
+"""
+heredoc #{C}
+""" + "x")",
+  };
+  std::mt19937_64 g(7);
+  const std::string alphabet = "(){}[]<>%~|#\"'`$.,;:=+-*/!^&_ \n0123456789abcdefghijklmnopqrstuvwxyz";
+  for (int i = 0; i < 3000; ++i) {
+    std::string src = seeds[i % 3];
+    int edits = 1 + static_cast<int>(g() % 6);
+    for (int e = 0; e < edits && !src.empty(); ++e) {
+      size_t pos = g() % src.size();
+      switch (g() % 4) {
+        case 0: src.erase(pos, 1 + g() % 8); break;
+        case 1: src.insert(pos, 1, alphabet[g() % alphabet.size()]); break;
+        case 2: src[pos] = alphabet[g() % alphabet.size()]; break;
+        default: {
+          size_t from = g() % src.size();
+          src.insert(pos, src.substr(from, g() % 20));
+        }
+      }
+    }
+    diagnostics d;
+    if (i % 3 == 0) {
+      deployment dep;
+      load_troy_source("fuzz.troy", src, {}, dep, d);
+    } else if (i % 3 == 1) {
+      auto prog = load_query_source("fuzz.trickle", src, {}, d);
+      if (prog) {
+        auto r = make_pipeline_runner(*prog);
+        pipeline_output out;
+        temblor::event ev;
+        ev.payload = temblor::value(temblor::record{{"a", temblor::value(1)}});
+        r->process("in", std::move(ev), out);
+      }
+    } else {
+      load_script_source("fuzz.tremor", src, {}, d);
+    }
+    for (const auto& diag : d.all())
+      CHECK_FALSE(render(diag).empty());
+  }
+}
+
+}
