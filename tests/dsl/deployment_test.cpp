@@ -223,6 +223,50 @@ TEST_CASE("cyclic use is an error and modules may use other modules") {
   CHECK(to_json(nested->dep.flows[0].connectors[0].with, true) == R"({"config":{"v":2}})");
 }
 
+TEST_CASE("module functions and constants fold into connector configs") {
+  temp_dir dir;
+  dir.write("paths.tremor", R"(
+    use std::string;
+    const ROOT = "/data/";
+    fn under_root(name) with ROOT + string::lowercase(name) end;
+    define connector reader from file
+    args name = "IN.json"
+    with
+      config = {"path": under_root(args.name), "mode": "read"}
+    end;
+  )");
+  load_options opts;
+  opts.module_path.push_back(dir.path.string());
+  auto l = load(R"(
+    use paths;
+    define flow f
+    flow
+      create connector a from paths::reader;
+      create connector b from paths::reader with name = "Other.JSON" end;
+    end;
+    deploy flow f;
+  )", opts);
+  REQUIRE_MESSAGE(l->ok, l->diags.render());
+  CHECK(find_connector(l->dep.flows[0], "a")->with.get("config")->get("path")->as_string() ==
+        "/data/in.json");
+  CHECK(find_connector(l->dep.flows[0], "b")->with.get("config")->get("path")->as_string() ==
+        "/data/other.json");
+}
+
+TEST_CASE("a with value that fails to evaluate is a load error with its span") {
+  auto l = load(R"(
+    define flow f
+    flow
+      define connector c from file with config = {"x": 1 + "a"} end;
+      create connector c;
+    end;
+    deploy flow f;
+  )");
+  CHECK_FALSE(l->ok);
+  REQUIRE(l->diags.all().size() == 1);
+  CHECK(l->diags.all()[0].span.begin.line == 4);
+}
+
 TEST_CASE("use is scoped to the flow that declares it") {
   auto l = load(R"(
     define flow a
