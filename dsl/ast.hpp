@@ -113,6 +113,10 @@ struct expr {
   std::vector<for_case> for_cases;
   std::vector<patch_op> patches;
   std::string fold_op; ///< `for … into x use op`
+  /// A `patch event of …` whose result replaces the event and whose
+  /// operations never read the event: it may patch the event in place
+  /// instead of copying it.
+  bool consume_event = false;
   std::vector<bytes_part> bytes_parts;
 
   // string: literal pieces interleaved with `items` (nullptr = literal text)

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "dsl/aggregates.hpp"
 #include "dsl/extractors.hpp"
@@ -725,94 +726,153 @@ void merge_into(value& target, const value& patch) {
   }
 }
 
+status patch_ops(const expr& e, eval_ctx& c, value& target);
+
 status eval_patch(const expr& e, eval_ctx& c, value& out) {
   value target;
+  if (e.consume_event && c.event) {
+    // The result replaces the event anyway: take it instead of copying,
+    // and give it back unchanged-so-far if an operation fails.
+    target = std::move(*c.event);
+    *c.event = value();
+    status s = patch_ops(e, c, target);
+    if (s != status::ok) {
+      *c.event = std::move(target);
+      return s;
+    }
+    out = std::move(target);
+    return status::ok;
+  }
   TEMBLOR_TRY(eval(*e.items[0], c, target));
+  TEMBLOR_TRY(patch_ops(e, c, target));
+  out = std::move(target);
+  return status::ok;
+}
+
+status patch_ops(const expr& e, eval_ctx& c, value& target) {
   if (!target.is_record())
     return fail(c, e.items[0]->span, "Patch needs a record, not " + type_name(target));
-  for (const auto& op : e.patches) {
+  // Phase one evaluates every operation and checks it against the keys the
+  // record will have at that point; phase two applies them and cannot fail.
+  // So a failing patch leaves its target untouched, as Tremor's does.
+  struct prepared {
+    patch_op::kind k;
     std::string key;
+    std::string to;
+    value v;
+    bool root = false;
+  };
+  std::vector<prepared> ops;
+  ops.reserve(e.patches.size());
+  std::map<std::string, bool> overrides;
+  const record& orig = target.as_record();
+  auto present = [&](const std::string& k) {
+    auto it = overrides.find(k);
+    return it != overrides.end() ? it->second : orig.contains(k);
+  };
+  for (const auto& op : e.patches) {
+    prepared p;
+    p.k = op.k;
+    p.root = !op.key;
     if (op.key) {
       value k;
       TEMBLOR_TRY(eval(*op.key, c, k));
       if (!k.is_string())
         return fail(c, op.key->span, "A patch key must be a string, not " + type_name(k));
-      key = k.as_string();
+      p.key = std::move(k.as_string());
     }
-    record& r = target.as_record();
+    if (op.value && op.k != patch_op::kind::move && op.k != patch_op::kind::copy)
+      TEMBLOR_TRY(eval(*op.value, c, p.v));
     switch (op.k) {
-      case patch_op::kind::insert: {
-        if (r.contains(key))
-          return fail(c, op.span, "The key `" + key + "` already exists");
-        value v;
-        TEMBLOR_TRY(eval(*op.value, c, v));
-        r.set(key, std::move(v));
+      case patch_op::kind::insert:
+        if (present(p.key))
+          return fail(c, op.span, "The key `" + p.key + "` already exists");
+        overrides[p.key] = true;
         break;
-      }
-      case patch_op::kind::update: {
-        if (!r.contains(key))
-          return fail(c, op.span, "The key `" + key + "` does not exist");
-        value v;
-        TEMBLOR_TRY(eval(*op.value, c, v));
-        r.set(key, std::move(v));
+      case patch_op::kind::update:
+        if (!present(p.key))
+          return fail(c, op.span, "The key `" + p.key + "` does not exist");
         break;
-      }
-      case patch_op::kind::upsert: {
-        value v;
-        TEMBLOR_TRY(eval(*op.value, c, v));
-        r.set(key, std::move(v));
-        break;
-      }
-      case patch_op::kind::erase: r.erase(key); break;
+      case patch_op::kind::upsert: overrides[p.key] = true; break;
+      case patch_op::kind::erase: overrides[p.key] = false; break;
       case patch_op::kind::move:
       case patch_op::kind::copy: {
         value to;
         TEMBLOR_TRY(eval(*op.value, c, to));
         if (!to.is_string())
           return fail(c, op.value->span, "A patch key must be a string");
-        const value* from = r.find(key);
+        p.to = std::move(to.as_string());
+        if (!present(p.key))
+          break;
+        if (present(p.to))
+          return fail(c, op.span, "The key `" + p.to + "` already exists");
+        overrides[p.to] = true;
+        if (op.k == patch_op::kind::move)
+          overrides[p.key] = false;
+        break;
+      }
+      case patch_op::kind::merge:
+        if (p.root) {
+          if (!p.v.is_record())
+            return fail(c, op.value->span, "Merge needs a record, not " + type_name(p.v));
+          for (const auto& [k, x] : p.v.as_record())
+            overrides[k] = !x.is_null();
+        } else {
+          overrides[p.key] = true;
+        }
+        break;
+      case patch_op::kind::default_:
+        if (p.root) {
+          if (!p.v.is_record())
+            return fail(c, op.value->span, "Default needs a record, not " + type_name(p.v));
+          for (const auto& [k, x] : p.v.as_record())
+            overrides[k] = true;
+        } else {
+          overrides[p.key] = true;
+        }
+        break;
+    }
+    ops.push_back(std::move(p));
+  }
+  record& r = target.as_record();
+  for (auto& p : ops) {
+    switch (p.k) {
+      case patch_op::kind::insert:
+      case patch_op::kind::update:
+      case patch_op::kind::upsert: r.set(std::move(p.key), std::move(p.v)); break;
+      case patch_op::kind::erase: r.erase(p.key); break;
+      case patch_op::kind::move:
+      case patch_op::kind::copy: {
+        const value* from = r.find(p.key);
         if (!from)
           break;
-        if (r.contains(to.as_string()))
-          return fail(c, op.span, "The key `" + to.as_string() + "` already exists");
         value moved = *from;
-        if (op.k == patch_op::kind::move)
-          r.erase(key);
-        r.set(to.as_string(), std::move(moved));
+        if (p.k == patch_op::kind::move)
+          r.erase(p.key);
+        r.set(std::move(p.to), std::move(moved));
         break;
       }
-      case patch_op::kind::merge: {
-        value v;
-        TEMBLOR_TRY(eval(*op.value, c, v));
-        if (!op.key) {
-          if (!v.is_record())
-            return fail(c, op.value->span, "Merge needs a record, not " + type_name(v));
-          merge_into(target, v);
+      case patch_op::kind::merge:
+        if (p.root) {
+          merge_into(target, p.v);
         } else {
-          value* cur = r.find(key);
+          value* cur = r.find(p.key);
           if (!cur)
-            cur = &r.set(key, value(record{}));
-          merge_into(*cur, v);
+            cur = &r.set(p.key, value(record{}));
+          merge_into(*cur, p.v);
         }
         break;
-      }
-      case patch_op::kind::default_: {
-        value v;
-        TEMBLOR_TRY(eval(*op.value, c, v));
-        if (!op.key) {
-          if (!v.is_record())
-            return fail(c, op.value->span, "Default needs a record, not " + type_name(v));
-          for (const auto& [k, x] : v.as_record())
+      case patch_op::kind::default_:
+        if (p.root) {
+          for (auto& [k, x] : p.v.as_record())
             if (!r.contains(k))
-              r.set(k, x);
-        } else if (!r.contains(key)) {
-          r.set(key, std::move(v));
+              r.set(k, std::move(x));
+        } else if (!r.contains(p.key)) {
+          r.set(std::move(p.key), std::move(p.v));
         }
         break;
-      }
     }
   }
-  out = std::move(target);
   return status::ok;
 }
 
@@ -1429,6 +1489,52 @@ void bind_pattern(pattern& p, const scope& s, diagnostics& diags) {
   }
 }
 
+namespace {
+
+bool is_bare_event_path(const expr& e) {
+  return e.kind == expr_kind::path && e.root == path_root::event && e.segments.empty();
+}
+
+// Conservatively answers whether evaluating `e` may read the event (user
+// functions run with the event visible, so they count).
+bool reads_event(const expr& e) {
+  if (e.kind == expr_kind::path && e.root == path_root::event)
+    return true;
+  if (e.kind == expr_kind::call && !(e.target.native || (e.target.user && e.target.user->is_intrinsic)))
+    return true;
+  if (e.kind == expr_kind::emit && !e.items.empty() && !e.items[0])
+    return true;
+  for (const auto& x : e.items)
+    if (x && reads_event(*x))
+      return true;
+  for (const auto& x : e.keys)
+    if (x && reads_event(*x))
+      return true;
+  for (const auto& seg : e.segments)
+    if ((seg.a && reads_event(*seg.a)) || (seg.b && reads_event(*seg.b)))
+      return true;
+  for (const auto& op : e.patches)
+    if ((op.key && reads_event(*op.key)) || (op.value && reads_event(*op.value)))
+      return true;
+  // Patterns, guards and loop bodies: assume they may.
+  return !e.cases.empty() || !e.for_cases.empty();
+}
+
+} // namespace
+
+void mark_event_consumers(expr& e) {
+  if (e.kind == expr_kind::patch && is_bare_event_path(*e.items[0])) {
+    bool reads = false;
+    for (const auto& op : e.patches)
+      reads = reads || (op.key && reads_event(*op.key)) || (op.value && reads_event(*op.value));
+    e.consume_event = !reads;
+  } else if (e.kind == expr_kind::match) {
+    for (auto& mc : e.cases)
+      if (!mc.body.empty())
+        mark_event_consumers(*mc.body.back());
+  }
+}
+
 void bind_expr(expr& e, const scope& s, diagnostics& diags) {
   if (e.kind == expr_kind::call)
     bind_call(e, s, diags);
@@ -1459,6 +1565,11 @@ void bind_expr(expr& e, const scope& s, diagnostics& diags) {
     if (op.value)
       bind_expr(*op.value, s, diags);
   }
+  // Calls are bound now, so reads_event can tell natives from user code.
+  if (e.kind == expr_kind::let && is_bare_event_path(*e.items[0]))
+    mark_event_consumers(*e.items[1]);
+  if (e.kind == expr_kind::emit && e.items[0])
+    mark_event_consumers(*e.items[0]);
 }
 
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {

@@ -83,6 +83,11 @@ struct scope {
 /// functions are reported to `diags`.
 void bind_expr(expr& e, const scope& s, diagnostics& diags);
 void bind_pattern(pattern& p, const scope& s, diagnostics& diags);
+/// Marks `patch event of …` in tail position of `e` (whose value is about to
+/// replace the event) so it patches the event in place. Called for `let
+/// event = …`, `emit …` and a script's last statement.
+void mark_event_consumers(expr& e);
+
 /// Binds a user function's body and, for intrinsics, its native target.
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags);
 

@@ -315,9 +315,13 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         }
         if (sd->state)
           bind_expr(*sd->state, *ss, diags);
-        for (auto& [port, body] : sd->bodies)
+        for (auto& [port, body] : sd->bodies) {
           for (auto& e : body)
             bind_expr(*e, *ss, diags);
+          // The last statement's value becomes the event.
+          if (!body.empty())
+            mark_event_consumers(*body.back());
+        }
       }
       if (sd->state) {
         if (!eval_const(*sd->state, &n.script_args, n.initial_state, diags))

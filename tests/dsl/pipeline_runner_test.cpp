@@ -284,3 +284,44 @@ TEST_CASE("max_groups ignores new groups beyond the limit") {
 }
 
 }
+
+TEST_SUITE("dsl.pipeline_runner") {
+
+TEST_CASE("patching the event in place keeps it intact when an operation fails") {
+  auto r = runner_for(R"(
+    define script s
+    script
+      let event = match event of
+        case %{ present a } => patch event of insert "b" => 2; insert "a" => 1 end
+        case _ => patch event of insert "a" => 0 end
+      end;
+      event
+    end;
+    create script s;
+    select event from in into s;
+    select event from s into out;
+    select event.event from s/err into err;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(js(R"({"a": 5})")), out);
+  r->process("in", make_event(js(R"({"z": 1})")), out);
+  CHECK(dump(out) == "err {\"a\":5}\nout {\"a\":0,\"z\":1}\n");
+}
+
+TEST_CASE("a patch that reads the event is not done in place") {
+  auto r = runner_for(R"(
+    define script s
+    script
+      let event = patch event of insert "copy" => event.a end;
+      event
+    end;
+    create script s;
+    select event from in into s;
+    select event from s into out;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(js(R"({"a": 5})")), out);
+  CHECK(dump(out) == "out {\"a\":5,\"copy\":5}\n");
+}
+
+}
