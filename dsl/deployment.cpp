@@ -159,6 +159,12 @@ private:
             ok = false;
             continue;
           }
+          // Tremor evaluates but ignores keys it does not know.
+          static const char* const known[] = {"codec",     "config",         "preprocessors",
+                                              "postprocessors", "reconnect", "metrics_interval_s"};
+          if (std::find_if(std::begin(known), std::end(known),
+                           [&](const char* k) { return w.name == k; }) == std::end(known))
+            continue;
           with.set(w.name, std::move(v));
         }
         if (!ok)
