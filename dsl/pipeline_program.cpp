@@ -332,14 +332,35 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       }
     } else if (c.what == "operator") {
       const scope* oowner = nullptr;
-      auto od = loader.find_def<operator_def>(
-        c.from, *ps, local, [](const scope_items& i) -> const auto& { return i.operators; },
-        oowner);
       n.k = node_spec::kind::op;
       record config;
+      bool is_alias = false;
+      for (const scope* sc = ps; sc && !c.from.path.empty(); sc = sc->parent)
+        is_alias = is_alias || sc->modules.count(c.from.path[0]) > 0;
+      std::shared_ptr<operator_def> od;
+      if (c.from.path.size() != 1 || is_alias ||
+          !is_known_operator(c.from.path[0] + "::" + c.from.name))
+        od = loader.find_def<operator_def>(
+          c.from, *ps, local, [](const scope_items& i) -> const auto& { return i.operators; },
+          oowner);
+      if (!od && c.from.path.size() == 1 && !is_alias &&
+          is_known_operator(c.from.path[0] + "::" + c.from.name)) {
+        // Leniency: `create operator b from generic::batch with … end`
+        // instantiates the builtin directly, `with` being its config.
+        n.op_type = c.from.path[0] + "::" + c.from.name;
+        for (auto& w : c.with) {
+          value v;
+          if (eval_const(*w.val, &prog->args, v, diags))
+            config.set(w.name, std::move(v));
+        }
+        n.op_config = value(std::move(config));
+        std::string op_err;
+        if (!make_operator(n.op_type, n.op_config, op_err))
+          diags.error(c.span, op_err);
+        prog->nodes.push_back(std::move(n));
+        continue;
+      }
       if (!od) {
-        // `create operator x from generic::batch` is not Tremor syntax, but
-        // an undefined operator must still name itself.
         diags.error(c.from.span, "Unknown operator definition `" + c.from.name + "`");
         {
           prog->nodes.push_back(std::move(n));
