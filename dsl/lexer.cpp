@@ -280,22 +280,42 @@ private:
     }
   }
 
+  // Skips a string literal inside an interpolation, including its own
+  // interpolations; `nesting` bounds the recursion.
+  bool skip_nested_string(source_pos open, int nesting) {
+    bump(); // opening quote
+    while (pos_.offset < end_ && peek() != '"') {
+      if (peek() == '\\' && pos_.offset + 1 < end_) {
+        bump();
+        bump();
+        continue;
+      }
+      if (peek() == '#' && peek(1) == '{') {
+        source_pos inner = pos_;
+        bump();
+        bump();
+        if (!skip_interpolation(inner, nesting + 1))
+          return false;
+      }
+      bump();
+    }
+    if (pos_.offset >= end_)
+      return fail(open, "The string interpolation was not terminated");
+    bump();
+    return true;
+  }
+
   // Skips a `#{ … }` body, honouring nested braces and strings; leaves pos_
   // on the closing brace.
-  bool skip_interpolation(source_pos open) {
+  bool skip_interpolation(source_pos open, int nesting = 0) {
+    if (nesting > 64)
+      return fail(open, "String interpolations are nested too deeply");
     int depth = 0;
     while (pos_.offset < end_) {
       unsigned char c = peek();
       if (c == '"') {
-        bump();
-        while (pos_.offset < end_ && peek() != '"') {
-          if (peek() == '\\' && pos_.offset + 1 < end_)
-            bump();
-          bump();
-        }
-        if (pos_.offset >= end_)
-          break;
-        bump();
+        if (!skip_nested_string(pos_, nesting))
+          return false;
         continue;
       }
       if (c == '{')

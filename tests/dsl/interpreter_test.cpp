@@ -84,6 +84,13 @@ TEST_CASE("let assigns locals and event fields and metadata") {
 
 TEST_CASE("string interpolation renders non-strings as JSON") {
   CHECK(eval_json(R"(let x = 2; "a#{x}b#{[1, "s"]}c#{"d"}")") == R"("a2b[1,\"s\"]cd")");
+  CHECK(eval_json(R"("a#{ "b#{ "c#{1 + 1}" }" }d")") == R"("abc2d")");
+  CHECK(eval_json(R"("#{ {"k": "}"}.k }")") == R"("}")");
+  std::string deep = "1";
+  for (int i = 0; i < 10000; ++i)
+    deep = "\"#{" + deep + "}\"";
+  auto r = run_script(deep);
+  CHECK(r.st == status::error);
 }
 
 TEST_CASE("match supports literal and record and array and tuple and assign patterns with guards") {
