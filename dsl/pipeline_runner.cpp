@@ -176,6 +176,10 @@ private:
     l.aggrs.clear();
     l.last_payload = value();
     l.last_meta = value();
+    // With emit_empty_windows an interval window of a known group keeps
+    // ticking even when no event arrives.
+    if (ws.emit_empty && ws.interval_ns)
+      open_level(s, l, t);
   }
 
   void tick_windows(uint64_t now, pipeline_output& out) {

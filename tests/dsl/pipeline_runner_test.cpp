@@ -270,6 +270,20 @@ TEST_CASE("windowed events carry the ids of every event they aggregate") {
   CHECK(out.events[0].ev.id.origins()[0].max_pull == 3);
 }
 
+TEST_CASE("emit_empty_windows keeps emitting interval windows without events") {
+  auto r = runner_for(R"(
+    define window w from tumbling with interval = 100, emit_empty_windows = true end;
+    select aggr::stats::count(event) from in[w] into out;
+  )");
+  pipeline_output out;
+  event e = make_event(value(1));
+  e.ingest_ns = 1000;
+  r->process("in", std::move(e), out);
+  r->tick(1100, out);
+  r->tick(1200, out);
+  CHECK(dump(out) == "out 1\nout 0\n");
+}
+
 TEST_CASE("max_groups ignores new groups beyond the limit") {
   auto r = runner_for(R"(
     define window w from tumbling with size = 1, max_groups = 1 end;
