@@ -84,6 +84,7 @@ public:
         bind_once(*w.val, *rs, loader_);
       value args;
       value no_args{record{}};
+      bind_defaults(loader_, fd->args, *owner);
       if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args))
         continue;
       instantiate(*fd, owner, d, std::move(args));
@@ -148,6 +149,7 @@ private:
           continue;
         }
         value cargs;
+        bind_defaults(loader_, cd->args, *cowner);
         if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs))
           continue;
         record with;
@@ -189,6 +191,7 @@ private:
           continue;
         }
         value pargs;
+        bind_defaults(loader_, pd->args, *powner);
         if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs))
           continue;
         auto prog = compile_pipeline(loader_, pd, powner, std::move(pargs));

@@ -151,6 +151,12 @@ bool window_from_def(const window_def& w, const value& args, window_spec& out,
 
 bool is_known_operator(const std::string& type) { return contains(known_operators(), type); }
 
+void bind_defaults(module_loader& loader, std::vector<arg_decl>& decls, const scope& owner) {
+  for (auto& d : decls)
+    if (d.default_value)
+      bind_once(*d.default_value, owner, loader);
+}
+
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
                   const value& caller, const source_span& at, diagnostics& diags,
                   value& out) {
@@ -287,6 +293,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       }
       n.k = node_spec::kind::script;
       n.script = sd.get();
+      bind_defaults(loader, sd->args, *sowner);
       if (!resolve_args(sd->args, c.with, prog->args, c.span, diags, n.script_args))
         {
           prog->nodes.push_back(std::move(n));
@@ -378,6 +385,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       }
       value op_args;
       if (!od->args.empty() || c.with.empty()) {
+        bind_defaults(loader, od->args, *oowner);
         if (!resolve_args(od->args, c.with, prog->args, c.span, diags, op_args))
           {
           prog->nodes.push_back(std::move(n));
@@ -420,6 +428,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         }
       }
       value pargs;
+      bind_defaults(loader, pd->args, *powner);
       if (!resolve_args(pd->args, c.with, prog->args, c.span, diags, pargs))
         {
           prog->nodes.push_back(std::move(n));

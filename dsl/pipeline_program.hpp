@@ -78,6 +78,10 @@ bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_ent
                   const value& caller, const source_span& at, diagnostics& diags,
                   value& out);
 
+/// Binds the default expressions of `decls` (once) in `owner`, the scope the
+/// definition lives in.
+void bind_defaults(module_loader& loader, std::vector<arg_decl>& decls, const scope& owner);
+
 /// Returns whether `type` (`generic::batch`) names a known operator.
 bool is_known_operator(const std::string& type);
 

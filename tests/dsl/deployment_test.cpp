@@ -71,6 +71,36 @@ TEST_CASE("flow args flow into connector configs and are constant folded") {
         "x.json");
 }
 
+TEST_CASE("argument defaults may call functions of the defining scope") {
+  auto l = load(R"(
+    use std::time::nanos;
+    define flow f
+    args delay = nanos::from_millis(2)
+    flow
+      define connector c from exit
+      args d = nanos::from_seconds(1)
+      with
+        config = {"delay": args.d, "flow_delay": 0}
+      end;
+      define pipeline p
+      args x = nanos::from_micros(3)
+      pipeline
+        select args.x from in into out;
+      end;
+      use std::time::nanos;
+      create connector c;
+      create connector c2 from c with d = args.delay end;
+      create pipeline p;
+    end;
+    deploy flow f;
+  )");
+  REQUIRE_MESSAGE(l->ok, l->diags.render());
+  CHECK(find_connector(l->dep.flows[0], "c")->with.get("config")->get("delay")->as_i64_unchecked() ==
+        1000000000);
+  CHECK(find_connector(l->dep.flows[0], "c2")->with.get("config")->get("delay")->as_i64_unchecked() ==
+        2000000);
+}
+
 TEST_CASE("unknown and missing arguments are reported") {
   auto l = load(R"(
     define flow f
