@@ -228,8 +228,11 @@ private:
     expect_punct(";");
   }
 
+  // Doc and module comments are accepted before any statement (Tremor only
+  // allows them before definitions and at the top; accepting more keeps
+  // comment banners like `#####` harmless).
   void skip_doc() {
-    while (peek().kind == tok::doc_comment)
+    while (peek().kind == tok::doc_comment || peek().kind == tok::mod_comment)
       advance();
   }
   void skip_mod_comments() {
