@@ -1,5 +1,6 @@
 #include "dsl/parser.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "dsl/lexer.hpp"
@@ -1554,9 +1555,19 @@ private:
   bool suppress_ = false;
 };
 
+// Lexes a whole file. Doc and module comments carry nothing the runtime
+// uses, so they are dropped here: Tremor rejects them in odd places, we
+// accept them anywhere.
 bool lex_file(const std::shared_ptr<const source_file>& file, std::vector<token>& toks,
               diagnostics& diags) {
-  return lex(file, source_pos{1, 1, 0}, file->text.size(), toks, diags);
+  if (!lex(file, source_pos{1, 1, 0}, file->text.size(), toks, diags))
+    return false;
+  toks.erase(std::remove_if(toks.begin(), toks.end(),
+                            [](const token& t) {
+                              return t.kind == tok::doc_comment || t.kind == tok::mod_comment;
+                            }),
+             toks.end());
+  return true;
 }
 
 } // namespace
