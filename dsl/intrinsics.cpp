@@ -742,8 +742,13 @@ TEMBLOR_NATIVE(system_nanotime) {
   out = value(static_cast<unsigned long long>(now_ns()));
   return true;
 }
+std::string& instance_name() {
+  static std::string name = "tremor";
+  return name;
+}
+
 TEMBLOR_NATIVE(system_instance) {
-  out = value("tremor");
+  out = value(instance_name());
   return true;
 }
 TEMBLOR_NATIVE(system_hostname) {
@@ -1154,6 +1159,8 @@ const std::unordered_map<std::string, native_entry>& table() {
 }
 
 } // namespace
+
+void set_instance_name(std::string name) { instance_name() = std::move(name); }
 
 const native_entry* find_native(const std::string& name) {
   const auto& t = table();

@@ -20,6 +20,10 @@ struct native_entry {
 /// `time::nanos::from_millis`); nullptr when unknown.
 const native_entry* find_native(const std::string& name);
 
+/// Sets what `tremor::system::instance()` returns (the CLI's `-i`, default
+/// "tremor"). Call once at startup, before any pipeline runs.
+void set_instance_name(std::string name);
+
 /// Lists every native name (tests walk it).
 std::vector<std::string> native_names();
 
