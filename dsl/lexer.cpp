@@ -469,10 +469,10 @@ std::string describe(const token& t) {
     case tok::punct: return "`" + t.text + "`";
     case tok::integer:
     case tok::floating: return "`" + t.text + "`";
-    case tok::string: return "a string";
-    case tok::extractor: return "an extractor";
-    case tok::doc_comment: return "a doc comment";
-    case tok::mod_comment: return "a module comment";
+    case tok::string:
+    case tok::extractor: return "`" + (t.text.size() > 40 ? t.text.substr(0, 37) + "..." : t.text) + "`";
+    case tok::doc_comment: return "`##`";
+    case tok::mod_comment: return "`###`";
     case tok::config: return "`#!config`";
   }
   return "a token";

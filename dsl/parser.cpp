@@ -194,7 +194,9 @@ private:
   }
   void unexpected_nothrow(const std::string& expected) {
     const token& t = peek();
-    report(t.span, "Found " + describe(t) + " but expected " + expected);
+    // Tremor's wording: "Found the token `end` but expected …".
+    std::string found = t.kind == tok::eof ? std::string("end of file") : "the token " + describe(t);
+    report(t.span, "Found " + found + " but expected " + expected);
   }
   [[noreturn]] void fail(const source_span& s, std::string msg, std::string hint = {}) {
     report(s, std::move(msg), std::move(hint));

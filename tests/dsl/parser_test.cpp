@@ -73,7 +73,7 @@ TEST_CASE("only flows deploys and uses are allowed at the top of a troy file") {
   bool ok = true;
   parse_text("define connector c from file;", parse_mode::troy, ok, d);
   CHECK_FALSE(ok);
-  CHECK(d.render().find("Found `connector` but expected `flow`") != std::string::npos);
+  CHECK(d.render().find("Found the token `connector` but expected `flow`") != std::string::npos);
 }
 
 TEST_CASE("a missing end names what was found and what was expected") {
