@@ -233,6 +233,55 @@ TEST_CASE("json text round-trips generated values") {
   }
 }
 
+TEST_CASE("random events never break the runner") {
+  const char* queries[] = {
+    R"(use std::string;
+       select {"a": event.a + 1, "s": string::lowercase(event.s), "i": event[0]} from in where event.k == 1 into out;)",
+    R"(define script s state 0 script
+         let state = state + 1;
+         match event of
+           case %{ a ~= %{ b > 1 } } => patch event of upsert "x" => state; erase "a" end
+           case %[ %{ present k } ] => emit event => "side"
+           case %( _, _ ) => drop
+           case r = %{ s ~= dissect|%{x} %{y}| } => r
+           case _ => for event of case (k, v) => [k, v] end
+         end
+       end;
+       create script s;
+       select event from in into s;
+       select event from s into out;
+       select event from s/side into out;
+       select event from s/err into err;)",
+    R"(define window w from tumbling with size = 3 end;
+       select {"n": aggr::stats::count(event), "c": aggr::win::collect_nested(event), "m": aggr::stats::max(event.n)}
+       from in[w] group by each(event.tags) into out;)",
+  };
+  std::mt19937_64 g(99);
+  for (const char* q : queries) {
+    diagnostics d;
+    auto prog = load_query_source("fuzz.trickle", q, {}, d);
+    REQUIRE_MESSAGE(static_cast<bool>(prog), d.render());
+    auto r = make_pipeline_runner(*prog);
+    pipeline_output out;
+    size_t produced = 0;
+    for (int i = 0; i < 2000; ++i) {
+      value v = random_value(g, 0);
+      if (v.is_record() && g() % 2)
+        v.as_record().set("k", value(1));
+      r->process("in", make_event(std::move(v)), out);
+      if (out.events.size() > 100) {
+        produced += out.events.size();
+        out.events.clear();
+        out.errors.clear();
+      }
+    }
+    r->tick(UINT64_MAX / 2, out);
+    r->flush(out);
+    produced += out.events.size();
+    CHECK(produced > 0);
+  }
+}
+
 TEST_CASE("json decoding rejects lone surrogates and deep nesting") {
   value v;
   std::string err;
