@@ -66,6 +66,12 @@ public:
     const value* cb = ev.payload.get("cb");
     if (!cb)
       cb = ev.meta.get("cb");
+    // A batch (generic::batch) carries its events' payloads as an array;
+    // as in Tremor, the first element that names a command decides.
+    if (!cb && ev.payload.is_array())
+      for (const auto& element : ev.payload.as_array())
+        if ((cb = element.get("cb")))
+          break;
     if (!cb)
       return sink_outcome::pending;
     bool do_ack = false, do_fail = false;

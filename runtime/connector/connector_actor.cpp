@@ -236,7 +236,11 @@ void connector_state::update_gate() {
       impl->resume();
     }
     schedule_pull();
-  } else if (!push_paused && gate.connected()) {
+  } else if (!push_paused && gate.connected() && gate.linked()) {
+    // Only a linked source is paused: what an unlinked one reads is dropped
+    // anyway, and pausing its transport would stop it from seeing control
+    // frames and closes too (a ws_client sink's socket then lingers until
+    // websocketpp's close timeout).
     push_paused = true;
     inbox_scope scope(this);
     impl->pause();

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # 1,000 reconnect cycles of a ws_client against a server that closes every
 # connection after one message; checks that file descriptors (±2) and memory
-# (< 5 MiB) do not grow between cycle 100 and cycle 1,000.
+# (< 5 MiB) do not grow between cycle 100 and the last cycle.
 #   tools/soak/reconnect.sh [CYCLES]
+#   TEMBLOR_BIN=path/to/temblor skips building build/temblor.
+# The source is `bench` with an interval: a steady trickle of events, so
+# every connection carries traffic (a file source would send everything on
+# the first connection and leave the later ones idle).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cycles=${1:-1000}
@@ -12,24 +16,23 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-/usr/bin/python3 "$root/tools/soak/closing_server.py" "$port" count &
+mkfifo ready
+/usr/bin/python3 "$root/tools/soak/closing_server.py" "$port" count > ready &
 pids+=($!)
-for _ in $(seq 100); do
-  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
-  sleep 0.05
-done
-seq 1 $((cycles * 20)) | sed 's/.*/{"n": &}/' > in.json
+read -r _ < ready
+seq 1 100 | sed 's/.*/{"n": &}/' > in.json
 cat > soak.troy <<TROY
 define flow soak
 flow
   use tremor::pipelines;
-  define connector input from file
-  with codec = "json", preprocessors = ["separate"], config = {"path": "in.json", "mode": "read"} end;
+  define connector input from bench
+  with codec = "json", config = {"path": "in.json", "interval": 500000, "iters": 1000000000} end;
   define connector client from ws_client
   with
     codec = "json",
@@ -44,7 +47,7 @@ flow
 end;
 deploy flow soak;
 TROY
-RUST_LOG=error "$temblor" server run -n soak.troy 2> temblor.err &
+RUST_LOG=warn "$temblor" server run -n --debug-connectors soak.troy 2> temblor.err &
 tpid=$!
 pids+=($tpid)
 
@@ -66,12 +69,18 @@ fd_warm=$(fds); rss_warm=$(rss_kib)
 wait_for "$cycles"
 fd_end=$(fds); rss_end=$(rss_kib)
 elapsed=$((SECONDS - start))
-echo "reconnect soak: $(connections) cycles in ${elapsed}s"
+lost=$(grep -c "connection lost" temblor.err || true)
+echo "reconnect soak: $(connections) cycles in ${elapsed}s ($lost lost connections logged)"
 echo "  fds: $fd_warm at cycle 100, $fd_end at cycle $cycles"
 echo "  rss: $((rss_warm / 1024)) MiB at cycle 100, $((rss_end / 1024)) MiB at cycle $cycles ($(( (rss_end - rss_warm) )) KiB growth)"
 fd_growth=$((fd_end - fd_warm))
 if [ "${fd_growth#-}" -gt 2 ] || [ $((rss_end - rss_warm)) -ge 5120 ]; then
   echo "FAIL: resources grew" >&2
+  exit 1
+fi
+# Every cycle but the ones still in progress must have been noticed.
+if [ "$lost" -lt $((cycles - 2)) ]; then
+  echo "FAIL: only $lost of $cycles lost connections were logged" >&2
   exit 1
 fi
 echo "ok"
