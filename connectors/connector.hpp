@@ -171,6 +171,9 @@ struct connector_descriptor {
   codec_requirement codec;
   connector_factory make;
   bool debug_only = false; ///< needs --debug-connectors (exit, cb, bench)
+  /// Blocks in its hooks (synchronous file reads): gets a thread of its own
+  /// instead of a turn on the shared scheduler.
+  bool blocking = false;
 };
 
 using connector_registry = registry<connector_descriptor>;

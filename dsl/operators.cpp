@@ -54,6 +54,7 @@ public:
 private:
   void emit_batch(const op_emit& emit) {
     batch_.payload = value(std::move(items_));
+    batch_.is_batch = true;
     items_ = array{};
     emit("out", std::move(batch_));
     batch_ = event{};

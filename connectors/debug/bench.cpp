@@ -216,7 +216,7 @@ std::unique_ptr<connector> make_bench(const connector_args& args, std::string& e
 
 const connector_descriptor& bench_descriptor() {
   static const connector_descriptor d{"bench", "replays a file at full speed and measures throughput",
-                                      codec_requirement::optional_json, &make_bench, true};
+                                      codec_requirement::optional_json, &make_bench, true, true};
   return d;
 }
 

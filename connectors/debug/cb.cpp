@@ -174,7 +174,7 @@ std::unique_ptr<connector> make_cb(const connector_args& args, std::string& err)
 
 const connector_descriptor& cb_descriptor() {
   static const connector_descriptor d{"cb", "replays files transactionally and reports contraflow",
-                                      codec_requirement::optional_json, &make_cb, true};
+                                      codec_requirement::optional_json, &make_cb, true, true};
   return d;
 }
 

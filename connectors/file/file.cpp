@@ -195,7 +195,7 @@ std::unique_ptr<connector> make_file(const connector_args& args, std::string& er
 
 const connector_descriptor& file_descriptor() {
   static const connector_descriptor d{"file", "reads or writes a file", codec_requirement::required,
-                                      &make_file, false};
+                                      &make_file, false, true};
   return d;
 }
 

@@ -41,9 +41,6 @@ CAF_ADD_ATOM(temblor, temblor::atom, status_atom, "status")
 
 // -- from a connector implementation's threads to its actor --------------------
 CAF_ADD_ATOM(temblor, temblor::atom, data_atom, "data")
-CAF_ADD_ATOM(temblor, temblor::atom, value_atom, "value")
-CAF_ADD_ATOM(temblor, temblor::atom, stream_end_atom, "stream_end")
-CAF_ADD_ATOM(temblor, temblor::atom, source_end_atom, "source_end")
 CAF_ADD_ATOM(temblor, temblor::atom, shutdown_atom, "shutdown")
 
 CAF_END_TYPE_ID_BLOCK(temblor)

@@ -97,10 +97,8 @@ using connector_actor = event_sink_actor::extend_with<contraflow_actor, connecta
   caf::reacts_to<atom::connected_atom>,
   caf::reacts_to<atom::conn_fail_atom, std::string>,
   caf::reacts_to<atom::conn_lost_atom, std::string>,
-  caf::reacts_to<atom::data_atom, uint64_t, std::string, value>,
-  caf::reacts_to<atom::value_atom, uint64_t, value, value>,
-  caf::reacts_to<atom::stream_end_atom, uint64_t>,
-  caf::reacts_to<atom::source_end_atom>>;
+  // (input queued by another thread is waiting: take all of it)
+  caf::reacts_to<atom::data_atom>>;
 
 /// A pipeline: runs the compiled query on each event.
 using pipeline_actor = event_sink_actor::extend<

@@ -69,32 +69,63 @@ void actor_context::connection_lost(std::string reason) {
     caf::anon_send(self_, atom::conn_lost_atom_v, std::move(reason));
 }
 
+void actor_context::enqueue(queued_input item) {
+  bool was_empty = false;
+  {
+    std::lock_guard<std::mutex> guard(queue_mutex_);
+    was_empty = queue_.empty();
+    queue_.push_back(std::move(item));
+  }
+  if (was_empty && attached_)
+    caf::anon_send(self_, atom::data_atom_v);
+}
+
+void actor_context::deliver_queued(connector_inbox& inbox) {
+  {
+    std::lock_guard<std::mutex> guard(queue_mutex_);
+    draining_.swap(queue_);
+  }
+  for (auto& item : draining_) {
+    switch (item.what) {
+      case queued_input::kind::bytes:
+        inbox.on_bytes(item.stream, std::move(item.data), std::move(item.meta));
+        break;
+      case queued_input::kind::structured:
+        inbox.on_value(item.stream, std::move(item.payload), std::move(item.meta));
+        break;
+      case queued_input::kind::stream_end: inbox.on_stream_end(item.stream); break;
+      case queued_input::kind::source_end: inbox.on_source_end(); break;
+    }
+  }
+  draining_.clear();
+}
+
 void actor_context::receive_bytes(uint64_t stream, std::string data, value meta) {
   if (auto* inbox = local_inbox())
     inbox->on_bytes(stream, std::move(data), std::move(meta));
-  else if (attached_)
-    caf::anon_send(self_, atom::data_atom_v, stream, std::move(data), std::move(meta));
+  else
+    enqueue({queued_input::kind::bytes, stream, std::move(data), value{}, std::move(meta)});
 }
 
 void actor_context::receive_value(uint64_t stream, value payload, value meta) {
   if (auto* inbox = local_inbox())
     inbox->on_value(stream, std::move(payload), std::move(meta));
-  else if (attached_)
-    caf::anon_send(self_, atom::value_atom_v, stream, std::move(payload), std::move(meta));
+  else
+    enqueue({queued_input::kind::structured, stream, {}, std::move(payload), std::move(meta)});
 }
 
 void actor_context::stream_finished(uint64_t stream) {
   if (auto* inbox = local_inbox())
     inbox->on_stream_end(stream);
-  else if (attached_)
-    caf::anon_send(self_, atom::stream_end_atom_v, stream);
+  else
+    enqueue({queued_input::kind::stream_end, stream, {}, value{}, value{}});
 }
 
 void actor_context::source_finished() {
   if (auto* inbox = local_inbox())
     inbox->on_source_end();
-  else if (attached_)
-    caf::anon_send(self_, atom::source_end_atom_v);
+  else
+    enqueue({queued_input::kind::source_end, 0, {}, value{}, value{}});
 }
 
 template <class Atom>

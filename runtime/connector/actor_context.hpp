@@ -73,7 +73,23 @@ public:
 
   void request_shutdown(uint64_t delay_ns, bool graceful) override;
 
+  /// Hands everything other threads queued to `inbox`, in order. Called by
+  /// the actor when it gets the "input waiting" message.
+  void deliver_queued(connector_inbox& inbox);
+
 private:
+  /// Input from a thread other than the actor's, kept in arrival order.
+  struct queued_input {
+    enum class kind { bytes, structured, stream_end, source_end } what = kind::bytes;
+    uint64_t stream = 0;
+    std::string data;
+    value payload;
+    value meta;
+  };
+  /// Queues input; only the first item of an empty queue costs a message,
+  /// so a busy I/O thread wakes the actor once per burst, not per frame.
+  void enqueue(queued_input item);
+
   /// Returns the inbox when called from the actor's own handler, else null.
   connector_inbox* local_inbox() const;
   template <class Atom>
@@ -84,6 +100,9 @@ private:
   connector_actor self_;
   connector_inbox* inbox_ = nullptr;
   std::atomic<bool> attached_{false};
+  std::mutex queue_mutex_;
+  std::vector<queued_input> queue_;
+  std::vector<queued_input> draining_;
   std::map<uint64_t, contraflow_actor> sources_by_id_;
   std::vector<contraflow_actor> upstream_sources_;
   deployer_actor deployer_;

@@ -165,8 +165,9 @@ void connector_state::on_bytes(uint64_t stream, std::string data, value meta) {
   decoded_scratch.clear();
   it->second->decode(now_ns(), data, decoded_scratch);
   emit_decoded(stream, decoded_scratch, meta);
-  // Inside pull() the batch grows over every chunk read and goes out once.
-  if (!pulling)
+  // Inside pull() or a queue drain the batch grows over every chunk and
+  // goes out once.
+  if (!batching)
     flush_batches();
 }
 
@@ -174,8 +175,15 @@ void connector_state::on_value(uint64_t stream, value payload, value meta) {
   if (source_drained)
     return;
   out_batch.push_back(make_event(stream, std::move(payload), std::move(meta), now_ns()));
-  if (!pulling)
+  if (!batching)
     flush_batches();
+}
+
+void connector_state::take_queued_input() {
+  batching = true;
+  context->deliver_queued(*this);
+  batching = false;
+  flush_batches();
 }
 
 void connector_state::on_stream_end(uint64_t stream) {
@@ -268,9 +276,9 @@ void connector_state::pull() {
   bool more = false;
   {
     inbox_scope scope(this);
-    pulling = true;
+    batching = true;
     more = impl->pull();
-    pulling = false;
+    batching = false;
   }
   flush_batches();
   if (!more) {
@@ -358,6 +366,10 @@ void connector_state::write_batch(const std::string& port, event_batch& batch) {
       complete(ev, false);
       continue;
     }
+    if (ev.is_batch && ev.payload.is_array()) {
+      complete(ev, write_batched(port, ev));
+      continue;
+    }
     switch (impl->write(port, ev, *serializer)) {
       case connectors::sink_outcome::done: complete(ev, true); break;
       case connectors::sink_outcome::failed: complete(ev, false); break;
@@ -365,6 +377,20 @@ void connector_state::write_batch(const std::string& port, event_batch& batch) {
     }
   }
   impl->flush();
+}
+
+bool connector_state::write_batched(const std::string& port, const event& batched) {
+  // Tremor's sinks write every element of a batch as an event of its own;
+  // the batch is acked once, or failed if any element failed.
+  bool ok = true;
+  event element;
+  element.meta = batched.meta;
+  element.ingest_ns = batched.ingest_ns;
+  for (const auto& payload : batched.payload.as_array()) {
+    element.payload = payload;
+    ok = impl->write(port, element, *serializer) != connectors::sink_outcome::failed && ok;
+  }
+  return ok;
 }
 
 void connector_state::on_drain_marker() {
@@ -446,14 +472,7 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
     [self](atom::conn_lost_atom, std::string& reason) {
       self->state.on_connection_lost(std::move(reason));
     },
-    [self](atom::data_atom, uint64_t stream, std::string& data, value& meta) {
-      self->state.on_bytes(stream, std::move(data), std::move(meta));
-    },
-    [self](atom::value_atom, uint64_t stream, value& payload, value& meta) {
-      self->state.on_value(stream, std::move(payload), std::move(meta));
-    },
-    [self](atom::stream_end_atom, uint64_t stream) { self->state.on_stream_end(stream); },
-    [self](atom::source_end_atom) { self->state.on_source_end(); },
+    [self](atom::data_atom) { self->state.take_queued_input(); },
   };
 }
 

@@ -59,7 +59,7 @@ struct connector_state : connector_inbox {
   std::vector<event> out_batch;
   std::vector<event> err_batch;
   std::vector<codecs::decoded> decoded_scratch;
-  bool pulling = false; ///< inside impl->pull(): batch chunks, flush after
+  bool batching = false; ///< inside pull() or a queue drain: flush once, after
   bool pull_scheduled = false;
   bool pull_exhausted = false;
   bool source_ended = false;
@@ -101,6 +101,8 @@ struct connector_state : connector_inbox {
   void on_source_end() override;
 
   // source side
+  /// Processes what the implementation's threads queued, as one batch.
+  void take_queued_input();
   void update_gate();
   void schedule_pull();
   void pull();
@@ -111,6 +113,8 @@ struct connector_state : connector_inbox {
 
   // sink side
   void write_batch(const std::string& port, event_batch& batch);
+  /// Writes each element of a batched event; false if any write failed.
+  bool write_batched(const std::string& port, const event& batched);
   void complete(const event& ev, bool ok);
   void on_drain_marker();
   void request_drain();

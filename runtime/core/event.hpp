@@ -46,6 +46,9 @@ struct event {
   event_id id;
   /// True when the source wants exactly one ack or fail for this event.
   bool transactional = false;
+  /// True for the output of a batching operator: the payload is an array of
+  /// events' payloads, and sinks write each element as an event of its own.
+  bool is_batch = false;
 };
 
 /// Returns nanoseconds since the epoch (Tremor's ingest and `nanotime`).

@@ -33,9 +33,12 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
   st.supervisor = sys.spawn(supervisor, deployer_actor{self});
   for (const auto& c : plan.connectors) {
     connector_spec spec{c.id, c.alias, c.impl, c.context, c.codec};
-    // Connectors block in file and socket calls; a thread each keeps those
-    // off the scheduler's two workers.
-    st.connectors.emplace(c.id, sys.spawn<caf::detached>(connector, std::move(spec)));
+    // Connectors that block in file calls get a thread each, which keeps
+    // them off the scheduler's workers; the others share the workers and
+    // save a thread switch per message.
+    auto handle = c.blocking ? sys.spawn<caf::detached>(connector, std::move(spec))
+                             : sys.spawn(connector, std::move(spec));
+    st.connectors.emplace(c.id, std::move(handle));
     st.aliases[c.id] = c.alias;
     st.states[c.id] = stage_state::initializing;
   }

@@ -110,6 +110,7 @@ private:
     planned.alias = alias;
     planned.flow = flow.alias;
     planned.type = c.type;
+    planned.blocking = descriptor->blocking;
     const value* with = &c.with;
     auto field = [&](const char* key) {
       const value* v = with->get(key);

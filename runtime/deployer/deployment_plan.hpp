@@ -32,6 +32,7 @@ struct planned_connector {
   std::shared_ptr<actor_context> context;
   codecs::chain_spec codec;
   value reconnect;
+  bool blocking = false; ///< from the descriptor: run on a thread of its own
 };
 
 struct planned_pipeline {

@@ -28,7 +28,7 @@ deploy flow echo;
 TROY
 
 declare -A servers=(
-  [temblor]="RUST_LOG=error $temblor server run -n $work/echo.troy"
+  [temblor]="env RUST_LOG=error $temblor server run -n $work/echo.troy"
   [wspp]="$peers_dir/wspp_echo $port"
   [node]="node $peers_dir/node/echo.js $port"
 )

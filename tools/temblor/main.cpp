@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
 #include "runtime/system/run_flows.hpp"
 #include "runtime/system/run_query.hpp"
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   configure_logging(logger_config);
+  temblor::dsl::set_instance_name(instance);
 
   if (*check_cmd)
     return temblor::run_flows(check);
