@@ -19,8 +19,9 @@ if [ "${1:-}" = "--sanitize" ]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi
 
-if [ -f "$root/tests/peers/package.json" ] && [ ! -d "$root/tests/peers/node_modules" ]; then
-  (cd "$root/tests/peers" && npm install --silent --no-audit --no-fund >/dev/null)
+# Node peers (ws, playwright-core driving Debian's chromium), pinned by the lock file.
+if [ ! -d "$root/tests/peers/node_modules" ]; then
+  npm ci --prefix "$root/tests/peers" --silent --no-audit --no-fund >/dev/null
 fi
 
 TEMBLOR_BUILD_DIR=$dir "$root/tools/build.sh" "$type"
