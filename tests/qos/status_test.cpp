@@ -115,7 +115,7 @@ deploy flow main;
   log::set_level(log::level::info);
 }
 
-TEST_CASE("a connector that connects shows running, not failed") {
+TEST_CASE("a connector that connects shows running and not failed") {
   log::set_level(log::level::off);
   auto plan = plan_for(R"(
 define flow main
