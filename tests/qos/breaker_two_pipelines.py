@@ -72,7 +72,12 @@ def main():
         wait_until(lambda: line_count(before) >= 300, 15, "300 events at the server")
         server.kill()
         wait_until(lambda: "connection lost" in temblor.log(), 5, "the lost connection")
-        time.sleep(0.3)  # what was in flight settles
+        # What was already read when the breaker tripped still reaches the
+        # tap; wait until the count holds still, then watch it for 2 s.
+        last, deadline = -1, time.monotonic() + 5
+        while line_count(tap) != last and time.monotonic() < deadline:
+            last = line_count(tap)
+            time.sleep(0.3)
         tap_paused, failed_paused = line_count(tap), failures(temblor.log())
         time.sleep(2.0)
         tap_later, log = line_count(tap), temblor.log()
