@@ -109,6 +109,7 @@ void connector_state::stop() {
   if (stopped)
     return;
   stopped = true;
+  report_failures("before the connector stopped");
   if (context)
     context->detach();
   if (impl) {
@@ -340,11 +341,15 @@ void connector_state::handle_contraflow(bool is_ack, const event_id& ev_id) {
 // -- connector_state: sink side --------------------------------------------------
 
 void connector_state::complete(const event& ev, bool ok) {
-  if (!ok) {
+  if (ok) {
+    report_failures("before writes succeeded again");
+  } else {
     ++failed_writes;
-    if (failed_writes == 1 || failed_writes % 1000 == 0)
-      log::warning("[" + alias + "] " + std::to_string(failed_writes) +
-                   " event(s) failed to be written so far");
+    // The first failure of an outage is logged at once, the count when it ends.
+    if (failed_writes - failures_reported == 1)
+      log::warning("[" + alias + "] an event failed to be written (" +
+                   std::string(sink_connected ? "the sink refused it" : "not connected") +
+                   "); further failures are counted until a write succeeds");
   }
   if (!ev.transactional)
     return;
@@ -352,6 +357,23 @@ void connector_state::complete(const event& ev, bool ok) {
     context->ack(ev.id);
   else
     context->fail(ev.id);
+}
+
+void connector_state::report_failures(const char* until) {
+  if (failed_writes == failures_reported)
+    return;
+  log::warning("[" + alias + "] " + std::to_string(failed_writes - failures_reported) +
+               " event(s) failed to be written " + until + " (" +
+               std::to_string(failed_writes) + " in total)");
+  failures_reported = failed_writes;
+}
+
+void connector_state::apply(const event& ev, connectors::sink_outcome outcome) {
+  switch (outcome) {
+    case connectors::sink_outcome::done: complete(ev, true); break;
+    case connectors::sink_outcome::failed: complete(ev, false); break;
+    case connectors::sink_outcome::pending: break;
+  }
 }
 
 void connector_state::write_batch(const std::string& port, event_batch& batch) {
@@ -362,35 +384,35 @@ void connector_state::write_batch(const std::string& port, event_batch& batch) {
   }
   inbox_scope scope(this);
   for (const auto& ev : batch.events) {
-    if (!sink_connected) {
+    if (!sink_connected)
       complete(ev, false);
-      continue;
-    }
-    if (ev.is_batch && ev.payload.is_array()) {
-      complete(ev, write_batched(port, ev));
-      continue;
-    }
-    switch (impl->write(port, ev, *serializer)) {
-      case connectors::sink_outcome::done: complete(ev, true); break;
-      case connectors::sink_outcome::failed: complete(ev, false); break;
-      case connectors::sink_outcome::pending: break;
-    }
+    else if (ev.is_batch && ev.payload.is_array())
+      apply(ev, write_batched(port, ev));
+    else
+      apply(ev, impl->write(port, ev, *serializer));
   }
   impl->flush();
 }
 
-bool connector_state::write_batched(const std::string& port, const event& batched) {
+connectors::sink_outcome connector_state::write_batched(const std::string& port,
+                                                        const event& batched) {
   // Tremor's sinks write every element of a batch as an event of its own;
-  // the batch is acked once, or failed if any element failed.
-  bool ok = true;
+  // the batch is failed if any element failed, acked if any was written, and
+  // left alone when every element is left pending (the cb sink's "no command").
+  bool failed = false;
+  bool done = false;
   event element;
   element.meta = batched.meta;
   element.ingest_ns = batched.ingest_ns;
   for (const auto& payload : batched.payload.as_array()) {
     element.payload = payload;
-    ok = impl->write(port, element, *serializer) != connectors::sink_outcome::failed && ok;
+    auto outcome = impl->write(port, element, *serializer);
+    failed = failed || outcome == connectors::sink_outcome::failed;
+    done = done || outcome == connectors::sink_outcome::done;
   }
-  return ok;
+  if (failed)
+    return connectors::sink_outcome::failed;
+  return done ? connectors::sink_outcome::done : connectors::sink_outcome::pending;
 }
 
 void connector_state::on_drain_marker() {

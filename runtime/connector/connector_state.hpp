@@ -74,6 +74,7 @@ struct connector_state : connector_inbox {
   bool sink_drained = false;
   bool drained_reported = false;
   uint64_t failed_writes = 0;
+  uint64_t failures_reported = 0;
 
   // -- lifecycle -------------------------------------------------------------------
   bool connected = false;
@@ -113,8 +114,12 @@ struct connector_state : connector_inbox {
 
   // sink side
   void write_batch(const std::string& port, event_batch& batch);
-  /// Writes each element of a batched event; false if any write failed.
-  bool write_batched(const std::string& port, const event& batched);
+  /// Writes each element of a batched event; the outcome for the whole batch.
+  connectors::sink_outcome write_batched(const std::string& port, const event& batched);
+  /// Acks or fails `ev` per the sink's answer.
+  void apply(const event& ev, connectors::sink_outcome outcome);
+  /// Logs how many events failed since the last report, if any did.
+  void report_failures(const char* until);
   void complete(const event& ev, bool ok);
   void on_drain_marker();
   void request_drain();
