@@ -40,6 +40,7 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
                              : sys.spawn(connector, std::move(spec));
     st.connectors.emplace(c.id, std::move(handle));
     st.aliases[c.id] = c.alias;
+    st.flow_of[c.id] = c.flow;
     st.states[c.id] = stage_state::initializing;
   }
   for (const auto& p : plan.pipelines) {
@@ -107,11 +108,43 @@ void deployer_state::stop(deployer_actor::pointer self, bool graceful) {
     return;
   }
   log::info("draining " + std::to_string(connectors.size()) + " connector(s)");
-  for (const auto& [id, handle] : connectors)
+  for (const auto& [id, handle] : connectors) {
+    if (states[id] != stage_state::failed)
+      states[id] = stage_state::draining;
     self->send(handle, atom::drain_atom_v);
+  }
   for (const auto& [id, handle] : pipelines)
     self->send(handle, atom::drain_atom_v);
   self->delayed_send(self, drain_timeout, atom::timeout_atom_v);
+}
+
+std::map<std::string, std::string> deployer_state::status() const {
+  // A flow is as healthy as its least healthy connector.
+  auto severity = [](stage_state s) {
+    switch (s) {
+      case stage_state::failed: return 5;
+      case stage_state::draining: return 4;
+      case stage_state::stopped: return 3;
+      case stage_state::initializing: return 2;
+      case stage_state::paused: return 1;
+      case stage_state::running: return 0;
+    }
+    return 0;
+  };
+  std::map<std::string, std::string> out;
+  std::map<std::string, stage_state> flows;
+  for (const auto& [id, state] : states) {
+    out[aliases.at(id)] = to_string(state);
+    auto flow = flow_of.find(id);
+    if (flow == flow_of.end())
+      continue;
+    auto [it, fresh] = flows.emplace(flow->second, state);
+    if (!fresh && severity(state) > severity(it->second))
+      it->second = state;
+  }
+  for (const auto& [flow, state] : flows)
+    out[flow] = to_string(state);
+  return out;
 }
 
 void deployer_state::stop_now(deployer_actor::pointer self) {
@@ -152,12 +185,7 @@ deployer_actor::behavior_type deployer(deployer_actor::stateful_pointer<deployer
       st.stop_now(self);
     },
     [self](atom::status_atom, uint64_t id, stage_state state) { self->state.states[id] = state; },
-    [self](atom::status_atom) {
-      std::map<std::string, std::string> out;
-      for (const auto& [id, state] : self->state.states)
-        out[self->state.aliases[id]] = to_string(state);
-      return out;
-    },
+    [self](atom::status_atom) { return self->state.status(); },
   };
 }
 

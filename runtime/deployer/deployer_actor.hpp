@@ -21,6 +21,7 @@ struct deployer_state {
   std::map<uint64_t, connector_actor> connectors;
   std::map<uint64_t, pipeline_actor> pipelines;
   std::map<uint64_t, std::string> aliases;
+  std::map<uint64_t, std::string> flow_of; ///< connector id -> flow alias
   std::map<uint64_t, stage_state> states;
   std::set<uint64_t> drained;
   bool stopping = false;
@@ -29,6 +30,8 @@ struct deployer_state {
   /// Begins the stop: drain first when graceful, else stop at once.
   void stop(deployer_actor::pointer self, bool graceful);
   void stop_now(deployer_actor::pointer self);
+  /// Returns every connector's state by alias and every flow's by name.
+  std::map<std::string, std::string> status() const;
 };
 
 /// Spawned with the plan; returns once every stage got its wiring.
