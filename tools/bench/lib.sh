@@ -33,3 +33,56 @@ bench_median() {
 bench_calc() {
   awk "BEGIN {printf \"%.6f\n\", $1}"
 }
+
+# Writes a flow file -> json -> pipeline `main` -> json -> file to $1, reading
+# $2 and writing $3. The pipeline definition (a `define pipeline main into
+# out, exit pipeline … end;` routing the closing "exit" event to `exit`)
+# comes on stdin; that event stops the flow once everything before it is written.
+bench_write_file_flow() {
+  local troy=$1 in=$2 out=$3
+  {
+    echo "define flow bench"
+    echo "flow"
+    cat
+    cat <<TROY
+  define connector input from file
+  with codec = "json", preprocessors = ["separate"], config = {"path": "$in", "mode": "read"} end;
+  define connector output from file
+  with codec = "json", postprocessors = ["separate"], config = {"path": "$out", "mode": "truncate"} end;
+  define connector stop from exit;
+  create connector input;
+  create connector output;
+  create connector stop;
+  create pipeline main;
+  connect /connector/input to /pipeline/main;
+  connect /pipeline/main to /connector/output;
+  connect /pipeline/main/exit to /connector/stop;
+end;
+deploy flow bench;
+TROY
+  } > "$troy"
+}
+
+# The plain passthrough pipeline for bench_write_file_flow.
+bench_passthrough_pipeline() {
+  cat <<'TROY'
+  define pipeline main
+  into out, exit
+  pipeline
+    select event from in where event != "exit" into out;
+    select {"exit": 0} from in where event == "exit" into exit;
+  end;
+TROY
+}
+
+# Runs a flow file and checks that OUT got WANT lines; prints the wall time.
+bench_run_flow() {
+  local troy=$1 out=$2 want=$3 t got
+  t=$(bench_time "$bench_root/build/temblor" run "$troy")
+  got=$(wc -l < "$out" 2>/dev/null || echo 0)
+  if [ "$got" -ne "$want" ]; then
+    echo "temblor wrote $got of $want events for $troy" >&2
+    exit 1
+  fi
+  echo "$t"
+}
