@@ -1143,20 +1143,7 @@ status eval_bytes(const expr& e, eval_ctx& c, value& out) {
 
 const eval_ctx* current_eval_ctx() { return current_ctx; }
 
-std::string type_name(const value& v) {
-  switch (v.kind()) {
-    case value_kind::null: return "null";
-    case value_kind::boolean: return "bool";
-    case value_kind::i64:
-    case value_kind::u64: return "integer";
-    case value_kind::f64: return "float";
-    case value_kind::string: return "string";
-    case value_kind::bytes: return "bytes";
-    case value_kind::array: return "array";
-    case value_kind::record: return "record";
-  }
-  return "unknown";
-}
+std::string type_name(const value& v) { return std::string(kind_name(v.kind())); }
 
 bool script_eq(const value& a, const value& b) {
   if (a.is_number() && b.is_number()) {
