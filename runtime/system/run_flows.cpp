@@ -1,11 +1,13 @@
 #include "runtime/system/run_flows.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <thread>
 
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
@@ -69,6 +71,28 @@ private:
   std::thread thread_;
 };
 
+/// Returns the CPUs this process may run on (taskset, cgroups' cpusets).
+size_t usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<size_t>(CPU_COUNT(&set));
+  return std::max<unsigned>(1, std::thread::hardware_concurrency());
+}
+
+/// Fits CAF's work-stealing scheduler to event traffic. Its defaults start
+/// at least four workers, and an idle worker polls every 50 us for 25 ms
+/// before it sleeps; with a few cores (or a server pinned to one) the
+/// pollers and extra workers take CPU from the actors that have work, and
+/// every message between them costs a context switch. One worker per usable
+/// CPU (at least two, so a slow handler never stalls everything) that goes
+/// straight from a short spin to its condition variable keeps the
+/// connector -> pipeline -> connector chain of one batch on one thread.
+void tune_scheduler(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.max-threads", std::max<size_t>(2, usable_cpus()));
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+}
+
 } // namespace
 
 int run_flows(const run_options& options) {
@@ -103,6 +127,7 @@ int run_flows(const run_options& options) {
   {
     caf::actor_system_config cfg;
     cfg.set("logger.verbosity", caf::atom("quiet"));
+    tune_scheduler(cfg);
     caf::actor_system system{cfg};
     auto root = system.spawn(deployer, plan);
     plan.reset();
