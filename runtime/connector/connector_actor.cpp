@@ -18,6 +18,13 @@ void release_credit(void* owner) {
     caf::anon_send(pool->owner, atom::pull_atom_v);
 }
 
+/// Marks a batch's credit token as coming from `pool`, so a sink can find the
+/// pool again (std::get_deleter) without the token exposing it.
+struct token_deleter {
+  credit_pool* pool;
+  void operator()(credit_token* token) const { delete token; }
+};
+
 } // namespace
 
 // -- stream_serializer ----------------------------------------------------------
@@ -220,7 +227,8 @@ void connector_state::send_batch(const std::string& port, std::vector<event>& ev
   }
   credit->in_flight.fetch_add(1, std::memory_order_acq_rel);
   event_batch batch;
-  batch.credit = std::make_shared<credit_token>(credit, release_credit);
+  batch.credit = std::shared_ptr<credit_token>(new credit_token(credit, release_credit),
+                                               token_deleter{credit.get()});
   batch.events = std::move(events);
   events.clear();
   for (size_t i = 0; i + 1 < targets.size(); ++i)
@@ -265,6 +273,7 @@ void connector_state::schedule_pull() {
 
 void connector_state::pull() {
   pull_scheduled = false;
+  free_recycled();
   if (pull_exhausted || source_drained || stopped || !gate.open())
     return;
   if (credit->in_flight.load(std::memory_order_acquire) >= max_batches_in_flight) {
@@ -282,7 +291,13 @@ void connector_state::pull() {
     batching = false;
   }
   flush_batches();
+  // A pull-based source allocates every event on its own thread; when a sink
+  // on another thread frees them, both contend for the allocator's arena
+  // lock (glibc), which costs more than the work itself. Reading sources
+  // take them back instead and free them between reads.
+  credit->recycling.store(more, std::memory_order_relaxed);
   if (!more) {
+    free_recycled();
     pull_exhausted = true;
     if (source_draining)
       finish_source();
@@ -392,6 +407,30 @@ void connector_state::write_batch(const std::string& port, event_batch& batch) {
       apply(ev, impl->write(port, ev, *serializer));
   }
   impl->flush();
+  recycle(batch);
+}
+
+void connector_state::recycle(event_batch& batch) {
+  if (!batch.credit || batch.events.empty())
+    return;
+  auto* d = std::get_deleter<token_deleter>(batch.credit);
+  if (!d || !d->pool->recycling.load(std::memory_order_relaxed))
+    return;
+  std::lock_guard<std::mutex> guard(d->pool->recycled_mtx);
+  d->pool->recycled.push_back(std::move(batch.events));
+  batch.events.clear();
+}
+
+void connector_state::free_recycled() {
+  if (!credit)
+    return;
+  {
+    std::lock_guard<std::mutex> guard(credit->recycled_mtx);
+    if (credit->recycled.empty())
+      return;
+    recycled_scratch.swap(credit->recycled);
+  }
+  recycled_scratch.clear();
 }
 
 connectors::sink_outcome connector_state::write_batched(const std::string& port,

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ struct credit_pool {
   std::atomic<int> in_flight{0};
   std::atomic<bool> waiting{false};
   connector_actor owner;
+  /// While set, sinks hand the events they wrote back here and the source
+  /// frees them on its own thread (see connector_state::recycle).
+  std::atomic<bool> recycling{false};
+  std::mutex recycled_mtx;
+  std::vector<std::vector<event>> recycled;
 };
 
 /// Per-stream encoders, handed to sinks as their serializer.
@@ -59,6 +65,7 @@ struct connector_state : connector_inbox {
   std::vector<event> out_batch;
   std::vector<event> err_batch;
   std::vector<codecs::decoded> decoded_scratch;
+  std::vector<std::vector<event>> recycled_scratch;
   bool batching = false; ///< inside pull() or a queue drain: flush once, after
   bool pull_scheduled = false;
   bool pull_exhausted = false;
@@ -114,6 +121,11 @@ struct connector_state : connector_inbox {
 
   // sink side
   void write_batch(const std::string& port, event_batch& batch);
+  /// Hands the written events back to the source that allocated them, when
+  /// it takes them (pull-based sources on their own thread).
+  static void recycle(event_batch& batch);
+  /// Frees the events sinks handed back, on the source's thread.
+  void free_recycled();
   /// Writes each element of a batched event; the outcome for the whole batch.
   connectors::sink_outcome write_batched(const std::string& port, const event& batched);
   /// Acks or fails `ev` per the sink's answer.
