@@ -99,7 +99,7 @@ echo "reconnect soak: $(connections) cycles in ${elapsed}s ($lost lost connectio
 echo "  fds: $fd_base before the first connection, $fd_end after cycle $cycles"
 echo "  rss: $((rss_warm / 1024)) MiB at cycle 100, $((rss_end / 1024)) MiB at cycle $cycles ($(( (rss_end - rss_warm) )) KiB growth)"
 fd_growth=$((fd_end - fd_base))
-if [ "${fd_growth#-}" -gt 2 ] || [ $((rss_end - rss_warm)) -ge 5120 ]; then
+if [ "${fd_growth#-}" -gt 2 ] || [ $((rss_end - rss_warm)) -ge "${SOAK_MAX_RSS_GROWTH_KIB:-5120}" ]; then
   echo "FAIL: resources grew" >&2
   exit 1
 fi
