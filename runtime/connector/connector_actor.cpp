@@ -138,10 +138,16 @@ event connector_state::make_event(uint64_t stream, value payload, value meta, ui
 }
 
 void connector_state::emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded,
-                                   const value& meta) {
-  for (auto& d : decoded) {
+                                   value meta) {
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    auto& d = decoded[i];
     if (d.ok) {
-      out_batch.push_back(make_event(stream, std::move(d.data), meta, d.ingest_ns));
+      // Every event gets its own meta; the last one takes the original (a
+      // message-based source such as ws_server decodes one event per frame).
+      if (i + 1 == decoded.size())
+        out_batch.push_back(make_event(stream, std::move(d.data), std::move(meta), d.ingest_ns));
+      else
+        out_batch.push_back(make_event(stream, std::move(d.data), meta, d.ingest_ns));
       continue;
     }
     // Tremor's shape for codec and preprocessor errors on the `err` port.
@@ -172,7 +178,7 @@ void connector_state::on_bytes(uint64_t stream, std::string data, value meta) {
   }
   decoded_scratch.clear();
   it->second->decode(now_ns(), data, decoded_scratch);
-  emit_decoded(stream, decoded_scratch, meta);
+  emit_decoded(stream, decoded_scratch, std::move(meta));
   // Inside pull() or a queue drain the batch grows over every chunk and
   // goes out once.
   if (!batching)

@@ -140,7 +140,7 @@ struct connector_state : connector_inbox {
   void stop();
 
 private:
-  void emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded, const value& meta);
+  void emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded, value meta);
   event make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns);
   void send_batch(const std::string& port, std::vector<event>& events);
 };
