@@ -40,20 +40,4 @@ void outbox::take(std::vector<outgoing_frame>& out) {
   drain_posted_ = false;
 }
 
-bool valid_utf8(std::string_view data) {
-  // Replies are mostly ASCII JSON: skip eight bytes at a time while no byte
-  // has its high bit set, and let the validator see only the rest.
-  size_t i = 0;
-  for (; i + 8 <= data.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, data.data() + i, sizeof word);
-    if (word & 0x8080808080808080ULL)
-      break;
-  }
-  while (i < data.size() && static_cast<unsigned char>(data[i]) < 0x80)
-    ++i;
-  websocketpp::utf8_validator::validator v;
-  return v.decode(data.begin() + static_cast<std::ptrdiff_t>(i), data.end()) && v.complete();
-}
-
 } // namespace temblor::connectors::ws

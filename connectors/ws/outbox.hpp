@@ -56,7 +56,4 @@ private:
   bool drain_posted_ = false;
 };
 
-/// Returns whether `data` is valid UTF-8 (text frames must be).
-bool valid_utf8(std::string_view data);
-
 } // namespace temblor::connectors::ws

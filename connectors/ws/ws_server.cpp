@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
+#include "codecs/utf8.hpp"
 #include "connectors/ws/outbox.hpp"
 
 namespace temblor::connectors::ws {
@@ -173,7 +174,7 @@ public:
       bool frames_ok = true;
       for (auto& frame : frames_) {
         total += frame.size();
-        if (!binary && !valid_utf8(frame)) {
+        if (!binary && !codecs::utf8_valid(frame)) {
           ctx_->log(log_level::error, "cannot send a text frame: the payload "
                                       "is not valid UTF-8 (set `$binary = true` for bytes)");
           frames_ok = false;

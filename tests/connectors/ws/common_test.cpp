@@ -123,10 +123,5 @@ TEST_CASE("the outbox bounds what waits per connection") {
   CHECK_FALSE(ws::outbox::has_room(s, 1));
 }
 
-TEST_CASE("valid_utf8 accepts UTF-8 and rejects broken sequences") {
-  CHECK(ws::valid_utf8("h\xc3\xa9llo"));
-  CHECK_FALSE(ws::valid_utf8("\xff\xfe"));
-  CHECK_FALSE(ws::valid_utf8("\xc3")); // truncated
-}
 
 } // TEST_SUITE
