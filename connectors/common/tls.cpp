@@ -74,7 +74,7 @@ bool tls_server_config::parse(const value& config, std::string& err) {
     return false;
   }
   enabled = true;
-  return check_readable(cert, "cert", err) && check_readable(key, "key", err);
+  return true;
 }
 
 bool tls_client_config::parse(const value& config, std::string& err) {
@@ -103,17 +103,21 @@ bool tls_client_config::parse(const value& config, std::string& err) {
     return false;
   }
   enabled = true;
-  return (cafile.empty() || check_readable(cafile, "cafile", err)) &&
-         (cert.empty() || check_readable(cert, "cert", err)) &&
-         (key.empty() || check_readable(key, "key", err));
+  return true;
 }
 
 bool setup_server_context(ssl_ctx_st* ctx, const tls_server_config& cfg, std::string& err) {
+  if (!check_readable(cfg.cert, "cert", err) || !check_readable(cfg.key, "key", err))
+    return false;
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   return load_cert_and_key(ctx, cfg.cert, cfg.key, err);
 }
 
 bool setup_client_context(ssl_ctx_st* ctx, const tls_client_config& cfg, std::string& err) {
+  if (!(cfg.cafile.empty() || check_readable(cfg.cafile, "cafile", err)) ||
+      !(cfg.cert.empty() || check_readable(cfg.cert, "cert", err)) ||
+      !(cfg.key.empty() || check_readable(cfg.key, "key", err)))
+    return false;
   ERR_clear_error();
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);

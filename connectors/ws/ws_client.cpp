@@ -36,6 +36,9 @@ bool ws_client_config::parse(const value& config, std::string& err) {
 
 namespace {
 
+std::shared_ptr<asio::ssl::context> make_client_tls(const common::tls_client_config& tls,
+                                                    std::string& err);
+
 using namespace std::chrono_literals;
 
 /// How long TCP connect, TLS and WebSocket handshakes may take together.
@@ -49,15 +52,14 @@ public:
   using message_ptr = typename endpoint_type::message_ptr;
   using message_type = typename Config::message_type;
 
-  ws_client_impl(const connector_args& args, ws_client_config cfg,
-                 std::shared_ptr<asio::ssl::context> tls_ctx)
-    : ctx_(args.context), cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
+  ws_client_impl(const connector_args& args, ws_client_config cfg)
+    : ctx_(args.context), cfg_(std::move(cfg)),
       work_(asio::make_work_guard(*io_)), timer_(std::in_place, *io_) {
     verify_name_ = cfg_.tls.domain.empty() ? cfg_.url.host : cfg_.tls.domain;
     record peer_rec{{"host", cfg_.url.host}, {"port", static_cast<uint64_t>(cfg_.url.port)}};
-    record client_rec{{"tls", tls_ctx_ != nullptr}, {"peer", std::move(peer_rec)}};
+    record client_rec{{"tls", cfg_.tls.enabled}, {"peer", std::move(peer_rec)}};
     meta_ = value(record{{"ws_client", std::move(client_rec)}});
-    uri_ = std::string(tls_ctx_ ? "wss://" : "ws://") + cfg_.url.authority() + cfg_.url.path;
+    uri_ = std::string(cfg_.tls.enabled ? "wss://" : "ws://") + cfg_.url.authority() + cfg_.url.path;
   }
 
   ~ws_client_impl() override { stop(); }
@@ -74,6 +76,15 @@ public:
     if (!init_ok_) {
       ctx_->connect_failed(init_error_);
       return;
+    }
+    if (cfg_.tls.enabled && !tls_ctx_) {
+      // Set before the first attempt is posted, so the io thread sees it.
+      std::string err;
+      tls_ctx_ = make_client_tls(cfg_.tls, err);
+      if (!tls_ctx_) {
+        ctx_->connect_failed(err);
+        return;
+      }
     }
     asio::post(*io_, [this] { start_attempt(); });
   }
@@ -472,12 +483,10 @@ private:
   uint64_t dropped_ = 0;
 };
 
-std::unique_ptr<connector> make_ws_client(const connector_args& args, std::string& err) {
-  ws_client_config cfg;
-  if (!cfg.parse(args.config, err))
-    return nullptr;
-  if (!cfg.tls.enabled)
-    return std::make_unique<ws_client_impl<plain_config>>(args, std::move(cfg), nullptr);
+// Builds the client's TLS context (trusted CAs, optional client certificate);
+// null with `err` naming the file when one is missing or broken.
+std::shared_ptr<asio::ssl::context> make_client_tls(const common::tls_client_config& tls,
+                                                    std::string& err) {
   std::shared_ptr<asio::ssl::context> ctx;
   try {
     ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -485,11 +494,22 @@ std::unique_ptr<connector> make_ws_client(const connector_args& args, std::strin
     err = std::string("tls: cannot create a TLS context: ") + e.what();
     return nullptr;
   }
-  if (!common::setup_client_context(ctx->native_handle(), cfg.tls, err)) {
+  if (!common::setup_client_context(ctx->native_handle(), tls, err)) {
     err = "tls: " + err;
     return nullptr;
   }
-  return std::make_unique<ws_client_impl<tls_config>>(args, std::move(cfg), std::move(ctx));
+  return ctx;
+}
+
+std::unique_ptr<connector> make_ws_client(const connector_args& args, std::string& err) {
+  ws_client_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  // Certificate files are read at connect time: a bad file fails this
+  // connector (and its flow) through the reconnect policy, not the whole load.
+  if (!cfg.tls.enabled)
+    return std::make_unique<ws_client_impl<plain_config>>(args, std::move(cfg));
+  return std::make_unique<ws_client_impl<tls_config>>(args, std::move(cfg));
 }
 
 } // namespace

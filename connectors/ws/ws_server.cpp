@@ -38,6 +38,9 @@ bool ws_server_config::parse(const value& config, std::string& err) {
 
 namespace {
 
+std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_config& tls,
+                                                    std::string& err);
+
 using namespace std::chrono_literals;
 
 /// One accepted connection, shared by the io thread (which owns `con`) and
@@ -66,10 +69,8 @@ public:
   using message_type = typename Config::message_type;
   using peer = server_peer<Config>;
 
-  ws_server_impl(const connector_args& args, ws_server_config cfg,
-                 std::shared_ptr<asio::ssl::context> tls_ctx)
-    : ctx_(args.context), source_id_(args.source_id),
-      cfg_(std::move(cfg)), tls_ctx_(std::move(tls_ctx)),
+  ws_server_impl(const connector_args& args, ws_server_config cfg)
+    : ctx_(args.context), source_id_(args.source_id), cfg_(std::move(cfg)),
       work_(asio::make_work_guard(*io_)) {}
 
   ~ws_server_impl() override { stop(); }
@@ -86,6 +87,15 @@ public:
     if (!init_ok_) {
       ctx_->connect_failed(init_error_);
       return;
+    }
+    if (cfg_.tls.enabled && !tls_ctx_) {
+      // Set before the first listen() is posted, so the io thread sees it.
+      std::string err;
+      tls_ctx_ = make_server_tls(cfg_.tls, err);
+      if (!tls_ctx_) {
+        ctx_->connect_failed(err);
+        return;
+      }
     }
     asio::post(*io_, [this] { listen(); });
   }
@@ -564,12 +574,10 @@ private:
   std::string err_;
 };
 
-std::unique_ptr<connector> make_ws_server(const connector_args& args, std::string& err) {
-  ws_server_config cfg;
-  if (!cfg.parse(args.config, err))
-    return nullptr;
-  if (!cfg.tls.enabled)
-    return std::make_unique<ws_server_impl<plain_config>>(args, std::move(cfg), nullptr);
+// Builds the server's TLS context from the certificate and key files; null
+// with `err` naming the file when one is missing or broken.
+std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_config& tls,
+                                                    std::string& err) {
   std::shared_ptr<asio::ssl::context> ctx;
   try {
     ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -581,11 +589,22 @@ std::unique_ptr<connector> make_ws_server(const connector_args& args, std::strin
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
                    ec);
-  if (!common::setup_server_context(ctx->native_handle(), cfg.tls, err)) {
+  if (!common::setup_server_context(ctx->native_handle(), tls, err)) {
     err = "tls: " + err;
     return nullptr;
   }
-  return std::make_unique<ws_server_impl<tls_config>>(args, std::move(cfg), std::move(ctx));
+  return ctx;
+}
+
+std::unique_ptr<connector> make_ws_server(const connector_args& args, std::string& err) {
+  ws_server_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  // Certificate files are read at connect time: a bad file fails this
+  // connector (and its flow) through the reconnect policy, not the whole load.
+  if (!cfg.tls.enabled)
+    return std::make_unique<ws_server_impl<plain_config>>(args, std::move(cfg));
+  return std::make_unique<ws_server_impl<tls_config>>(args, std::move(cfg));
 }
 
 } // namespace

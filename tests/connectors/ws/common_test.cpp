@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <openssl/ssl.h>
+
 #include "connectors/common/socket_options.hpp"
 #include "connectors/common/tls.hpp"
 #include "connectors/common/url.hpp"
@@ -68,13 +70,18 @@ TEST_CASE("socket_options take uppercase keys and 0.12's no_delay and reject unk
   CHECK(err.find("SO_REUSEPORT") != std::string::npos); // the did-you-mean hint
 }
 
-TEST_CASE("tls client config accepts true or a record and checks the files exist") {
+TEST_CASE("tls client config accepts true or a record; its files are checked when set up") {
   common::tls_client_config t;
   std::string err;
   REQUIRE(t.parse(value(record{{"tls", true}}), err));
   CHECK(t.enabled);
   common::tls_client_config t2;
-  CHECK_FALSE(t2.parse(value(record{{"tls", record{{"cafile", "/nonexistent/ca.pem"}}}}), err));
+  // Files are read when the context is set up (at connect), not when parsed.
+  REQUIRE(t2.parse(value(record{{"tls", record{{"cafile", "/nonexistent/ca.pem"}}}}), err));
+  SSL_CTX* ssl = SSL_CTX_new(TLS_client_method());
+  REQUIRE(ssl != nullptr);
+  CHECK_FALSE(common::setup_client_context(ssl, t2, err));
+  SSL_CTX_free(ssl);
   CHECK(err.find("/nonexistent/ca.pem") != std::string::npos);
   CHECK(err.find("tls.cafile") != std::string::npos);
   common::tls_client_config t3;

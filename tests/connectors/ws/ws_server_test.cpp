@@ -310,30 +310,37 @@ TEST_CASE("ws_server reports a port in use as a connect failure naming the addre
   CHECK(second.ctx->connect_failures[0].find("in use") != std::string::npos);
 }
 
-TEST_CASE("ws_server with unreadable or broken certificate files fails at creation") {
+TEST_CASE("ws_server with unreadable or broken certificate files fails to connect, naming the file") {
+  // Read at connect time: the connector fails (and its flow), the process
+  // and other flows keep running.
   temp_dir dir;
   REQUIRE(make_cert(dir, "srv"));
+  auto failure_of = [](server_fixture& f) {
+    REQUIRE(f.conn);
+    std::lock_guard<std::mutex> g(f.ctx->mtx);
+    REQUIRE(f.ctx->connect_failures.size() == 1);
+    return f.ctx->connect_failures[0];
+  };
   server_fixture missing(value(record{
       {"url", "127.0.0.1:0"},
       {"tls", record{{"cert", dir.file("nope.pem")}, {"key", dir.file("srv.key.pem")}}}}));
-  CHECK_FALSE(missing.conn);
-  CHECK(missing.err.find(dir.file("nope.pem")) != std::string::npos);
-  CHECK(missing.err.find("tls.cert") != std::string::npos);
+  auto err = failure_of(missing);
+  CHECK(err.find(dir.file("nope.pem")) != std::string::npos);
+  CHECK(err.find("tls.cert") != std::string::npos);
 
   std::ofstream(dir.file("garbage.pem")) << "not a certificate\n";
   server_fixture garbage(value(record{
       {"url", "127.0.0.1:0"},
       {"tls", record{{"cert", dir.file("garbage.pem")}, {"key", dir.file("srv.key.pem")}}}}));
-  CHECK_FALSE(garbage.conn);
-  CHECK(garbage.err.find("certificate file `" + dir.file("garbage.pem") + "`") !=
-        std::string::npos);
+  err = failure_of(garbage);
+  CHECK(err.find("certificate file `" + dir.file("garbage.pem") + "`") != std::string::npos);
 
   REQUIRE(make_cert(dir, "other"));
   server_fixture mismatch(value(record{
       {"url", "127.0.0.1:0"},
       {"tls", record{{"cert", dir.file("srv.cert.pem")}, {"key", dir.file("other.key.pem")}}}}));
-  CHECK_FALSE(mismatch.conn);
-  CHECK_MESSAGE(mismatch.err.find(dir.file("other.key.pem")) != std::string::npos, mismatch.err);
+  err = failure_of(mismatch);
+  CHECK_MESSAGE(err.find(dir.file("other.key.pem")) != std::string::npos, err);
 }
 
 TEST_CASE("ws_server stops promptly with clients connected and stays quiet afterwards") {
