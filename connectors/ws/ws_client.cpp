@@ -398,10 +398,13 @@ private:
 
   void send_pending() {
     outbox_.take(sending_);
+    uint64_t unsent = 0;
     for (auto& f : sending_) {
       f.target->posted.fetch_sub(f.data.size(), std::memory_order_relaxed);
-      if (f.target->closed || !con_ || !connected_)
+      if (f.target->closed || !con_ || !connected_) {
+        ++unsent;
         continue;
+      }
       auto msg = std::make_shared<message_type>(
           nullptr, f.binary ? websocketpp::frame::opcode::binary : websocketpp::frame::opcode::text,
           0);
@@ -414,6 +417,10 @@ private:
       f.target->buffered.store(con_->get_buffered_amount(), std::memory_order_relaxed);
     }
     sending_.clear();
+    // Frames queued while the connection went away are lost with it: say so.
+    if (unsent > 0)
+      ctx_->log(log_level::warning, std::to_string(unsent) + " frame(s) queued for " + uri_ +
+                                        " were not sent: the connection was lost");
   }
 
   void request_refresh() {
