@@ -6,10 +6,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "runtime/core/event.hpp"
 
 namespace temblor::connectors::ws {
 
@@ -31,6 +34,9 @@ struct outgoing_frame {
   std::shared_ptr<send_state> target;
   std::string data;
   bool binary = false;
+  /// Set on the last frame of a transactional event: acked once that frame
+  /// is handed to the socket, failed if it never is.
+  std::optional<event_id> completes;
 };
 
 /// A mutex-guarded batch of frames; the io thread takes all of them at once,

@@ -173,10 +173,15 @@ public:
       return sink_outcome::failed;
     }
     for (auto& frame : frames_)
-      batch_.push_back(outgoing_frame{target, std::move(frame), binary});
+      batch_.push_back(outgoing_frame{target, std::move(frame), binary, std::nullopt});
+    // Guaranteed delivery: a transactional event is acked once its last frame
+    // reaches the socket, and failed if the connection goes first.
+    bool track = ev.transactional && !batch_.empty();
+    if (track)
+      batch_.back().completes = ev.id;
     if (outbox_.push(batch_))
       asio::post(*io_, [this] { send_pending(); });
-    return sink_outcome::done;
+    return track ? sink_outcome::pending : sink_outcome::done;
   }
 
 private:
@@ -403,6 +408,8 @@ private:
       f.target->posted.fetch_sub(f.data.size(), std::memory_order_relaxed);
       if (f.target->closed || !con_ || !connected_) {
         ++unsent;
+        if (f.completes)
+          ctx_->fail(*f.completes);
         continue;
       }
       auto msg = std::make_shared<message_type>(
@@ -411,9 +418,13 @@ private:
       msg->get_raw_payload().swap(f.data);
       auto ec = con_->send(msg);
       if (ec) {
+        if (f.completes)
+          ctx_->fail(*f.completes);
         lose_connection("sending to " + uri_ + " failed: " + ec.message());
         continue;
       }
+      if (f.completes)
+        ctx_->ack(*f.completes);
       f.target->buffered.store(con_->get_buffered_amount(), std::memory_order_relaxed);
     }
     sending_.clear();
