@@ -194,28 +194,14 @@ private:
     thread_ = std::thread([this] { run(); });
   }
 
-  void run() {
-    for (;;) {
-      try {
-        io_->run();
-        return;
-      } catch (const std::exception& e) {
-        if (!stopping_)
-          ctx_->log(log_level::error, std::string("io thread: ") + e.what());
-      }
-    }
-  }
+  void run() { run_io_loop(*io_, stopping_, *ctx_); }
 
   void init_endpoint() {
-    websocketpp::lib::error_code ec;
-    endpoint_->clear_access_channels(websocketpp::log::alevel::all);
-    endpoint_->clear_error_channels(websocketpp::log::elevel::all);
-    endpoint_->init_asio(io_.get(), ec);
-    if (ec) {
-      init_error_ = "cannot initialize the WebSocket client: " + ec.message();
+    std::string err;
+    if (!ws::init_endpoint(*endpoint_, *io_, err)) {
+      init_error_ = "cannot initialize the WebSocket client: " + err;
       return;
     }
-    endpoint_->set_max_message_size(max_message_bytes);
     if constexpr (std::is_same_v<Config, tls_config>) {
       endpoint_->set_tls_init_handler([this](websocketpp::connection_hdl) { return tls_ctx_; });
     }

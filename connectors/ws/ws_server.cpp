@@ -226,30 +226,14 @@ private:
     thread_ = std::thread([this] { run(); });
   }
 
-  void run() {
-    // Handlers catch what they call; this is the last line against a
-    // websocketpp exception escaping and killing the process.
-    for (;;) {
-      try {
-        io_->run();
-        return;
-      } catch (const std::exception& e) {
-        if (!stopping_)
-          ctx_->log(log_level::error, std::string("io thread: ") + e.what());
-      }
-    }
-  }
+  void run() { run_io_loop(*io_, stopping_, *ctx_); }
 
   void init_endpoint() {
-    websocketpp::lib::error_code ec;
-    endpoint_->clear_access_channels(websocketpp::log::alevel::all);
-    endpoint_->clear_error_channels(websocketpp::log::elevel::all);
-    endpoint_->init_asio(io_.get(), ec);
-    if (ec) {
-      init_error_ = "cannot initialize the WebSocket server: " + ec.message();
+    std::string err;
+    if (!ws::init_endpoint(*endpoint_, *io_, err)) {
+      init_error_ = "cannot initialize the WebSocket server: " + err;
       return;
     }
-    endpoint_->set_max_message_size(max_message_bytes);
     endpoint_->set_reuse_addr(cfg_.socket.reuse_addr);
     endpoint_->set_listen_backlog(static_cast<int>(cfg_.backlog));
     endpoint_->set_tcp_pre_bind_handler([this](auto acceptor) {

@@ -8,10 +8,16 @@
 #pragma GCC system_header // websocketpp and Asio do not build warning-free
 #endif
 
+#include <atomic>
+#include <exception>
+#include <string>
+
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/config/core.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
 #include <websocketpp/transport/asio/security/tls.hpp>
+
+#include "connectors/connector.hpp"
 
 namespace temblor::connectors::ws {
 
@@ -54,5 +60,37 @@ struct wspp_config : websocketpp::config::core {
 
 using plain_config = wspp_config<websocketpp::transport::asio::basic_socket::endpoint>;
 using tls_config = wspp_config<websocketpp::transport::asio::tls_socket::endpoint>;
+
+/// Quiets websocketpp's logging, binds `endpoint` to `io` and sets the
+/// message limit. Returns false with `err` when Asio cannot be initialised.
+template <class Endpoint>
+bool init_endpoint(Endpoint& endpoint, asio::io_context& io, std::string& err) {
+  websocketpp::lib::error_code ec;
+  endpoint.clear_access_channels(websocketpp::log::alevel::all);
+  endpoint.clear_error_channels(websocketpp::log::elevel::all);
+  endpoint.init_asio(&io, ec);
+  if (ec) {
+    err = ec.message();
+    return false;
+  }
+  endpoint.set_max_message_size(max_message_bytes);
+  return true;
+}
+
+/// Runs `io` until it is stopped. Handlers catch what they call; this is the
+/// last line against a websocketpp exception escaping and killing the
+/// process: it is logged (unless stopping) and the loop goes on.
+inline void run_io_loop(asio::io_context& io, const std::atomic<bool>& stopping,
+                        connector_context& ctx) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      if (!stopping)
+        ctx.log(log_level::error, std::string("io thread: ") + e.what());
+    }
+  }
+}
 
 } // namespace temblor::connectors::ws
