@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "dsl/utf8_encode.hpp"
+
 namespace temblor::dsl {
 
 namespace {
@@ -68,23 +70,6 @@ private:
     i_ += n;
     return true;
   }
-  static void utf8(std::string& s, uint32_t cp) {
-    if (cp < 0x80) {
-      s.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
   bool hex4(uint32_t& cp) {
     if (i_ + 4 > t_.size())
       return bad("Invalid unicode escape");
@@ -144,7 +129,7 @@ private:
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return bad("Lone surrogate");
           }
-          utf8(s, cp);
+          append_utf8(s, cp);
           break;
         }
         default: return bad("Invalid escape");

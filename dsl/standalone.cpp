@@ -8,6 +8,14 @@ namespace temblor::dsl {
 
 namespace {
 
+// Reads a query or script file; a missing file is reported in `diags`.
+bool read_source(const std::string& path, std::string& text, diagnostics& diags) {
+  if (read_file(path, text))
+    return true;
+  diags.error_without_span("Could not read `" + path + "`");
+  return false;
+}
+
 size_t error_count(const diagnostics& d) {
   size_t n = 0;
   for (const auto& x : d.all())
@@ -51,10 +59,8 @@ std::shared_ptr<const pipeline_program> load_query_file(const std::string& path,
                                                         const load_options& options,
                                                         diagnostics& diags) {
   std::string text;
-  if (!read_file(path, text)) {
-    diags.error_without_span("Could not read `" + path + "`");
+  if (!read_source(path, text, diags))
     return nullptr;
-  }
   return load_query_source(path, std::move(text), options, diags);
 }
 
@@ -102,10 +108,8 @@ std::shared_ptr<const pipeline_program> load_script_file(const std::string& path
                                                          const load_options& options,
                                                          diagnostics& diags) {
   std::string text;
-  if (!read_file(path, text)) {
-    diags.error_without_span("Could not read `" + path + "`");
+  if (!read_source(path, text, diags))
     return nullptr;
-  }
   return load_script_source(path, std::move(text), options, diags);
 }
 
