@@ -10,6 +10,19 @@ namespace temblor::dsl {
 
 namespace {
 
+// Splits a comma-separated port list ("a,b") as `#!config from/into` give it.
+std::vector<std::string> split_ports(const std::string& list) {
+  std::vector<std::string> ports;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = list.find(',', start);
+    ports.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos)
+      return ports;
+    start = comma + 1;
+  }
+}
+
 constexpr int max_pipeline_nesting = 16;
 
 const std::vector<std::string>& known_operators() {
@@ -238,30 +251,11 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
   prog->in_ports = def->from_ports.empty() ? std::vector<std::string>{"in"} : def->from_ports;
   prog->out_ports =
     def->into_ports.empty() ? std::vector<std::string>{"out", "err"} : def->into_ports;
-  if (const value* f = prog->config.get("from"); f && f->is_string()) {
-    prog->in_ports.clear();
-    std::string s = f->as_string();
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t c = s.find(',', start);
-      prog->in_ports.push_back(s.substr(start, c == std::string::npos ? std::string::npos : c - start));
-      if (c == std::string::npos)
-        break;
-      start = c + 1;
-    }
-  }
-  if (const value* f = prog->config.get("into"); f && f->is_string()) {
-    prog->out_ports.clear();
-    std::string s = f->as_string();
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t c = s.find(',', start);
-      prog->out_ports.push_back(s.substr(start, c == std::string::npos ? std::string::npos : c - start));
-      if (c == std::string::npos)
-        break;
-      start = c + 1;
-    }
-  }
+  // `#!config from = "a,b"` / `into = "x,y"` override the declared ports.
+  if (const value* f = prog->config.get("from"); f && f->is_string())
+    prog->in_ports = split_ports(f->as_string());
+  if (const value* f = prog->config.get("into"); f && f->is_string())
+    prog->out_ports = split_ports(f->as_string());
 
   std::vector<std::pair<const scope_items*, const scope*>> local{{&def->items, ps}};
 
