@@ -261,7 +261,11 @@ private:
     const token& t = advance(); // #!config
     with_entry w;
     w.span = t.span;
-    w.name = expect_ident();
+    // `#!config from = "a,b"` and `into` name pipeline ports with keywords.
+    if (peek().is_kw("from") || peek().is_kw("into"))
+      w.name = advance().text;
+    else
+      w.name = expect_ident();
     expect_punct("=");
     w.val = parse_expr();
     w.span = span_from(w.span);

@@ -352,3 +352,28 @@ TEST_CASE("syntax errors are collected across statements") {
 }
 
 }
+
+TEST_SUITE("dsl.deployment") {
+
+TEST_CASE("#!config from and into replace a pipeline's declared ports") {
+  auto l = load(R"(
+    define flow f
+    flow
+      define pipeline p
+      pipeline
+        #!config from = "left,right"
+        #!config into = "up,down,err"
+        select event from left into up;
+        select event from right into down;
+      end;
+      create pipeline p;
+    end;
+    deploy flow f;
+  )");
+  REQUIRE_MESSAGE(l->ok, l->diags.render());
+  const auto& p = l->dep.flows[0].pipelines[0];
+  CHECK(p.in_ports == std::vector<std::string>{"left", "right"});
+  CHECK(p.out_ports == std::vector<std::string>{"up", "down", "err"});
+}
+
+}
