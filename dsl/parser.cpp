@@ -1,6 +1,7 @@
 #include "dsl/parser.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <utility>
 
 #include "dsl/lexer.hpp"
@@ -53,16 +54,12 @@ public:
   // -- entry points ---------------------------------------------------------
 
   void parse_troy(module_ast& m) {
-    skip_mod_comments();
-    while (peek().kind == tok::config) {
-      guarded([&] { m.config.push_back(parse_config_directive()); });
-      accept_punct(";");
-    }
-    skip_mod_comments();
+    parse_file_head(m.config);
     while (!at_eof()) {
       size_t start = pos_;
       guarded([&] {
-        skip_doc();
+        if (!accept_doc("`define` or `deploy`", {"define", "deploy"}))
+          return;
         const token& t = peek();
         if (t.is_kw("define")) {
           expect_ahead_kw(1, "flow");
@@ -82,15 +79,13 @@ public:
   }
 
   void parse_module(module_ast& m) {
-    skip_mod_comments();
-    while (peek().kind == tok::config) {
-      guarded([&] { m.config.push_back(parse_config_directive()); });
-      accept_punct(";");
-    }
+    parse_file_head(m.config);
     while (!at_eof()) {
       size_t start = pos_;
       guarded([&] {
-        skip_doc();
+        if (!accept_doc("`define`, `const`, `fn` or `intrinsic`",
+                        {"define", "const", "fn", "intrinsic"}))
+          return;
         parse_module_stmt(m.items);
         end_of_statement();
       });
@@ -100,22 +95,19 @@ public:
   }
 
   void parse_script(module_ast& m) {
-    skip_mod_comments();
+    skip_mod_comment();
     parse_top_exprs(m.items, m.body, /*stop_at_script=*/false);
     if (!at_eof())
       unexpected_nothrow("end of file");
   }
 
   void parse_query_body(pipeline_def& p) {
-    skip_mod_comments();
-    while (peek().kind == tok::config) {
-      guarded([&] { p.config.push_back(parse_config_directive()); });
-      accept_punct(";");
-    }
+    parse_file_head(p.config);
     while (!at_eof()) {
       size_t start = pos_;
       guarded([&] {
-        skip_doc();
+        if (!accept_doc(pipeline_doc_targets, {"define", "const", "fn"}))
+          return;
         parse_pipeline_stmt(p);
         end_of_statement();
       });
@@ -196,7 +188,14 @@ private:
     const token& t = peek();
     // Tremor's wording: "Found the token `end` but expected …".
     std::string found = t.kind == tok::eof ? std::string("end of file") : "the token " + describe(t);
-    report(t.span, "Found " + found + " but expected " + expected);
+    std::string hint;
+    if (t.kind == tok::doc_comment || expected.find("`##`") != std::string::npos)
+      hint = "a `##` doc comment may only stand directly before `define`, `deploy`, `const`, "
+             "`fn` or `intrinsic`; use a single `#` for a plain comment";
+    else if (t.kind == tok::mod_comment)
+      hint = "a `###` module comment may only stand at the start of a file; use a single `#` "
+             "for a plain comment";
+    report(t.span, "Found " + found + " but expected " + expected, std::move(hint));
   }
   [[noreturn]] void fail(const source_span& s, std::string msg, std::string hint = {}) {
     report(s, std::move(msg), std::move(hint));
@@ -231,17 +230,45 @@ private:
     expect_punct(";");
   }
 
-  // Doc and module comments are accepted before any statement (Tremor only
-  // allows them before definitions and at the top; accepting more keeps
-  // comment banners like `#####` harmless).
-  void skip_doc() {
-    while (peek().kind == tok::doc_comment || peek().kind == tok::mod_comment)
-      advance();
+  // Doc (`##`) and module (`###`) comments are tokens the grammar accepts
+  // only in a few places, as Tremor's does: module comment lines at the
+  // start of a file, doc comment lines directly before the statements that
+  // can be documented. Anywhere else they are syntax errors.
+
+  // A file starts with `#!config` directives (troy, trickle and modules),
+  // then an optional block of module comment lines.
+  void parse_file_head(std::vector<with_entry>& config) {
+    while (peek().kind == tok::config) {
+      guarded([&] { config.push_back(parse_config_directive()); });
+      accept_punct(";");
+    }
+    skip_mod_comment();
   }
-  void skip_mod_comments() {
+  void skip_mod_comment() {
     while (peek().kind == tok::mod_comment)
       advance();
   }
+  // Skips `##` lines; when there were some, the statement that follows must
+  // start with one of `keywords` (described by `what`). Returns false when
+  // the block ends right after the comment (at `end` or the end of the
+  // file): that is reported, and the caller stops there without skipping
+  // the `end`.
+  bool accept_doc(const char* what, std::initializer_list<const char*> keywords) {
+    if (peek().kind != tok::doc_comment)
+      return true;
+    while (peek().kind == tok::doc_comment)
+      advance();
+    for (const char* k : keywords)
+      if (peek().is_kw(k))
+        return true;
+    std::string expected = std::string(what) + " after a `##` doc comment";
+    if (peek().is_kw("end") || at_eof()) {
+      unexpected_nothrow(expected);
+      return false;
+    }
+    unexpected(expected);
+  }
+  static constexpr const char* pipeline_doc_targets = "`define`, `const` or `fn`";
 
   struct depth_guard {
     parser& p;
@@ -336,7 +363,8 @@ private:
         unexpected("`end`");
       size_t start = pos_;
       guarded([&] {
-        skip_doc();
+        if (!accept_doc("`define`", {"define"}))
+          return;
         const token& t = peek();
         if (t.is_kw("define")) {
           if (peek(1).is_kw("connector"))
@@ -737,7 +765,8 @@ private:
         unexpected("`end`");
       size_t start = pos_;
       guarded([&] {
-        skip_doc();
+        if (!accept_doc(pipeline_doc_targets, {"define", "const", "fn"}))
+          return;
         parse_pipeline_stmt(*p);
         if (!peek().is_kw("end") && !accept_punct(";"))
           unexpected("`;` or `end`");
@@ -846,7 +875,8 @@ private:
   // ending at `end`, `script` (when inside define script) or eof.
   void parse_top_exprs(scope_items& items, std::vector<expr_ptr>& body, bool stop_at_script) {
     while (true) {
-      skip_doc();
+      if (!accept_doc("`const`, `fn` or `intrinsic`", {"const", "fn", "intrinsic"}))
+        break;
       const token& t = peek();
       if (t.kind == tok::eof || t.is_kw("end") || (stop_at_script && t.is_kw("script")))
         break;
@@ -1323,7 +1353,9 @@ private:
     }
     if (e->cases.empty())
       unexpected("`case`");
-    expect_kw("end");
+    if (!peek().is_kw("end"))
+      unexpected("`case` or `end`");
+    advance();
     e->span = span_from(e->span);
     return e;
   }
@@ -1561,19 +1593,11 @@ private:
   bool suppress_ = false;
 };
 
-// Lexes a whole file. Doc and module comments carry nothing the runtime
-// uses, so they are dropped here: Tremor rejects them in odd places, we
-// accept them anywhere.
+// Lexes a whole file. Doc and module comments stay in the token list: the
+// parser accepts them only where Tremor's grammar does.
 bool lex_file(const std::shared_ptr<const source_file>& file, std::vector<token>& toks,
               diagnostics& diags) {
-  if (!lex(file, source_pos{1, 1, 0}, file->text.size(), toks, diags))
-    return false;
-  toks.erase(std::remove_if(toks.begin(), toks.end(),
-                            [](const token& t) {
-                              return t.kind == tok::doc_comment || t.kind == tok::mod_comment;
-                            }),
-             toks.end());
-  return true;
+  return lex(file, source_pos{1, 1, 0}, file->text.size(), toks, diags);
 }
 
 } // namespace

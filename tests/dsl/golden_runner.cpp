@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dsl/deployment.hpp"
 #include "dsl/dump.hpp"
@@ -73,15 +74,32 @@ std::string run_query_case(const std::string& dir, bool& ok) {
 }
 
 // Modes `parser` / `errors`: loads <case>/input.troy (modules from
-// <case>/lib) and dumps the deployment or renders the diagnostics.
+// <case>/lib) and dumps the deployment or renders the diagnostics. Mode
+// `errors` also takes <case>/input.trickle or <case>/input.tremor, so the
+// syntax errors of queries and scripts are pinned the same way.
 std::string run_troy_case(const std::string& dir, const std::string& mode, bool& ok) {
-  std::string input;
-  if (!read(dir + "/input.troy", input))
-    return "cannot read input.troy\n";
   temblor::dsl::load_options opts;
   struct stat st {};
   if (::stat((dir + "/lib").c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    opts.module_path.push_back(dir + "/lib");
+    opts.module_path.push_back(dir == "." ? std::string("lib") : dir + "/lib");
+  std::string input;
+  if (mode == "errors") {
+    std::shared_ptr<const temblor::dsl::pipeline_program> prog;
+    temblor::dsl::diagnostics diags;
+    bool standalone = true;
+    if (read(dir + "/input.trickle", input))
+      prog = temblor::dsl::load_query_source("input.trickle", input, opts, diags);
+    else if (read(dir + "/input.tremor", input))
+      prog = temblor::dsl::load_script_source("input.tremor", input, opts, diags);
+    else
+      standalone = false;
+    if (standalone) {
+      ok = prog != nullptr;
+      return ok ? std::string("LOAD SUCCEEDED\n") : diags.render();
+    }
+  }
+  if (!read(dir + "/input.troy", input))
+    return "cannot read input.troy\n";
   temblor::dsl::deployment dep;
   temblor::dsl::diagnostics diags;
   ok = temblor::dsl::load_troy_source("input.troy", input, opts, dep, diags);
@@ -102,9 +120,14 @@ int main(int argc, char** argv) {
     std::cerr << "unknown mode " << mode << "\n";
     return 2;
   }
+  // Run inside the case folder so module file names in rendered errors
+  // (`lib/a/b.tremor:3:1`) do not depend on where the checkout lives.
+  const std::string case_dir = dir;
+  if (::chdir(dir.c_str()) == 0)
+    dir = ".";
+  std::string expected_path = dir + "/expected.txt";
   bool ok = false;
   std::string actual = mode == "query" ? run_query_case(dir, ok) : run_troy_case(dir, mode, ok);
-  std::string expected_path = dir + "/expected.txt";
   if (update) {
     std::ofstream(expected_path, std::ios::binary) << actual;
     std::cout << "updated " << expected_path << "\n";
@@ -116,7 +139,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (expected != actual) {
-    std::cerr << "mismatch in " << dir << "\n--- expected ---\n"
+    std::cerr << "mismatch in " << case_dir << "\n--- expected ---\n"
               << expected << "--- actual ---\n"
               << actual;
     return 1;

@@ -77,6 +77,18 @@ TEST_CASE("doc comments and module comments and config directives are tokens") {
   CHECK_FALSE(ok);
 }
 
+TEST_CASE("a line of four or more hashes is one module comment token") {
+  // Tremor's lexer makes every `###`-prefixed line a module comment, so
+  // `####…` banners are module comments too (legal only at a file's start).
+  auto t = lex_ok("########\n### title ###\n##x\n#### \n");
+  REQUIRE(t.size() == 5);
+  CHECK(t[0].kind == tok::mod_comment);
+  CHECK(t[1].kind == tok::mod_comment);
+  CHECK(t[2].kind == tok::doc_comment);
+  CHECK(t[3].kind == tok::mod_comment);
+  CHECK(t[4].kind == tok::eof);
+}
+
 TEST_CASE("backtick identifiers may hold keywords and punctuation") {
   auto t = lex_ok("`udp-out` `pipeline` in out");
   CHECK(t[0].kind == tok::ident);
