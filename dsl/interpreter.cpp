@@ -8,6 +8,7 @@
 #include "dsl/extractors.hpp"
 #include "dsl/intrinsics.hpp"
 #include "dsl/json_text.hpp"
+#include "runtime/core/suggest.hpp"
 
 namespace temblor::dsl {
 
@@ -1387,6 +1388,57 @@ std::vector<std::string> split_path(const std::string& full) {
   return parts;
 }
 
+// The stdlib module that holds the native `name` (`string::lowercase` ->
+// `std::string`, `system::ingest_ns` -> `tremor::system`), or "".
+std::string stdlib_module_of(std::string name) {
+  if (name.rfind("std::", 0) == 0)
+    name = name.substr(5);
+  else if (name.rfind("tremor::", 0) == 0)
+    name = name.substr(8);
+  if (!find_native(name))
+    return {};
+  std::string mod = name.substr(0, name.rfind("::"));
+  bool in_tremor = mod == "system" || mod == "origin" || mod == "chash";
+  return (in_tremor ? "tremor::" : "std::") + mod;
+}
+
+// Suggests the `use` a stdlib call is missing, or a close name among the
+// functions of the module or scope the call points into.
+std::string undefined_function_hint(const std::string& op, const scope& s) {
+  std::string mod = stdlib_module_of(op);
+  if (!mod.empty()) {
+    std::string last = mod.substr(mod.rfind("::") + 2);
+    std::string fn = op.substr(op.rfind("::") + 2);
+    return "add `use " + mod + ";` and call it as `" + last + "::" + fn + "`";
+  }
+  auto parts = split_path(op);
+  std::string name = parts.back();
+  parts.pop_back();
+  std::vector<std::string> names;
+  if (parts.empty()) {
+    for (const scope* p = &s; p; p = p->parent)
+      for (const auto& [n, f] : p->fns)
+        names.push_back(n);
+  } else if (const scope* ms = find_module_scope(s, parts)) {
+    for (const auto& [n, f] : ms->fns)
+      names.push_back(n);
+  } else {
+    std::vector<std::string> aliases;
+    for (const scope* p = &s; p; p = p->parent)
+      for (const auto& [alias, path] : p->modules)
+        aliases.push_back(alias);
+    std::string close = closest_name(parts[0], aliases);
+    if (!close.empty() && parts.size() == 1)
+      return "did you mean `" + close + "::" + name + "`?";
+    return "no module `" + parts[0] + "` is in scope; bring it in with `use`";
+  }
+  std::string close = closest_name(name, names);
+  if (close.empty())
+    return {};
+  std::string prefix = op.substr(0, op.size() - name.size());
+  return "did you mean `" + prefix + close + "`?";
+}
+
 void bind_call(expr& e, const scope& s, diagnostics& diags) {
   auto parts = split_path(e.op);
   std::string name = parts.back();
@@ -1412,23 +1464,9 @@ void bind_call(expr& e, const scope& s, diagnostics& diags) {
       return;
     }
   }
-  // Leniency: natives are reachable by their qualified name even without a
-  // `use` (`string::lowercase`, `std::string::lowercase`).
-  std::string full = e.op;
-  if (full.rfind("std::", 0) == 0)
-    full = full.substr(5);
-  else if (full.rfind("tremor::", 0) == 0)
-    full = full.substr(8);
-  const native_entry* n = find_native(full);
-  if (!n)
-    n = find_native(e.op);
-  if (n) {
-    e.target.native = n->fn;
-    e.target.min_args = n->min_args;
-    e.target.max_args = n->max_args;
-    return;
-  }
-  diags.error(e.span, "Unknown function `" + e.op + "`");
+  // Tremor resolves a call only through the functions in scope and the
+  // modules brought in by `use`; stdlib natives need their module's `use`.
+  diags.error(e.span, "Call to undefined function " + e.op, undefined_function_hint(e.op, s));
 }
 
 void bind_path(expr& e, const scope& s, diagnostics& diags) {
@@ -1589,9 +1627,15 @@ bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags
   status s = eval(e, c, out);
   if (s == status::ok)
     return true;
-  if (s == status::error)
+  if (s == status::error) {
+    // A call that failed to bind was reported at load already; its runtime
+    // twin ("Unknown function") would only repeat it.
+    for (const auto& d : diags.all())
+      if (d.span.file == c.err.span.file && d.span.begin.offset == c.err.span.begin.offset &&
+          d.span.end.offset == c.err.span.end.offset)
+        return false;
     diags.error(c.err.span, c.err.message);
-  else
+  } else
     diags.error(e.span, "This expression cannot be evaluated at load time");
   return false;
 }
