@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include "dsl/aggregates.hpp"
@@ -26,6 +27,12 @@ status fail(eval_ctx& c, const source_span& s, std::string msg) {
   c.err.span = s;
   c.err.message = std::move(msg);
   return status::error;
+}
+
+// Tremor's TypeConflict text: "Conflicting types, got string but expected
+// record" (several expected types read "one of a, b").
+status type_conflict(eval_ctx& c, const source_span& s, const value& got, const char* expected) {
+  return fail(c, s, "Conflicting types, got " + type_name(got) + " but expected " + expected);
 }
 
 #define TEMBLOR_TRY(x)                                                                                     \
@@ -58,12 +65,14 @@ const char* root_word(path_root r) {
     case path_root::event: return "event";
     case path_root::meta: return "meta";
     case path_root::state: return "state";
-    case path_root::args: return "args";
-    case path_root::group: return "group";
-    case path_root::window: return "window";
-    case path_root::local: return "local";
-    case path_root::expr: return "expression";
-    case path_root::constant: return "constant";
+    // Tremor reports every other path (reserved names, expressions) as
+    // local.
+    case path_root::args:
+    case path_root::group:
+    case path_root::window:
+    case path_root::local:
+    case path_root::expr:
+    case path_root::constant: return "local";
   }
   return "";
 }
@@ -75,9 +84,7 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
             const value*& out) {
   if (seg.k == segment::kind::field) {
     if (!cur->is_record())
-      return fail(c, e.span,
-                  "Trying to access a field `" + seg.name + "` of a non-record value of type " +
-                    type_name(*cur));
+      return type_conflict(c, e.span, *cur, "record");
     const value* v = cur->as_record().find(seg.name);
     if (!v)
       return fail(c, e.span,
@@ -92,9 +99,7 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   if (seg.k == segment::kind::index) {
     if (idx->is_string()) {
       if (!cur->is_record())
-        return fail(c, e.span,
-                    "Trying to access a field `" + idx->as_string() +
-                      "` of a non-record value of type " + type_name(*cur));
+        return type_conflict(c, e.span, *cur, "record");
       const value* v = cur->as_record().find(idx->as_string());
       if (!v)
         return fail(c, e.span,
@@ -105,14 +110,13 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
     }
     int64_t i = 0;
     if (!idx->get_i64(i))
-      return fail(c, seg.span, "Index must be a string or an integer, not " + type_name(*idx));
+      return type_conflict(c, seg.span, *idx, "one of integer, string");
     if (!cur->is_array())
-      return fail(c, e.span, "Trying to index into a non-array value of type " + type_name(*cur));
+      return type_conflict(c, e.span, *cur, "array");
     const auto& a = cur->as_array();
     if (i < 0 || static_cast<size_t>(i) >= a.size())
       return fail(c, e.span,
-                  "Trying to access index " + std::to_string(i) + " of an array of length " +
-                    std::to_string(a.size()));
+                  "Trying to access an index that is out of range. idx: " + std::to_string(i));
     out = &a[static_cast<size_t>(i)];
     return status::ok;
   }
@@ -120,29 +124,33 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   const value* end = nullptr;
   TEMBLOR_TRY(eval_ref(*seg.b, c, etmp, end));
   int64_t b = 0, en = 0;
-  if (!idx->get_i64(b) || !end->get_i64(en))
-    return fail(c, seg.span, "Range bounds must be integers");
+  if (!idx->get_i64(b))
+    return type_conflict(c, seg.span, *idx, "integer");
+  if (!end->get_i64(en))
+    return type_conflict(c, seg.span, *end, "integer");
+  if (en < b)
+    return fail(c, e.span, "A range's end cannot be smaller than its start, " +
+                             std::to_string(b) + ":" + std::to_string(en) + " is invalid");
   if (cur->is_array()) {
     const auto& a = cur->as_array();
-    if (b < 0 || en < b || static_cast<size_t>(en) > a.size())
-      return fail(c, e.span,
-                  "Range [" + std::to_string(b) + ":" + std::to_string(en) +
-                    "] is out of bounds for an array of length " + std::to_string(a.size()));
+    if (b < 0 || static_cast<size_t>(en) > a.size())
+      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
+                               std::to_string(b) + " end: " + std::to_string(en));
     array slice(a.begin() + b, a.begin() + en);
     tmp = value(std::move(slice));
     out = &tmp;
     return status::ok;
   }
   if (const std::string* s = cur->get_text()) {
-    if (b < 0 || en < b || static_cast<size_t>(en) > s->size())
-      return fail(c, e.span, "Range is out of bounds for a string of length " +
-                               std::to_string(s->size()));
+    if (b < 0 || static_cast<size_t>(en) > s->size())
+      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
+                               std::to_string(b) + " end: " + std::to_string(en));
     std::string sub = s->substr(static_cast<size_t>(b), static_cast<size_t>(en - b));
     tmp = value(std::move(sub));
     out = &tmp;
     return status::ok;
   }
-  return fail(c, e.span, "Trying to take a range of a value of type " + type_name(*cur));
+  return type_conflict(c, e.span, *cur, "array");
 }
 
 status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
@@ -162,7 +170,7 @@ status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) 
         out = e.constant;
         return status::ok;
       }
-      return fail(c, e.span, "Trying to access a non existing local `" + e.root_name + "`");
+      return fail(c, e.span, "Trying to access a non existing local key `" + e.root_name + "`");
     case path_root::constant:
       if (e.constant) {
         out = e.constant;
@@ -233,7 +241,7 @@ bool from_i128(i128 r, value& out) {
 
 status binop_error(eval_ctx& c, const expr& e, const value& a, const value& b) {
   return fail(c, e.span,
-              "The binary operation `" + e.op + "` is not defined for the types `" +
+              "The binary operation `" + e.op + "` is not defined for the type `" +
                 type_name(a) + "` and `" + type_name(b) + "`");
 }
 
@@ -269,7 +277,7 @@ status arith(const expr& e, eval_ctx& c, const value& a, const value& b, value& 
       r = x ^ y;
     } else if (op == "<<" || op == ">>" || op == ">>>") {
       if (y < 0 || y > 63)
-        return fail(c, e.span, "Invalid shift amount");
+        return fail(c, e.span, "RHS value is larger than or equal to the number of bits in LHS value");
       int sh = static_cast<int>(y);
       if (op == "<<") {
         uint64_t ux = static_cast<uint64_t>(x);
@@ -285,7 +293,7 @@ status arith(const expr& e, eval_ctx& c, const value& a, const value& b, value& 
       return binop_error(c, e, a, b);
     }
     if (!from_i128(r, out))
-      return fail(c, e.span, "Arithmetic overflow in `" + op + "`");
+      return fail(c, e.span, "Arithmetic overflow");
     return status::ok;
   }
   if (a.is_number() && b.is_number()) {
@@ -437,7 +445,7 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
   i128 x = 0;
   if (as_i128(*v, x)) {
     if (!from_i128(-x, out))
-      return fail(c, e.span, "Arithmetic overflow in `-`");
+      return fail(c, e.span, "Arithmetic overflow");
     return status::ok;
   }
   return fail(c, e.span,
@@ -479,7 +487,7 @@ status assign(const expr& target, eval_ctx& c, value v) {
       cur = find_local(c, target.root_name);
       if (!cur)
         return fail(c, target.span,
-                    "Trying to access a non existing local `" + target.root_name + "`");
+                    "Trying to access a non existing local key `" + target.root_name + "`");
       break;
     default:
       return fail(c, target.span, "You are trying to assign to a value that isn't valid");
@@ -495,7 +503,7 @@ status assign(const expr& target, eval_ctx& c, value v) {
       if (t.is_string())
         key = t.as_string();
       else if (!t.get_i64(idx))
-        return fail(c, seg.span, "Index must be a string or an integer");
+        return type_conflict(c, seg.span, t, "one of integer, string");
     } else {
       return fail(c, seg.span, "You are trying to assign to a value that isn't valid");
     }
@@ -702,7 +710,7 @@ status eval_match(const expr& e, eval_ctx& c, value& out) {
     }
     return eval_block(mc.body, c, out);
   }
-  return fail(c, e.span, "No clause matched in the match expression");
+  return fail(c, e.span, "A match expression executed but no clause matched");
 }
 
 // -- patch / merge --------------------------------------------------------------
@@ -752,7 +760,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
 
 status patch_ops(const expr& e, eval_ctx& c, value& target) {
   if (!target.is_record())
-    return fail(c, e.items[0]->span, "Patch needs a record, not " + type_name(target));
+    return type_conflict(c, e.items[0]->span, target, "record");
   // Phase one evaluates every operation and checks it against the keys the
   // record will have at that point; phase two applies them and cannot fail.
   // So a failing patch leaves its target untouched, as Tremor's does.
@@ -779,7 +787,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       value k;
       TEMBLOR_TRY(eval(*op.key, c, k));
       if (!k.is_string())
-        return fail(c, op.key->span, "A patch key must be a string, not " + type_name(k));
+        return type_conflict(c, op.key->span, k, "string");
       p.key = std::move(k.as_string());
     }
     if (op.value && op.k != patch_op::kind::move && op.k != patch_op::kind::copy)
@@ -787,12 +795,14 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
     switch (op.k) {
       case patch_op::kind::insert:
         if (present(p.key))
-          return fail(c, op.span, "The key `" + p.key + "` already exists");
+          return fail(c, op.span,
+                      "The key that is supposed to be written to already exists: " + p.key);
         overrides[p.key] = true;
         break;
       case patch_op::kind::update:
         if (!present(p.key))
-          return fail(c, op.span, "The key `" + p.key + "` does not exist");
+          return fail(c, op.span,
+                      "The key that is supposed to be updated does not exists: " + p.key);
         break;
       case patch_op::kind::upsert: overrides[p.key] = true; break;
       case patch_op::kind::erase: overrides[p.key] = false; break;
@@ -801,12 +811,13 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
         value to;
         TEMBLOR_TRY(eval(*op.value, c, to));
         if (!to.is_string())
-          return fail(c, op.value->span, "A patch key must be a string");
+          return type_conflict(c, op.value->span, to, "string");
         p.to = std::move(to.as_string());
         if (!present(p.key))
           break;
         if (present(p.to))
-          return fail(c, op.span, "The key `" + p.to + "` already exists");
+          return fail(c, op.span,
+                      "The key that is supposed to be written to already exists: " + p.to);
         overrides[p.to] = true;
         if (op.k == patch_op::kind::move)
           overrides[p.key] = false;
@@ -815,17 +826,24 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       case patch_op::kind::merge:
         if (p.root) {
           if (!p.v.is_record())
-            return fail(c, op.value->span, "Merge needs a record, not " + type_name(p.v));
+            return type_conflict(c, op.value->span, p.v, "record");
           for (const auto& [k, x] : p.v.as_record())
             overrides[k] = !x.is_null();
         } else {
+          // Only a missing key or a record can be merged into.
+          const value* existing = overrides.count(p.key) ? nullptr : orig.find(p.key);
+          if (existing && !existing->is_record())
+            return fail(c, op.span,
+                        "Merge can only be performed on keys that either do not exist or are "
+                        "records but the key '" + p.key + "' has the type " +
+                          type_name(*existing));
           overrides[p.key] = true;
         }
         break;
       case patch_op::kind::default_:
         if (p.root) {
           if (!p.v.is_record())
-            return fail(c, op.value->span, "Default needs a record, not " + type_name(p.v));
+            return type_conflict(c, op.value->span, p.v, "record");
           for (const auto& [k, x] : p.v.as_record())
             overrides[k] = true;
         } else {
@@ -937,8 +955,7 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
     for (const auto& [k, v] : subject.as_record())
       TEMBLOR_TRY(one(value(k), v));
   } else {
-    return fail(c, e.items[0]->span, "Can only iterate over arrays and records, not " +
-                                       type_name(subject));
+    return type_conflict(c, e.items[0]->span, subject, "one of array, record");
   }
   out = std::move(acc);
   c.last_was_let = false;
@@ -947,15 +964,25 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
 
 // -- calls ------------------------------------------------------------------------
 
+// Tremor's BadArity text names the function with its arity range the way
+// Rust prints a RangeInclusive: "Bad arity for function string::len/1..=1
+// but was called with 2 arguments".
+status bad_arity(eval_ctx& c, const source_span& s, const std::string& name, size_t lo,
+                 size_t hi, size_t given) {
+  return fail(c, s, "Bad arity for function " + name + "/" + std::to_string(lo) + "..=" +
+                      std::to_string(hi) + " but was called with " + std::to_string(given) +
+                      " arguments");
+}
+
 status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_ctx& c,
                  value& out) {
   if (c.call_depth >= max_call_depth)
     return fail(c, e.span, "The call depth limit (" + std::to_string(max_call_depth) +
                              ") was reached");
   if (args.size() < f.params.size() || (!f.varargs && args.size() > f.params.size()))
-    return fail(c, e.span,
-                "Function `" + f.name + "` takes " + std::to_string(f.params.size()) +
-                  " arguments, but " + std::to_string(args.size()) + " were given");
+    return bad_arity(c, e.span, e.op, f.params.size(),
+                     f.varargs ? std::numeric_limits<size_t>::max() : f.params.size(),
+                     args.size());
   std::vector<std::pair<std::string, value>> saved;
   saved.swap(c.locals);
   const value* saved_args = c.args;
@@ -964,8 +991,7 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   status s = status::ok;
   for (int iteration = 0;; ++iteration) {
     if (iteration > max_recursion) {
-      s = fail(c, e.span, "The recursion limit (" + std::to_string(max_recursion) +
-                            ") was reached");
+      s = fail(c, e.span, "Recursion limit Reached");
       break;
     }
     c.locals.clear();
@@ -1028,6 +1054,22 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   return s;
 }
 
+// Tremor's texts for a failing native: BadType ("Bad type passed to
+// function json::decode/1", signalled by an empty `err`) and RuntimeError
+// ("Runtime error in function json::decode/1: <what>"). Natives prefix
+// their message with their name; that prefix is dropped here.
+status native_error(eval_ctx& c, const source_span& s, const std::string& name, size_t arity,
+                    std::string err) {
+  std::string mfa = name + "/" + std::to_string(arity);
+  if (err.empty())
+    return fail(c, s, "Bad type passed to function " + mfa);
+  size_t colon = err.find(": ");
+  if (colon != std::string::npos && colon > 0 && name.size() >= colon &&
+      name.compare(name.size() - colon, colon, err, 0, colon) == 0)
+    err.erase(0, colon + 2);
+  return fail(c, s, "Runtime error in function " + mfa + ": " + err);
+}
+
 status eval_call(const expr& e, eval_ctx& c, value& out) {
   if (!e.aggr_name.empty()) {
     if (!c.aggr_values || e.aggr_index < 0 ||
@@ -1058,16 +1100,14 @@ status eval_call(const expr& e, eval_ctx& c, value& out) {
   if (!fn)
     return fail(c, e.span, "Unknown function `" + e.op + "`");
   if (args.size() < lo || args.size() > hi)
-    return fail(c, e.span,
-                "Bad arity for function `" + e.op + "`: " + std::to_string(args.size()) +
-                  " arguments given");
+    return bad_arity(c, e.span, t.user ? t.user->native_name : e.op, lo, hi, args.size());
   std::string err;
   const eval_ctx* saved = current_ctx;
   current_ctx = &c;
   bool ok = fn(args.data(), args.size(), out, err);
   current_ctx = saved;
   if (!ok)
-    return fail(c, e.span, err);
+    return native_error(c, e.span, t.user ? t.user->native_name : e.op, args.size(), err);
   return status::ok;
 }
 
@@ -1267,9 +1307,10 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       value target, patch;
       TEMBLOR_TRY(eval(*e.items[0], c, target));
       TEMBLOR_TRY(eval(*e.items[1], c, patch));
-      if (!target.is_record() || !patch.is_record())
-        return fail(c, e.span, "Merge needs two records, not " + type_name(target) + " and " +
-                                 type_name(patch));
+      if (!target.is_record())
+        return type_conflict(c, e.items[0]->span, target, "record");
+      if (!patch.is_record())
+        return type_conflict(c, e.items[1]->span, patch, "record");
       merge_into(target, patch);
       out = std::move(target);
       return status::ok;

@@ -28,8 +28,10 @@ __extension__ typedef __int128 i128;
   bool fname([[maybe_unused]] const value* a, [[maybe_unused]] size_t n,                           \
              [[maybe_unused]] value& out, [[maybe_unused]] std::string& err)
 
-bool type_err(std::string& err, const char* fn, const char* want, const value& got) {
-  err = std::string("Bad argument for `") + fn + "`: expected " + want + ", got " + type_name(got);
+// An empty error means "bad type": the caller renders Tremor's text for
+// it, "Bad type passed to function string::len/1", which names no types.
+bool type_err(std::string& err, const char*, const char*, const value&) {
+  err.clear();
   return false;
 }
 
@@ -66,7 +68,7 @@ bool scale(const value& v, int64_t factor, value& out, std::string& err, const c
   if (v.get_i64(i)) {
     i128 r = static_cast<i128>(i) * factor;
     if (r > INT64_MAX || r < INT64_MIN) {
-      err = std::string("Arithmetic overflow in `") + fn + "`";
+      err = "Arithmetic overflow";
       return false;
     }
     out = value(static_cast<long long>(r));
@@ -75,7 +77,7 @@ bool scale(const value& v, int64_t factor, value& out, std::string& err, const c
   if (v.get_u64(u)) {
     i128 r = static_cast<i128>(u) * factor;
     if (r > static_cast<i128>(UINT64_MAX)) {
-      err = std::string("Arithmetic overflow in `") + fn + "`";
+      err = "Arithmetic overflow";
       return false;
     }
     out = value(static_cast<unsigned long long>(r));
