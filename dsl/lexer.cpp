@@ -85,6 +85,12 @@ private:
     diags_.error(source_span{at, e, file_}, std::move(msg));
     return false;
   }
+  // Tremor's texts, including the doubled "with" of the heredoc one.
+  static constexpr const char* unterminated_string =
+    "It looks like you forgot to terminate a string with a closing '\"'";
+  static constexpr const char* unterminated_heredoc =
+    "It looks like you forgot to terminate a here doc with with a closing '\"\"\"'";
+
   bool unexpected(source_pos at) {
     unsigned char c = at.offset < end_ ? static_cast<unsigned char>(src_[at.offset]) : 0;
     std::string shown = c >= 0x80 ? std::string(1, static_cast<char>(c)) : std::string(1, c);
@@ -182,7 +188,7 @@ private:
     while (pos_.offset < end_ && peek() != '`' && peek() != '\n')
       bump();
     if (peek() != '`')
-      return fail(b, "The identifier was not terminated");
+      return fail(b, "It looks like you forgot to terminate an ident with a closing '`'");
     std::string word = src_.substr(start, pos_.offset - start);
     bump();
     push(tok::ident, b, std::move(word));
@@ -285,7 +291,7 @@ private:
       bump();
     }
     if (pos_.offset >= end_)
-      return fail(open, "The string interpolation was not terminated");
+      return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
     bump();
     return true;
   }
@@ -312,7 +318,7 @@ private:
       }
       bump();
     }
-    return fail(open, "The string interpolation was not terminated");
+    return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
   }
 
   bool string() {
@@ -327,7 +333,8 @@ private:
       while (pos_.offset < end_ && (peek() == ' ' || peek() == '\t' || peek() == '\r'))
         bump();
       if (peek() != '\n')
-        return fail(pos_, "A heredoc must start with a newline after \"\"\"");
+        return fail(pos_, "It looks like you have characters tailing the here doc opening, it needs "
+                          "to be followed by a newline");
       bump();
     } else {
       bump();
@@ -343,7 +350,7 @@ private:
     };
     while (true) {
       if (pos_.offset >= end_)
-        return fail(b, "The string was not terminated");
+        return fail(b, heredoc ? unterminated_heredoc : unterminated_string);
       unsigned char c = peek();
       if (heredoc) {
         if (c == '"' && peek(1) == '"' && peek(2) == '"') {
@@ -356,7 +363,7 @@ private:
         bump();
         break;
       } else if (c == '\n') {
-        return fail(b, "The string was not terminated");
+        return fail(b, unterminated_string);
       }
       if (c == '\\') {
         source_pos esc = pos_;
@@ -376,7 +383,7 @@ private:
             uint32_t cp = 0;
             for (int i = 1; i <= 4; ++i) {
               if (!is_hex(peek(static_cast<size_t>(i))))
-                return fail(esc, "An invalid unicode escape was found");
+                return fail(esc, "An invalid UTF8 escape sequence was found");
               unsigned char d = peek(static_cast<size_t>(i));
               cp = cp * 16 + static_cast<uint32_t>(is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
             }
@@ -386,7 +393,8 @@ private:
             break;
           }
           default:
-            return fail(esc, "An invalid escape sequence was found");
+            return fail(esc, std::string("An unexpected escape code '") + static_cast<char>(e) +
+                               "' was found");
         }
         bump();
         continue;
@@ -428,7 +436,7 @@ private:
       bump();
     }
     if (pos_.offset >= end_)
-      return fail(b, "The extractor was not terminated");
+      return fail(b, "It looks like you forgot to terminate an extractor with a closing '|'");
     bump();
     push(tok::extractor, b, std::move(body));
     return true;

@@ -98,7 +98,7 @@ public:
     skip_mod_comment();
     parse_top_exprs(m.items, m.body, /*stop_at_script=*/false);
     if (!at_eof())
-      unexpected_nothrow("end of file");
+      unexpected_nothrow("`;` or end of file");
   }
 
   void parse_query_body(pipeline_def& p) {
@@ -195,6 +195,8 @@ private:
     else if (t.kind == tok::mod_comment)
       hint = "a `###` module comment may only stand at the start of a file; use a single `#` "
              "for a plain comment";
+    else if (t.is_punct("="))
+      hint = "`==` compares; `=` only assigns, in `let`";
     report(t.span, "Found " + found + " but expected " + expected, std::move(hint));
   }
   [[noreturn]] void fail(const source_span& s, std::string msg, std::string hint = {}) {
@@ -854,14 +856,20 @@ private:
       }
       expect_punct("]");
     }
-    if (accept_kw("where"))
+    const char* next = s.windows.empty() ? "`[`, `where`, `group` or `into`" : "`where`, `group` or `into`";
+    if (accept_kw("where")) {
       s.where = parse_complex();
+      next = "an operator, `group` or `into`";
+    }
     if (accept_kw("group")) {
       expect_kw("by");
       s.has_group = true;
       s.group = parse_group_def();
+      next = "an operator or `into`";
     }
-    expect_kw("into");
+    if (!peek().is_kw("into"))
+      unexpected(next);
+    advance();
     parse_node_ref(s.into_node, s.into_port);
     if (accept_kw("having"))
       s.having = parse_complex();
