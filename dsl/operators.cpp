@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "dsl/qos_operators.hpp"
+
 namespace temblor::dsl {
 
 namespace {
@@ -82,17 +84,6 @@ public:
 
 private:
   uint64_t count_ = 0;
-};
-
-// -- qos::backpressure / qos::percentile -------------------------------------------
-
-// These react to contraflow latency reports, which the pipeline actor does
-// not feed to operators; without reports they forward every event.
-class passthrough_op : public op_impl {
-public:
-  void on_event(const std::string&, event ev, const op_emit& emit) override {
-    emit("out", std::move(ev));
-  }
 };
 
 // -- qos::roundrobin ------------------------------------------------------------------
@@ -195,8 +186,10 @@ std::unique_ptr<op_impl> make_operator(const std::string& type, const value& con
   }
   if (type == "generic::counter")
     return std::make_unique<counter_op>();
-  if (type == "generic::backpressure" || type == "qos::backpressure" || type == "qos::percentile")
-    return std::make_unique<passthrough_op>();
+  if (type == "generic::backpressure" || type == "qos::backpressure")
+    return make_backpressure_operator(config, err);
+  if (type == "qos::percentile")
+    return make_percentile_operator(config, err);
   if (type == "qos::roundrobin") {
     std::vector<std::string> outputs;
     if (const value* o = config.get("outputs"); o && o->is_array())

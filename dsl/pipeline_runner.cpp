@@ -1,5 +1,6 @@
 #include "dsl/pipeline_runner.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "dsl/aggregates.hpp"
@@ -15,9 +16,17 @@ namespace {
 // graph has no cycles in valid programs, so this only stops runaway loops.
 constexpr int max_hops = 64;
 
+// The operators of a pipeline, nested ones included, that sinks' acks and
+// fails reach; an operator's slot is its index here.
+struct contraflow_slots {
+  uint64_t stage_id = 0;
+  std::vector<op_impl*> ops;
+};
+
 class runner final : public pipeline_runner {
 public:
-  explicit runner(std::shared_ptr<const pipeline_program> prog) : prog_(std::move(prog)) {
+  runner(std::shared_ptr<const pipeline_program> prog, std::shared_ptr<contraflow_slots> slots)
+    : prog_(std::move(prog)), slots_(std::move(slots)) {
     nodes_.resize(prog_->nodes.size());
     for (size_t i = 0; i < prog_->nodes.size(); ++i) {
       const node_spec& spec = prog_->nodes[i];
@@ -27,8 +36,12 @@ public:
       if (spec.k == node_spec::kind::op) {
         std::string err;
         n.op = make_operator(spec.op_type, spec.op_config, err);
+        if (n.op && n.op->reacts_to_contraflow()) {
+          n.op->bind_contraflow(slots_->stage_id, slots_->ops.size());
+          slots_->ops.push_back(n.op.get());
+        }
       } else if (spec.k == node_spec::kind::pipeline && spec.sub) {
-        n.sub = make_pipeline_runner(*spec.sub);
+        n.sub = std::make_unique<runner>(spec.sub, slots_);
       }
     }
     windowed_.resize(prog_->selects.size());
@@ -66,6 +79,18 @@ public:
         best = t;
     }
     return best;
+  }
+
+  void contraflow(bool acked, const event_id& id, uint64_t now) override {
+    for (const auto& origin : id.origins())
+      if (origin.source == slots_->stage_id && origin.stream < slots_->ops.size())
+        slots_->ops[origin.stream]->on_contraflow(acked, acked ? origin.max_pull : origin.min_pull,
+                                                  now);
+  }
+
+  bool pauses_upstream(uint64_t now) const override {
+    return std::any_of(slots_->ops.begin(), slots_->ops.end(),
+                       [now](const op_impl* op) { return op->pauses_upstream(now); });
   }
 
   void flush(pipeline_output& out) override {
@@ -545,14 +570,18 @@ private:
   }
 
   std::shared_ptr<const pipeline_program> prog_;
+  std::shared_ptr<contraflow_slots> slots_; ///< shared with nested pipelines' runners
   std::vector<node_state> nodes_;
   std::vector<select_state> windowed_; ///< parallel to prog_->selects
 };
 
 } // namespace
 
-std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program) {
-  return std::make_unique<runner>(program.shared_from_this());
+std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program,
+                                                      uint64_t stage_id) {
+  auto slots = std::make_shared<contraflow_slots>();
+  slots->stage_id = stage_id;
+  return std::make_unique<runner>(program.shared_from_this(), std::move(slots));
 }
 
 } // namespace temblor::dsl

@@ -38,11 +38,21 @@ public:
   /// Returns the period in ns at which tick() is wanted, 0 for never.
   virtual uint64_t tick_interval_ns() const = 0;
 
+  /// Hands a sink's ack (`acked`) or fail of an event this pipeline's
+  /// operators tagged back to them.
+  virtual void contraflow(bool acked, const event_id& id, uint64_t now_ns) = 0;
+
+  /// True while an operator wants the pipeline's sources paused.
+  virtual bool pauses_upstream(uint64_t now_ns) const = 0;
+
   /// Flushes what operators hold (windows, batches) at drain time.
   virtual void flush(pipeline_output& out) = 0;
 };
 
 /// Creates a runner for `program` (fresh operator and script state).
-std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program);
+/// `stage_id` is the pipeline's id in the deployment: operators tag events
+/// with it so that contraflow finds its way back.
+std::unique_ptr<pipeline_runner> make_pipeline_runner(const pipeline_program& program,
+                                                      uint64_t stage_id = 0);
 
 } // namespace temblor::dsl

@@ -22,12 +22,16 @@ using event_sink_actor = caf::typed_actor<
   // upstream stage (its id) -> us: it is drained, nothing more follows
   caf::reacts_to<atom::drain_atom, uint64_t>>;
 
-/// A source's contraflow endpoint.
-using contraflow_actor = caf::typed_actor<
-  // sink -> source: a transactional event was written / could not be
+/// Whoever an event's origins name: the source that read it, and pipelines
+/// whose operators asked to hear how the event fared.
+using ack_target_actor = caf::typed_actor<
+  // sink -> origin: a transactional event was written / could not be
   caf::reacts_to<atom::ack_atom, event_id>,
-  caf::reacts_to<atom::fail_atom, event_id>,
-  // sink (its id) -> every source upstream of it: stop / resume sending
+  caf::reacts_to<atom::fail_atom, event_id>>;
+
+/// A source's contraflow endpoint.
+using contraflow_actor = ack_target_actor::extend<
+  // sink or pipeline (its id) -> every source upstream of it: stop / resume sending
   caf::reacts_to<atom::cb_trigger_atom, uint64_t>,
   caf::reacts_to<atom::cb_restore_atom, uint64_t>>;
 
@@ -78,8 +82,9 @@ struct connector_wiring {
   std::vector<contraflow_actor> upstream_sources;
   /// Sink connectors downstream of our source: we read only once all are up.
   std::vector<uint64_t> downstream_sinks;
-  /// Every source by id, for routing acks and fails of transactional events.
-  std::map<uint64_t, contraflow_actor> sources_by_id;
+  /// Every source and pipeline by id, for routing acks and fails of
+  /// transactional events to the origins they name.
+  std::map<uint64_t, ack_target_actor> ack_targets;
   supervisor_actor supervisor;
   deployer_actor deployer;
 };
@@ -100,10 +105,19 @@ using connector_actor = event_sink_actor::extend_with<contraflow_actor, connecta
   // (input queued by another thread is waiting: take all of it)
   caf::reacts_to<atom::data_atom>>;
 
+/// What a pipeline must know about the graph around it.
+struct pipeline_wiring {
+  std::vector<port_link> outputs;
+  /// Stages linked into the pipeline; it is drained after this many markers.
+  uint64_t upstream_count = 0;
+  /// Sources feeding the pipeline, paused by its backpressure operators.
+  std::vector<contraflow_actor> upstream_sources;
+};
+
 /// A pipeline: runs the compiled query on each event.
-using pipeline_actor = event_sink_actor::extend<
-  // deployer -> pipeline: wire the output ports and the expected drain markers
-  caf::replies_to<atom::start_atom, std::vector<port_link>, uint64_t>::with<caf::ok_atom>,
+using pipeline_actor = event_sink_actor::extend_with<ack_target_actor>::extend<
+  // deployer -> pipeline: wire, then start
+  caf::replies_to<atom::start_atom, pipeline_wiring>::with<caf::ok_atom>,
   // deployer -> pipeline: begin the graceful stop (for pipelines nothing feeds)
   caf::reacts_to<atom::drain_atom>,
   // itself -> pipeline: advance time-driven operators
@@ -112,5 +126,6 @@ using pipeline_actor = event_sink_actor::extend<
 } // namespace temblor
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::connector_wiring)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::pipeline_wiring)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::port_link)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<temblor::port_link>)

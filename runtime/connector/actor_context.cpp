@@ -1,5 +1,7 @@
 #include "runtime/connector/actor_context.hpp"
 
+#include <algorithm>
+
 #include <caf/send.hpp>
 
 #include "runtime/system/log.hpp"
@@ -27,7 +29,7 @@ void actor_context::attach(connector_actor self, connector_inbox* inbox) {
 }
 
 void actor_context::bind(const connector_wiring& wiring) {
-  sources_by_id_ = wiring.sources_by_id;
+  ack_targets_ = wiring.ack_targets;
   upstream_sources_ = wiring.upstream_sources;
   deployer_ = wiring.deployer;
 }
@@ -129,24 +131,23 @@ void actor_context::source_finished() {
 }
 
 template <class Atom>
-void actor_context::route_to_sources(Atom atom, const event_id& id) {
-  // One message per distinct source; each picks its own origins out of the id.
-  uint64_t last = 0;
-  bool any = false;
-  for (const auto& origin : id.origins()) {
-    if (any && origin.source == last)
+void actor_context::route_to_origins(Atom atom, const event_id& id) {
+  // One message per distinct origin stage; each picks its own entries out
+  // of the id. Ids name few stages, so looking back beats building a set.
+  const auto& origins = id.origins();
+  for (auto origin = origins.begin(); origin != origins.end(); ++origin) {
+    auto same_stage = [&](const event_origin& o) { return o.source == origin->source; };
+    if (std::any_of(origins.begin(), origin, same_stage))
       continue;
-    any = true;
-    last = origin.source;
-    auto it = sources_by_id_.find(origin.source);
-    if (it != sources_by_id_.end())
+    auto it = ack_targets_.find(origin->source);
+    if (it != ack_targets_.end())
       caf::anon_send(it->second, atom, id);
   }
 }
 
-void actor_context::ack(const event_id& id) { route_to_sources(atom::ack_atom_v, id); }
+void actor_context::ack(const event_id& id) { route_to_origins(atom::ack_atom_v, id); }
 
-void actor_context::fail(const event_id& id) { route_to_sources(atom::fail_atom_v, id); }
+void actor_context::fail(const event_id& id) { route_to_origins(atom::fail_atom_v, id); }
 
 void actor_context::circuit_breaker(bool open_for_traffic) {
   for (const auto& source : upstream_sources_) {

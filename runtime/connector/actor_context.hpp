@@ -93,7 +93,7 @@ private:
   /// Returns the inbox when called from the actor's own handler, else null.
   connector_inbox* local_inbox() const;
   template <class Atom>
-  void route_to_sources(Atom atom, const event_id& id);
+  void route_to_origins(Atom atom, const event_id& id);
 
   uint64_t id_;
   std::string alias_;
@@ -103,7 +103,7 @@ private:
   std::mutex queue_mutex_;
   std::vector<queued_input> queue_;
   std::vector<queued_input> draining_;
-  std::map<uint64_t, contraflow_actor> sources_by_id_;
+  std::map<uint64_t, ack_target_actor> ack_targets_;
   std::vector<contraflow_actor> upstream_sources_;
   deployer_actor deployer_;
 };

@@ -54,23 +54,33 @@ void wire_all(deployer_actor::stateful_pointer<deployer_state> self, const deplo
   auto connector_ids = plan.connector_ids();
   std::map<uint64_t, const planned_connector*> by_id;
   std::map<uint64_t, contraflow_actor> sources_by_id;
+  std::map<uint64_t, ack_target_actor> ack_targets;
   for (const auto& c : plan.connectors) {
     by_id[c.id] = &c;
-    if (c.impl->has_source())
+    if (c.impl->has_source()) {
       sources_by_id[c.id] = caf::actor_cast<contraflow_actor>(st.connectors.at(c.id));
+      ack_targets[c.id] = caf::actor_cast<ack_target_actor>(st.connectors.at(c.id));
+    }
   }
+  for (const auto& p : plan.pipelines)
+    ack_targets[p.id] = caf::actor_cast<ack_target_actor>(st.pipelines.at(p.id));
+  auto sources_upstream_of = [&](uint64_t id) {
+    std::vector<contraflow_actor> sources;
+    for (auto source : plan.graph.sources_upstream_of(id, connector_ids))
+      if (auto it = sources_by_id.find(source); it != sources_by_id.end())
+        sources.push_back(it->second);
+    return sources;
+  };
   for (const auto& c : plan.connectors) {
     connector_wiring wiring;
     wiring.outputs = links_of(st, plan, c.id);
     if (auto up = plan.graph.upstream.find(c.id); up != plan.graph.upstream.end())
       wiring.upstream_count = up->second.size();
-    for (auto source : plan.graph.sources_upstream_of(c.id, connector_ids))
-      if (auto it = sources_by_id.find(source); it != sources_by_id.end())
-        wiring.upstream_sources.push_back(it->second);
+    wiring.upstream_sources = sources_upstream_of(c.id);
     for (auto sink : plan.graph.sinks_downstream_of(c.id, connector_ids))
       if (by_id.at(sink)->impl->has_sink())
         wiring.downstream_sinks.push_back(sink);
-    wiring.sources_by_id = sources_by_id;
+    wiring.ack_targets = ack_targets;
     wiring.supervisor = st.supervisor;
     wiring.deployer = deployer_actor{self};
     auto handle = st.connectors.at(c.id);
@@ -84,11 +94,12 @@ void wire_all(deployer_actor::stateful_pointer<deployer_state> self, const deplo
       });
   }
   for (const auto& p : plan.pipelines) {
-    uint64_t upstream = 0;
+    pipeline_wiring wiring;
+    wiring.outputs = links_of(st, plan, p.id);
     if (auto up = plan.graph.upstream.find(p.id); up != plan.graph.upstream.end())
-      upstream = up->second.size();
-    self->request(st.pipelines.at(p.id), caf::infinite, atom::start_atom_v,
-                  links_of(st, plan, p.id), upstream)
+      wiring.upstream_count = up->second.size();
+    wiring.upstream_sources = sources_upstream_of(p.id);
+    self->request(st.pipelines.at(p.id), caf::infinite, atom::start_atom_v, std::move(wiring))
       .then([](caf::ok_atom) {});
   }
 }

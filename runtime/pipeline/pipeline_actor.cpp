@@ -39,6 +39,25 @@ void pipeline_state::dispatch(pipeline_actor::pointer self, dsl::pipeline_output
   }
 }
 
+void pipeline_state::contraflow(bool acked, const event_id& ev_id) {
+  uint64_t now = now_ns();
+  runner->contraflow(acked, ev_id, now);
+  update_breaker(now);
+}
+
+void pipeline_state::update_breaker(uint64_t now) {
+  bool pause = runner->pauses_upstream(now);
+  if (pause == pausing_upstream)
+    return;
+  pausing_upstream = pause;
+  for (const auto& source : upstream_sources) {
+    if (pause)
+      caf::anon_send(source, atom::cb_trigger_atom_v, id);
+    else
+      caf::anon_send(source, atom::cb_restore_atom_v, id);
+  }
+}
+
 void pipeline_state::maybe_drain(pipeline_actor::pointer self) {
   if (drained || drain_markers < upstream_count)
     return;
@@ -60,13 +79,13 @@ pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline
                                        std::shared_ptr<const dsl::pipeline_program> program) {
   self->state.id = id;
   self->state.alias = std::move(alias);
-  self->state.runner = dsl::make_pipeline_runner(*program);
+  self->state.runner = dsl::make_pipeline_runner(*program, id);
   return {
-    [self](atom::start_atom, std::vector<port_link>& outputs,
-           uint64_t upstream_count) -> caf::ok_atom {
+    [self](atom::start_atom, pipeline_wiring& wiring) -> caf::ok_atom {
       auto& st = self->state;
-      st.outputs = std::move(outputs);
-      st.upstream_count = upstream_count;
+      st.outputs = std::move(wiring.outputs);
+      st.upstream_count = wiring.upstream_count;
+      st.upstream_sources = std::move(wiring.upstream_sources);
       if (auto interval = st.runner->tick_interval_ns(); interval > 0)
         self->delayed_send(self, std::chrono::nanoseconds(interval), atom::tick_atom_v);
       return caf::ok_atom_v;
@@ -83,11 +102,15 @@ pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline
       self->state.maybe_drain(self);
     },
     [self](atom::drain_atom) { self->state.maybe_drain(self); },
+    [self](atom::ack_atom, const event_id& id) { self->state.contraflow(true, id); },
+    [self](atom::fail_atom, const event_id& id) { self->state.contraflow(false, id); },
     [self](atom::tick_atom) {
       auto& st = self->state;
       dsl::pipeline_output out;
-      st.runner->tick(now_ns(), out);
+      uint64_t now = now_ns();
+      st.runner->tick(now, out);
       st.dispatch(self, out, nullptr);
+      st.update_breaker(now);
       if (!st.drained)
         self->delayed_send(self, std::chrono::nanoseconds(st.runner->tick_interval_ns()),
                            atom::tick_atom_v);

@@ -20,12 +20,18 @@ struct pipeline_state {
   std::unique_ptr<dsl::pipeline_runner> runner;
   std::vector<port_link> outputs;
   uint64_t upstream_count = 0;
+  std::vector<contraflow_actor> upstream_sources;
+  bool pausing_upstream = false;
   uint64_t drain_markers = 0;
   bool drained = false;
 
   /// Sends what the runner produced, one batch per output port.
   void dispatch(pipeline_actor::pointer self, dsl::pipeline_output& out,
                 const std::shared_ptr<credit_token>& credit);
+  /// Lets the operators hear a sink's ack or fail of an event they tagged.
+  void contraflow(bool acked, const event_id& ev_id);
+  /// Pauses or resumes the sources upstream when an operator's wish changed.
+  void update_breaker(uint64_t now);
   /// Forwards the drain marker once every upstream stage sent one.
   void maybe_drain(pipeline_actor::pointer self);
 };
