@@ -1,5 +1,7 @@
 #include "dsl/extractors.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -13,51 +15,117 @@ namespace temblor::dsl {
 namespace {
 
 // -- dissect ----------------------------------------------------------------
+//
+// Tremor's dissect: literal delimiters between `%{…}` fields. A field takes
+// the text up to the next delimiter (the rest of the input when last).
+//   %{name}        capture              %{}  %{?name}  skip
+//   %{+name}       append to name, joined by a space (or by the filler of
+//                  the last padding passed)
+//   %{&name}       key: the value the named skip `?name` saw names it
+//   %{name:int}    convert (int, float, string); a bad number fails
+//   %{name->}      swallow repeats of the following delimiter
+//   %{_} %{_(s)}   padding: skips any run of spaces (or of `s`)
+// A named skip is remembered for one `&` lookup but never output.
+
+enum class dissect_conv : uint8_t { none, to_int, to_float, to_string };
 
 struct dissect_token {
-  bool is_field = false;
-  std::string text; ///< literal, or field name
-  bool skip = false;   ///< `%{?name}` / `%{}`
-  bool append = false; ///< `%{+name}`
-  bool padded = false; ///< `%{name->}` consumes repeated delimiters
+  enum class kind : uint8_t { literal, field, padding } k = kind::literal;
+  std::string text;       ///< literal text, field name, or padding filler
+  bool skip = false;      ///< `%{}` / `%{?name}`
+  bool append = false;    ///< `%{+name}`
+  bool lookup = false;    ///< `%{&name}`
+  bool padded = false;    ///< `%{name->}`
+  dissect_conv conv = dissect_conv::none;
 };
 
 struct dissect_program {
   std::vector<dissect_token> tokens;
 };
 
+bool compile_dissect_field(std::string name, dissect_token& t, std::string& err) {
+  t.k = dissect_token::kind::field;
+  if (name == "_" || (name.size() >= 3 && name.compare(0, 2, "_(") == 0 && name.back() == ')')) {
+    t.k = dissect_token::kind::padding;
+    t.text = name == "_" ? " " : name.substr(2, name.size() - 3);
+    if (t.text.empty()) {
+      err = "Invalid dissect pattern: empty padding";
+      return false;
+    }
+    return true;
+  }
+  if (name.size() >= 2 && name.compare(name.size() - 2, 2, "->") == 0) {
+    t.padded = true;
+    name.resize(name.size() - 2);
+  }
+  size_t colon = name.rfind(':');
+  if (colon != std::string::npos) {
+    std::string type = name.substr(colon + 1);
+    if (type == "int")
+      t.conv = dissect_conv::to_int;
+    else if (type == "float")
+      t.conv = dissect_conv::to_float;
+    else if (type == "string")
+      t.conv = dissect_conv::to_string;
+    else {
+      err = "Invalid dissect pattern: unknown type `" + type + "`";
+      return false;
+    }
+    name.resize(colon);
+  }
+  if (name.empty()) {
+    t.skip = true;
+  } else if (name[0] == '?') {
+    t.skip = true;
+    name.erase(0, 1);
+  } else if (name[0] == '+') {
+    t.append = true;
+    name.erase(0, 1);
+  } else if (name[0] == '&') {
+    t.lookup = true;
+    name.erase(0, 1);
+  }
+  if (name.empty() && !t.skip) {
+    err = "Invalid dissect pattern: a field modifier needs a name";
+    return false;
+  }
+  if (t.append && t.conv != dissect_conv::none) {
+    err = "Invalid dissect pattern: an appended field can not have a type";
+    return false;
+  }
+  t.text = std::move(name);
+  return true;
+}
+
 bool compile_dissect(const std::string& body, dissect_program& p, std::string& err) {
   size_t i = 0;
   std::string lit;
+  auto flush = [&] {
+    if (!lit.empty()) {
+      p.tokens.push_back(dissect_token{dissect_token::kind::literal, lit});
+      lit.clear();
+    }
+  };
   while (i < body.size()) {
     if (body.compare(i, 2, "%{") == 0) {
-      if (!lit.empty()) {
-        p.tokens.push_back(dissect_token{false, lit});
-        lit.clear();
-      }
+      flush();
       size_t end = body.find('}', i + 2);
       if (end == std::string::npos) {
         err = "Invalid dissect pattern: unterminated `%{`";
         return false;
       }
       dissect_token t;
-      t.is_field = true;
-      std::string name = body.substr(i + 2, end - i - 2);
-      if (name.size() >= 2 && name.compare(name.size() - 2, 2, "->") == 0) {
-        t.padded = true;
-        name.resize(name.size() - 2);
-      }
-      if (name.empty() || name[0] == '?') {
-        t.skip = true;
-        if (!name.empty())
-          name.erase(0, 1);
-      } else if (name[0] == '+') {
-        t.append = true;
-        name.erase(0, 1);
-      }
-      t.text = name;
-      if (!p.tokens.empty() && p.tokens.back().is_field) {
+      if (!compile_dissect_field(body.substr(i + 2, end - i - 2), t, err))
+        return false;
+      // Two fields in a row would have no delimiter to split them on.
+      if (t.k == dissect_token::kind::field && !p.tokens.empty() &&
+          p.tokens.back().k == dissect_token::kind::field) {
         err = "Invalid dissect pattern: two fields without a delimiter";
+        return false;
+      }
+      if (t.k == dissect_token::kind::padding && !p.tokens.empty() &&
+          p.tokens.back().k == dissect_token::kind::padding) {
+        err = "Invalid dissect pattern: a padding follows a padding";
         return false;
       }
       p.tokens.push_back(std::move(t));
@@ -66,49 +134,106 @@ bool compile_dissect(const std::string& body, dissect_program& p, std::string& e
     }
     lit.push_back(body[i++]);
   }
-  if (!lit.empty())
-    p.tokens.push_back(dissect_token{false, lit});
+  flush();
   return true;
 }
 
+bool dissect_convert(const dissect_token& t, const std::string& raw, value& out) {
+  switch (t.conv) {
+    case dissect_conv::none:
+    case dissect_conv::to_string: out = value(raw); return true;
+    case dissect_conv::to_int: {
+      if (raw.empty())
+        return false;
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(raw.c_str(), &end, 10);
+      if (*end != 0 || errno == ERANGE)
+        return false;
+      out = value(v);
+      return true;
+    }
+    case dissect_conv::to_float: {
+      if (raw.empty() || std::isspace(static_cast<unsigned char>(raw[0])))
+        return false;
+      char* end = nullptr;
+      double v = std::strtod(raw.c_str(), &end);
+      if (*end != 0)
+        return false;
+      out = value(v);
+      return true;
+    }
+  }
+  return false;
+}
+
 bool run_dissect(const dissect_program& p, const std::string& s, value& out) {
+  using kind = dissect_token::kind;
   record r;
+  std::map<std::string, std::string> skipped; // named skips, for `&` lookups
+  std::string append_sep = " ";
   size_t pos = 0;
   for (size_t t = 0; t < p.tokens.size(); ++t) {
     const auto& tok = p.tokens[t];
-    if (!tok.is_field) {
+    if (tok.k == kind::literal) {
       if (s.compare(pos, tok.text.size(), tok.text) != 0)
         return false;
       pos += tok.text.size();
       continue;
     }
-    std::string val;
+    if (tok.k == kind::padding) {
+      append_sep = tok.text;
+      while (s.compare(pos, tok.text.size(), tok.text) == 0)
+        pos += tok.text.size();
+      continue;
+    }
+    std::string raw;
     if (t + 1 < p.tokens.size()) {
       const std::string& delim = p.tokens[t + 1].text;
       size_t end = s.find(delim, pos);
-      if (end == std::string::npos)
-        return false;
-      val = s.substr(pos, end - pos);
+      if (end == std::string::npos) {
+        // Padding may match nothing; a field before it may run to the end.
+        if (p.tokens[t + 1].k != kind::padding)
+          return false;
+        end = s.size();
+      }
+      raw = s.substr(pos, end - pos);
       pos = end;
-      if (tok.padded) {
-        // Swallow repeated delimiters so the next literal matches the last one.
+      if (tok.padded && p.tokens[t + 1].k == kind::literal) {
+        // Leave exactly one delimiter for the literal that follows.
         while (s.compare(pos + delim.size(), delim.size(), delim) == 0)
           pos += delim.size();
       }
     } else {
-      val = s.substr(pos);
+      raw = s.substr(pos);
       pos = s.size();
     }
-    if (tok.skip)
+    if (tok.skip) {
+      if (!tok.text.empty())
+        skipped[tok.text] = raw;
       continue;
+    }
+    std::string key = tok.text;
+    if (tok.lookup) {
+      auto it = skipped.find(tok.text);
+      if (it == skipped.end())
+        return false;
+      key = std::move(it->second);
+      skipped.erase(it);
+    }
     if (tok.append) {
-      value* prev = r.find(tok.text);
-      if (prev && prev->is_string()) {
-        prev->as_string() += " " + val;
+      value* prev = r.find(key);
+      if (prev) {
+        if (!prev->is_string())
+          return false;
+        prev->as_string() += append_sep + raw;
         continue;
       }
     }
-    r.set(tok.text, value(val));
+    value v;
+    if (!dissect_convert(tok, raw, v))
+      return false;
+    r.set(key, std::move(v));
   }
   if (pos != s.size())
     return false;
@@ -117,27 +242,185 @@ bool run_dissect(const dissect_program& p, const std::string& s, value& out) {
 }
 
 // -- glob -------------------------------------------------------------------
+//
+// Tremor compiles glob bodies with the Rust `glob` crate's `Pattern` and
+// matches with its default options: case sensitive, and `*`, `?` and
+// classes may match `/`. libc's fnmatch differs (`\` escapes, `[^…]`
+// negation), so the crate's rules are implemented here on code points:
+// `?` one character, `*` any run, `**` only as a whole path component
+// (it resumes matching only after a `/`), `[…]` / `[!…]` classes of single
+// characters and `a-z` ranges where a `]` right after the opening bracket
+// is literal (so `[*]` and `[]]` escape), and every other character literal.
 
-bool glob_match(const char* p, const char* s) {
-  const char* star = nullptr;
-  const char* ss = nullptr;
-  while (*s) {
-    if (*p == '?' || *p == *s) {
-      ++p;
-      ++s;
-    } else if (*p == '*') {
-      star = p++;
-      ss = s;
-    } else if (star) {
-      p = star + 1;
-      s = ++ss;
+enum class glob_op : uint8_t { chr, any_char, any_seq, any_recursive, within, except };
+
+struct glob_token {
+  glob_op op = glob_op::chr;
+  char32_t c = 0;
+  std::vector<std::pair<char32_t, char32_t>> set; ///< inclusive ranges
+};
+
+struct glob_program {
+  std::vector<glob_token> tokens;
+};
+
+/// Decodes UTF-8 leniently: an invalid byte stands for itself, so any
+/// input still matches byte-literal patterns.
+std::u32string decode_utf8(const std::string& s) {
+  std::u32string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    bool ok = true;
+    for (size_t k = 1; k < len; ++k) {
+      auto cb = static_cast<unsigned char>(s[i + k]);
+      if ((cb >> 6) != 2) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (cb & 0x3F);
+    }
+    if (!ok) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+std::vector<std::pair<char32_t, char32_t>> glob_class(const std::u32string& s) {
+  std::vector<std::pair<char32_t, char32_t>> set;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (i + 3 <= s.size() && s[i + 1] == U'-') {
+      set.emplace_back(s[i], s[i + 2]);
+      i += 3;
     } else {
-      return false;
+      set.emplace_back(s[i], s[i]);
+      ++i;
     }
   }
-  while (*p == '*')
-    ++p;
-  return *p == 0;
+  return set;
+}
+
+bool compile_glob(const std::string& body, glob_program& p, std::string& err) {
+  const std::u32string pat = decode_utf8(body);
+  size_t i = 0;
+  while (i < pat.size()) {
+    char32_t c = pat[i];
+    if (c == U'?') {
+      p.tokens.push_back(glob_token{glob_op::any_char, 0, {}});
+      ++i;
+    } else if (c == U'*') {
+      size_t start = i;
+      while (i < pat.size() && pat[i] == U'*')
+        ++i;
+      size_t count = i - start;
+      if (count > 2) {
+        err = "Invalid glob pattern: wildcards are either regular `*` or recursive `**`";
+        return false;
+      }
+      if (count == 1) {
+        p.tokens.push_back(glob_token{glob_op::any_seq, 0, {}});
+        continue;
+      }
+      // `**` must be a whole path component; its trailing `/` is part of it.
+      if (start != 0 && pat[start - 1] != U'/') {
+        err = "Invalid glob pattern: recursive wildcards must form a single path component";
+        return false;
+      }
+      if (i < pat.size()) {
+        if (pat[i] != U'/') {
+          err = "Invalid glob pattern: recursive wildcards must form a single path component";
+          return false;
+        }
+        ++i;
+      }
+      if (p.tokens.empty() || p.tokens.back().op != glob_op::any_recursive)
+        p.tokens.push_back(glob_token{glob_op::any_recursive, 0, {}});
+    } else if (c == U'[') {
+      bool done = false;
+      if (i + 4 <= pat.size() && pat[i + 1] == U'!') {
+        size_t close = pat.find(U']', i + 3);
+        if (close != std::u32string::npos) {
+          p.tokens.push_back(
+            glob_token{glob_op::except, 0, glob_class(pat.substr(i + 2, close - i - 2))});
+          i = close + 1;
+          done = true;
+        }
+      } else if (i + 3 <= pat.size() && pat[i + 1] != U'!') {
+        size_t close = pat.find(U']', i + 2);
+        if (close != std::u32string::npos) {
+          p.tokens.push_back(
+            glob_token{glob_op::within, 0, glob_class(pat.substr(i + 1, close - i - 1))});
+          i = close + 1;
+          done = true;
+        }
+      }
+      if (!done) {
+        err = "Invalid glob pattern: invalid range pattern";
+        return false;
+      }
+    } else {
+      p.tokens.push_back(glob_token{glob_op::chr, c, {}});
+      ++i;
+    }
+  }
+  return true;
+}
+
+bool in_glob_class(const glob_token& t, char32_t c) {
+  for (const auto& [lo, hi] : t.set)
+    if (lo <= c && c <= hi)
+      return true;
+  return false;
+}
+
+enum class glob_result : uint8_t { match, sub_fails, all_fail };
+
+/// Matches tokens[ti..] against s[si..]; `all_fail` ends the search early
+/// once the input ran out, as no other split of a `*` could help then.
+glob_result glob_from(const glob_program& p, size_t ti, const std::u32string& s, size_t si) {
+  for (; ti < p.tokens.size(); ++ti) {
+    const glob_token& t = p.tokens[ti];
+    if (t.op == glob_op::any_seq || t.op == glob_op::any_recursive) {
+      auto r = glob_from(p, ti + 1, s, si);
+      if (r != glob_result::sub_fails)
+        return r;
+      while (si < s.size()) {
+        char32_t c = s[si++];
+        if (t.op == glob_op::any_recursive && c != U'/')
+          continue;
+        r = glob_from(p, ti + 1, s, si);
+        if (r != glob_result::sub_fails)
+          return r;
+      }
+      continue; // input exhausted: the rest must match the empty string
+    }
+    if (si >= s.size())
+      return glob_result::all_fail;
+    char32_t c = s[si++];
+    bool ok = t.op == glob_op::any_char || (t.op == glob_op::chr && t.c == c) ||
+              (t.op == glob_op::within && in_glob_class(t, c)) ||
+              (t.op == glob_op::except && !in_glob_class(t, c));
+    if (!ok)
+      return glob_result::sub_fails;
+  }
+  return si == s.size() ? glob_result::match : glob_result::sub_fails;
+}
+
+bool run_glob(const glob_program& p, const std::string& s) {
+  return glob_from(p, 0, decode_utf8(s), 0) == glob_result::match;
 }
 
 // -- re ---------------------------------------------------------------------
@@ -451,6 +734,7 @@ enum class ex_kind { dissect, glob, re, json, base64, kv, cidr, influx, datetime
 struct compiled {
   ex_kind kind;
   dissect_program dissect;
+  glob_program glob;
   re_program re;
 };
 
@@ -465,6 +749,8 @@ bool compile_extractor(pattern& p, std::string& err) {
       return false;
   } else if (n == "glob") {
     c->kind = ex_kind::glob;
+    if (!compile_glob(p.body, c->glob, err))
+      return false;
   } else if (n == "re" || n == "rerg") {
     c->kind = ex_kind::re;
     if (!compile_re(p.body, c->re, err))
@@ -502,7 +788,7 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
   switch (c->kind) {
     case ex_kind::dissect: return run_dissect(c->dissect, *s, out);
     case ex_kind::glob:
-      if (!glob_match(p.body.c_str(), s->c_str()))
+      if (!run_glob(c->glob, *s))
         return false;
       out = in;
       return true;

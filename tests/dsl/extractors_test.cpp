@@ -1,0 +1,167 @@
+#include <doctest/doctest.h>
+
+#include "dsl/json_text.hpp"
+#include "dsl_test_support.hpp"
+
+// Extractors (`~ name|…|`) against Tremor's semantics. Every expected value
+// here is worked out by hand from the behaviour of Tremor's extractor (the
+// Rust `glob` crate, tremor's dissect and tremor-kv crates, `regex`), not
+// taken from Temblor's output.
+
+using namespace temblor;
+using namespace temblor::dsl;
+using namespace temblor::dsl::test;
+
+namespace {
+
+/// Runs `match <input> of case r = ~ <extractor> => r case _ => "no match" end`
+/// and returns the result as compact JSON.
+std::string extract(const std::string& extractor, const std::string& input_json) {
+  std::string src = "match event of case r = ~ " + extractor + " => r case _ => \"no match\" end";
+  value in;
+  std::string err;
+  REQUIRE_MESSAGE(from_json(input_json, in, err), err);
+  auto r = run_script(src, std::move(in));
+  REQUIRE_MESSAGE(r.st == status::ok, r.error);
+  return to_json(r.result, true);
+}
+
+/// True when the glob body matches the text.
+bool globs(const std::string& pattern, const std::string& text) {
+  std::string src = "match event of case ~ glob|" + pattern + "| => true case _ => false end";
+  auto r = run_script(src, value(text));
+  REQUIRE_MESSAGE(r.st == status::ok, r.error);
+  return r.result.is_bool() && r.result.as_bool();
+}
+
+/// True when the script fails to load (or run) with an error.
+bool fails_to_load(const std::string& extractor) {
+  auto r = run_script("match \"x\" of case ~ " + extractor + " => 1 case _ => 0 end");
+  return r.st == status::error;
+}
+
+} // namespace
+
+TEST_SUITE("dsl.extractors") {
+
+TEST_CASE("glob character classes match one character of the set") {
+  CHECK(globs("abc[xy]", "abcx"));
+  CHECK(globs("abc[xy]", "abcy"));
+  CHECK_FALSE(globs("abc[xy]", "abcz"));
+  CHECK(globs("[a-z]", "m"));
+  CHECK_FALSE(globs("[a-z]", "M"));
+  CHECK(globs("x[0-9a-f]y", "xey"));
+  CHECK_FALSE(globs("x[0-9a-f]y", "xgy"));
+}
+
+TEST_CASE("glob negated classes use a bang and a caret is an ordinary member") {
+  CHECK(globs("[!a]", "b"));
+  CHECK_FALSE(globs("[!a]", "a"));
+  CHECK_FALSE(globs("[!a-c]x", "bx"));
+  CHECK(globs("[!a-c]x", "dx"));
+  // The glob crate has no `^` negation: `[^a]` is the set {^, a}.
+  CHECK(globs("[^a]", "^"));
+  CHECK(globs("[^a]", "a"));
+  CHECK_FALSE(globs("[^a]", "b"));
+}
+
+TEST_CASE("glob brackets escape metacharacters and a leading close bracket") {
+  CHECK(globs("a[*]", "a*"));
+  CHECK_FALSE(globs("a[*]", "ab"));
+  CHECK(globs("[?]", "?"));
+  CHECK_FALSE(globs("[?]", "x"));
+  CHECK(globs("[]]", "]"));
+  CHECK(globs("[!]]", "x"));
+  CHECK_FALSE(globs("[!]]", "]"));
+  // A backslash is a literal character, not an escape.
+  CHECK(globs("a\\b", "a\\b"));
+}
+
+TEST_CASE("glob wildcards cross slashes and count characters not bytes") {
+  CHECK(globs("a*c", "a/b/c"));
+  CHECK(globs("a?b", "a/b"));
+  CHECK(globs("*", ""));
+  CHECK_FALSE(globs("?", ""));
+  CHECK(globs("?", "\xC3\xA9"));            // é is one character
+  CHECK_FALSE(globs("??", "\xC3\xA9"));
+  CHECK(globs("[\xC3\xA0-\xC3\xBF]", "\xC3\xA9")); // [à-ÿ]
+  CHECK(globs("a?c*", "abcx123"));
+  CHECK_FALSE(globs("a?c*", "abdx"));
+}
+
+TEST_CASE("glob double star is a whole path component that resumes after a slash") {
+  CHECK(globs("a/**/b", "a/x/y/b"));
+  CHECK(globs("a/**/b", "a/b"));
+  CHECK(globs("**/b", "b"));
+  CHECK(globs("**/b", "x/b"));
+  CHECK_FALSE(globs("**/b", "xb"));
+  CHECK(globs("a/**", "a/bc/d"));
+}
+
+TEST_CASE("glob patterns the glob crate rejects fail the load") {
+  CHECK(fails_to_load("glob|a**|"));
+  CHECK(fails_to_load("glob|**a|"));
+  CHECK(fails_to_load("glob|a***|"));
+  CHECK(fails_to_load("glob|[abc|"));
+  CHECK(fails_to_load("glob|[]|"));
+  CHECK(fails_to_load("glob|[!]|"));
+  CHECK_FALSE(fails_to_load("glob|a/**/b|"));
+}
+
+TEST_CASE("dissect reference keys take their name from a named skip") {
+  CHECK(extract("dissect|%{?k} %{&k}|", R"("key value")") == R"({"key":"value"})");
+  // Only named skips name keys, and each names one.
+  CHECK(extract("dissect|%{k} %{&k}|", R"("key value")") == R"("no match")");
+  CHECK(extract("dissect|%{?k} %{&k} %{&k}|", R"("a b c")") == R"("no match")");
+  CHECK(extract("dissect|%{?a}=%{&a} %{?b}=%{&b}|", R"("x=1 y=2")") == R"({"x":"1","y":"2"})");
+  // A reference to a name never captured cannot produce a key.
+  CHECK(extract("dissect|%{a} %{&zz}|", R"("key value")") == R"("no match")");
+}
+
+TEST_CASE("dissect converts typed fields and a bad number does not match") {
+  CHECK(extract("dissect|%{n:int} %{f:float}|", R"("42 1.5")") == R"({"f":1.5,"n":42})");
+  CHECK(extract("dissect|%{n:int}|", R"("-7")") == R"({"n":-7})");
+  CHECK(extract("dissect|%{s:string}|", R"("42")") == R"({"s":"42"})");
+  CHECK(extract("dissect|%{n:int}|", R"("4x")") == R"("no match")");
+  CHECK(extract("dissect|%{f:float}|", R"("abc")") == R"("no match")");
+  CHECK(fails_to_load("dissect|%{n:bool}|"));
+}
+
+TEST_CASE("dissect padding skips runs of spaces or of a custom filler") {
+  CHECK(extract("dissect|%{a}%{_}%{b}|", R"("foo   bar")") == R"({"a":"foo","b":"bar"})");
+  CHECK(extract("dissect|%{a}%{_}%{b}|", R"("foo bar")") == R"({"a":"foo","b":"bar"})");
+  CHECK(extract("dissect|%{a}%{_(-)}%{b}|", R"("foo---bar")") == R"({"a":"foo","b":"bar"})");
+  CHECK(extract("dissect|%{a}%{_(ab)}.%{b}|", R"("x.ababab.y")") == R"({"a":"x.","b":"y"})");
+  CHECK(extract("dissect|%{a}%{_}|", R"("foo   ")") == R"({"a":"foo"})");
+}
+
+TEST_CASE("dissect appends repeated fields with a space or the last padding") {
+  CHECK(extract("dissect|%{+a} %{+a}|", R"("x y")") == R"({"a":"x y"})");
+  CHECK(extract("dissect|%{+a} %{b} %{+a}|", R"("x y z")") == R"({"a":"x z","b":"y"})");
+  CHECK(extract("dissect|%{+a}-%{+a}|", R"("x-y")") == R"({"a":"x y"})");
+  CHECK(extract("dissect|%{+a}%{_(-)}%{+a}|", R"("x--y")") == R"({"a":"x-y"})");
+  CHECK(extract("dissect|%{a} %{+a}|", R"("x y")") == R"({"a":"x y"})");
+  CHECK(fails_to_load("dissect|%{+a:int}|"));
+}
+
+TEST_CASE("dissect right padding swallows repeated delimiters") {
+  CHECK(extract("dissect|%{a->} %{b}|", R"("x    y")") == R"({"a":"x","b":"y"})");
+  CHECK(extract("dissect|%{a} %{b}|", R"("x    y")") == R"({"a":"x","b":"   y"})");
+}
+
+TEST_CASE("dissect skip fields consume text without output") {
+  CHECK(extract("dissect|%{} %{b}|", R"("x y")") == R"({"b":"y"})");
+  CHECK(extract("dissect|%{?x} %{b}|", R"("x y")") == R"({"b":"y"})");
+  CHECK(extract("dissect|%{a} %{?b} %{c}|", R"("x y z")") == R"({"a":"x","c":"z"})");
+}
+
+TEST_CASE("dissect needs every delimiter and all the input") {
+  CHECK(extract("dissect|%{a} %{b}|", R"("x")") == R"("no match")");
+  CHECK(extract("dissect|%{a}:|", R"("x:y")") == R"("no match")");
+  CHECK(extract("dissect|[%{a}]|", R"("[x]")") == R"({"a":"x"})");
+  CHECK(fails_to_load("dissect|%{a}%{b}|"));
+  CHECK(fails_to_load("dissect|%{a|"));
+  CHECK(fails_to_load("dissect|%{a}%{_}%{_(-)}%{b}|"));
+}
+
+} // TEST_SUITE
