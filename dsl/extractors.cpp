@@ -1,5 +1,6 @@
 #include "dsl/extractors.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -546,27 +547,86 @@ bool expand_grok(const std::string& in, std::string& out, int depth, std::string
 }
 
 // -- kv ---------------------------------------------------------------------
+//
+// Tremor's kv extractor (the tremor-kv crate): the pattern only supplies
+// separators. Text before `%{key}` (or after the last `%{val}`) separates
+// fields, text between `%{key}` and `%{val}` separates a key from its value;
+// the defaults are a space and `:`. Input is split on every field separator,
+// each piece on every key separator; pieces that do not split into exactly
+// a key and a value are ignored, and the extractor matches only when at
+// least one pair was found. Values stay strings.
 
-bool run_kv(const std::string& s, value& out) {
-  record r;
+struct kv_program {
+  std::vector<std::string> field_seps;
+  std::vector<std::string> key_seps;
+};
+
+bool compile_kv(const std::string& pat, kv_program& p, std::string& err) {
+  static const std::string key = "%{key}";
+  static const std::string val = "%{val}";
   size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ')
-      ++i;
-    if (i >= s.size())
+  while (i < pat.size()) {
+    if (pat.compare(i, key.size(), key) == 0) {
+      i += key.size();
+      size_t v = pat.find(val, i);
+      if (v == std::string::npos) {
+        err = "Invalid kv pattern: `%{key}` at " + std::to_string(i - key.size()) +
+              " has no `%{val}`";
+        return false;
+      }
+      if (v != i)
+        p.key_seps.push_back(pat.substr(i, v - i));
+      i = v + val.size();
+      continue;
+    }
+    size_t k = pat.find(key, i);
+    if (k == std::string::npos) {
+      p.field_seps.push_back(pat.substr(i));
       break;
-    size_t end = s.find(' ', i);
-    std::string pair = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
-    size_t eq = pair.find(':');
-    if (eq == std::string::npos)
-      eq = pair.find('=');
-    if (eq == std::string::npos)
-      return false;
-    r.set(pair.substr(0, eq), value(pair.substr(eq + 1)));
-    if (end == std::string::npos)
-      break;
-    i = end + 1;
+    }
+    p.field_seps.push_back(pat.substr(i, k - i));
+    i = k;
   }
+  if (p.field_seps.empty())
+    p.field_seps.push_back(" ");
+  if (p.key_seps.empty())
+    p.key_seps.push_back(":");
+  for (auto* v : {&p.field_seps, &p.key_seps}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  return true;
+}
+
+/// Splits `in` on each separator in turn (as tremor-kv does), keeping
+/// empty pieces.
+std::vector<std::string> multi_split(const std::string& in, const std::vector<std::string>& seps) {
+  std::vector<std::string> parts{in};
+  for (const auto& sep : seps) {
+    std::vector<std::string> next;
+    for (const auto& part : parts) {
+      size_t start = 0;
+      for (size_t at; (at = part.find(sep, start)) != std::string::npos; start = at + sep.size())
+        next.push_back(part.substr(start, at - start));
+      next.push_back(part.substr(start));
+    }
+    parts = std::move(next);
+  }
+  return parts;
+}
+
+bool run_kv(const kv_program& p, const std::string& s, value& out) {
+  record r;
+  bool any = false;
+  for (const auto& field : multi_split(s, p.field_seps)) {
+    auto kv = multi_split(field, p.key_seps);
+    if (kv.size() != 2)
+      continue;
+    any = true;
+    r.set(kv[0], value(kv[1]));
+  }
+  if (!any)
+    return false;
   out = value(std::move(r));
   return true;
 }
@@ -735,6 +795,7 @@ struct compiled {
   ex_kind kind;
   dissect_program dissect;
   glob_program glob;
+  kv_program kv;
   re_program re;
 };
 
@@ -766,6 +827,8 @@ bool compile_extractor(pattern& p, std::string& err) {
     c->kind = ex_kind::base64;
   } else if (n == "kv") {
     c->kind = ex_kind::kv;
+    if (!compile_kv(p.body, c->kv, err))
+      return false;
   } else if (n == "cidr") {
     c->kind = ex_kind::cidr;
   } else if (n == "influx") {
@@ -814,7 +877,7 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
       out = value(std::move(d));
       return true;
     }
-    case ex_kind::kv: return run_kv(*s, out);
+    case ex_kind::kv: return run_kv(c->kv, *s, out);
     case ex_kind::cidr: return run_cidr(p.body, *s, out);
     case ex_kind::influx: return run_influx(*s, out);
     case ex_kind::datetime: {

@@ -164,4 +164,24 @@ TEST_CASE("dissect needs every delimiter and all the input") {
   CHECK(fails_to_load("dissect|%{a}%{_}%{_(-)}%{b}|"));
 }
 
+TEST_CASE("kv with an empty pattern splits fields on spaces and pairs on colons") {
+  CHECK(extract("kv||", R"("a:1 b:2")") == R"({"a":"1","b":"2"})");
+  CHECK(extract("kv||", R"("a=1 b=2")") == R"("no match")");
+  // Pieces that are not a pair are ignored; one pair is enough.
+  CHECK(extract("kv||", R"("a:1 junk b:2")") == R"({"a":"1","b":"2"})");
+  CHECK(extract("kv||", R"("a:1:2 b:3")") == R"({"b":"3"})");
+  CHECK(extract("kv||", R"("nothing here")") == R"("no match")");
+}
+
+TEST_CASE("kv patterns set the key and field separators") {
+  CHECK(extract("kv|%{key}=%{val}&|", R"("a=1&b=2")") == R"({"a":"1","b":"2"})");
+  CHECK(extract("kv|%{key}=%{val}&|", R"("a:1&b:2")") == R"("no match")");
+  CHECK(extract("kv|%{key}=%{val}|", R"("a=1 b=2")") == R"({"a":"1","b":"2"})");
+  // Several separators of each kind may be given.
+  CHECK(extract("kv|%{key}=%{val};%{key}:%{val} |", R"("a=1;b:2 c=3")") ==
+        R"({"a":"1","b":"2","c":"3"})");
+  CHECK(extract("kv|%{key}->%{val}, |", R"("x->y, z->w")") == R"({"x":"y","z":"w"})");
+  CHECK(fails_to_load("kv|%{key}=|"));
+}
+
 } // TEST_SUITE

@@ -125,7 +125,7 @@ TEST_CASE("extractors bind what they extract") {
   )";
   CHECK(eval_json(src, parse_json(R"({"msg": "John Smith"})")) ==
         R"({"first":"John","last":"Smith"})");
-  CHECK(eval_json(R"(match "a=1 b=2" of case r = ~ kv|| => r case _ => null end)") ==
+  CHECK(eval_json(R"(match "a:1 b:2" of case r = ~ kv|| => r case _ => null end)") ==
         R"({"a":"1","b":"2"})");
   CHECK(eval_json(R"(match "{\"x\":1}" of case r = ~ json|| => r.x case _ => null end)") == "1");
   CHECK(eval_json(R"(match "foo.txt" of case ~ glob|*.txt| => true case _ => false end)") ==
