@@ -425,6 +425,11 @@ bool run_glob(const glob_program& p, const std::string& s) {
 }
 
 // -- re ---------------------------------------------------------------------
+//
+// Tremor uses Rust's `regex` crate; std::regex's ECMAScript grammar is
+// close for the common subset. The differences that matter are bridged
+// here: named groups `(?P<n>…)` / `(?<n>…)` (ECMAScript in std::regex has
+// none), leading inline flags `(?i)` `(?m)` `(?s)`, and `\A` / `\z`.
 
 struct re_program {
   std::regex re;
@@ -432,15 +437,64 @@ struct re_program {
 };
 
 bool compile_re(const std::string& body, re_program& p, std::string& err) {
-  // std::regex has no named groups: strip `(?P<name>` / `(?<name>` and remember
-  // which capture index each name had.
+  auto flags = std::regex::ECMAScript;
+  bool dot_all = false;
+  size_t i = 0;
+  // Leading flag groups such as `(?i)` or `(?im)`.
+  while (body.compare(i, 2, "(?") == 0) {
+    size_t close = body.find(')', i);
+    if (close == std::string::npos)
+      break;
+    std::string f = body.substr(i + 2, close - i - 2);
+    if (f.empty() || f.find_first_not_of("ims") != std::string::npos)
+      break;
+    for (char c : f) {
+      if (c == 'i')
+        flags |= std::regex::icase;
+      else if (c == 'm')
+        flags |= std::regex::multiline;
+      else
+        dot_all = true;
+    }
+    i = close + 1;
+  }
   std::string out;
   size_t group = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
+  bool in_class = false;
+  for (; i < body.size(); ++i) {
     char c = body[i];
     if (c == '\\' && i + 1 < body.size()) {
+      char n = body[++i];
+      if (!in_class && n == 'A')
+        out += "^";
+      else if (!in_class && n == 'z')
+        out += "$";
+      else {
+        out.push_back(c);
+        out.push_back(n);
+      }
+      continue;
+    }
+    if (in_class) {
+      if (c == ']')
+        in_class = false;
       out.push_back(c);
-      out.push_back(body[++i]);
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out.push_back(c);
+      // A `]` right after `[` or `[^` is a member, not the end.
+      if (i + 1 < body.size() && body[i + 1] == '^')
+        out.push_back(body[++i]);
+      if (i + 1 < body.size() && body[i + 1] == ']') {
+        out += "\\]";
+        ++i;
+      }
+      continue;
+    }
+    if (c == '.' && dot_all) {
+      out += "[\\s\\S]";
       continue;
     }
     if (c == '(') {
@@ -465,11 +519,45 @@ bool compile_re(const std::string& body, re_program& p, std::string& err) {
     out.push_back(c);
   }
   try {
-    p.re = std::regex(out, std::regex::ECMAScript);
+    p.re = std::regex(out, flags);
   } catch (const std::regex_error& e) {
     err = std::string("Invalid regular expression: ") + e.what();
     return false;
   }
+  return true;
+}
+
+/// `re`: the first match; each named group that took part maps to its text.
+bool run_re(const re_program& p, const std::string& s, value& out) {
+  std::smatch m;
+  if (!std::regex_search(s, m, p.re))
+    return false;
+  record r;
+  for (const auto& [idx, name] : p.names)
+    if (idx < m.size() && m[idx].matched)
+      r.set(name, value(m[idx].str()));
+  out = value(std::move(r));
+  return true;
+}
+
+/// `rerg`: every match; each named group collects the texts it took, in
+/// order, as an array. Like Tremor, it matches even when nothing is found
+/// (the record is then empty).
+bool run_rerg(const re_program& p, const std::string& s, value& out) {
+  record r;
+  for (std::sregex_iterator it(s.begin(), s.end(), p.re), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    for (const auto& [idx, name] : p.names) {
+      if (idx >= m.size() || !m[idx].matched)
+        continue;
+      value* prev = r.find(name);
+      if (prev && prev->is_array())
+        prev->as_array().push_back(value(m[idx].str()));
+      else
+        r.set(name, value(array{value(m[idx].str())}));
+    }
+  }
+  out = value(std::move(r));
   return true;
 }
 
@@ -789,7 +877,7 @@ bool run_influx(const std::string& s, value& out) {
   return true;
 }
 
-enum class ex_kind { dissect, glob, re, json, base64, kv, cidr, influx, datetime };
+enum class ex_kind { dissect, glob, re, rerg, json, base64, kv, cidr, influx, datetime };
 
 struct compiled {
   ex_kind kind;
@@ -813,7 +901,7 @@ bool compile_extractor(pattern& p, std::string& err) {
     if (!compile_glob(p.body, c->glob, err))
       return false;
   } else if (n == "re" || n == "rerg") {
-    c->kind = ex_kind::re;
+    c->kind = n == "re" ? ex_kind::re : ex_kind::rerg;
     if (!compile_re(p.body, c->re, err))
       return false;
   } else if (n == "grok") {
@@ -855,17 +943,8 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
         return false;
       out = in;
       return true;
-    case ex_kind::re: {
-      std::smatch m;
-      if (!std::regex_search(*s, m, c->re.re))
-        return false;
-      record r;
-      for (const auto& [idx, name] : c->re.names)
-        if (idx < m.size() && m[idx].matched)
-          r.set(name, value(m[idx].str()));
-      out = value(std::move(r));
-      return true;
-    }
+    case ex_kind::re: return run_re(c->re, *s, out);
+    case ex_kind::rerg: return run_rerg(c->re, *s, out);
     case ex_kind::json: {
       std::string err;
       return from_json(*s, out, err);

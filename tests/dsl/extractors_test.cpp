@@ -184,4 +184,33 @@ TEST_CASE("kv patterns set the key and field separators") {
   CHECK(fails_to_load("kv|%{key}=|"));
 }
 
+TEST_CASE("rerg collects every match of each named group into an array") {
+  CHECK(extract("rerg|(?P<l>[a-z])|", R"("a1b2")") == R"({"l":["a","b"]})");
+  CHECK(extract("rerg|(?P<k>[a-z]+)=(?P<v>[0-9]+)|", R"("a=1, bb=22")") ==
+        R"({"k":["a","bb"],"v":["1","22"]})");
+  // A group that does not take part in a match adds nothing for it.
+  CHECK(extract(R"(rerg|(?P<d>[0-9])\|(?P<l>[a-z])|)", R"("1a2")") ==
+        R"({"d":["1","2"],"l":["a"]})");
+  CHECK(extract("rerg|(?P<l>[a-z])|", R"("123")") == R"({})");
+}
+
+TEST_CASE("re returns the named groups of the first match only") {
+  CHECK(extract("re|(?P<l>[a-z])|", R"("a1b2")") == R"({"l":"a"})");
+  CHECK(extract("re|(?P<l>[a-z])|", R"("123")") == R"("no match")");
+  // A group that did not take part is left out; unnamed groups are ignored.
+  CHECK(extract("re|(?P<a>x)?(y)(?P<b>z)|", R"("yz")") == R"({"b":"z"})");
+  // A parenthesis inside a class opens no group.
+  CHECK(extract("re|[(](?P<n>[0-9]+)[)]|", R"x("(42)")x") == R"({"n":"42"})");
+}
+
+TEST_CASE("re understands Rust's leading inline flags and text anchors") {
+  CHECK(extract("re|(?i)^(?P<w>abc)$|", R"("ABC")") == R"({"w":"ABC"})");
+  CHECK(extract("re|^(?P<w>abc)$|", R"("ABC")") == R"("no match")");
+  CHECK(extract("re|(?s)^(?P<all>a.b)$|", R"("a\nb")") == R"({"all":"a\nb"})");
+  CHECK(extract("re|^(?P<all>a.b)$|", R"("a\nb")") == R"("no match")");
+  CHECK(extract(R"(re|\A(?P<x>[0-9]+)\z|)", R"("123")") == R"({"x":"123"})");
+  CHECK(extract(R"(re|\A(?P<x>[0-9]+)\z|)", R"("123a")") == R"("no match")");
+  CHECK(fails_to_load("re|(?P<x>[0-9]+|"));
+}
+
 } // TEST_SUITE
