@@ -13,6 +13,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "dsl/chrono_time.hpp"
 #include "dsl/interpreter.hpp"
 #include "dsl/json_text.hpp"
 #include "runtime/core/event.hpp"
@@ -807,24 +808,24 @@ TEMBLOR_NATIVE(random_string) {
 TEMBLOR_NATIVE(datetime_format) {
   TEMBLOR_WANT_INT(0, "datetime::format");
   TEMBLOR_WANT_STR(1, "datetime::format");
-  time_t secs = static_cast<time_t>(i0 / 1000000000LL);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[256];
-  size_t len = std::strftime(buf, sizeof(buf), s1.c_str(), &tm);
-  out = value(std::string(buf, len));
+  std::string r, e;
+  if (!chrono_time::format(i0, s1, r, e)) {
+    err = "datetime::format: " + e;
+    return false;
+  }
+  out = value(std::move(r));
   return true;
 }
 TEMBLOR_NATIVE(datetime_parse) {
   TEMBLOR_WANT_STR(0, "datetime::parse");
   TEMBLOR_WANT_STR(1, "datetime::parse");
-  struct tm tm {};
-  const char* end = strptime(s0.c_str(), s1.c_str(), &tm);
-  if (!end || *end != 0) {
-    err = "datetime::parse: `" + s0 + "` does not match the format";
+  int64_t ns = 0;
+  std::string e;
+  if (!chrono_time::parse(s0, s1, ns, e)) {
+    err = "datetime::parse: " + e;
     return false;
   }
-  out = value(static_cast<long long>(timegm(&tm)) * 1000000000LL);
+  out = value(static_cast<long long>(ns));
   return true;
 }
 TEMBLOR_NATIVE(datetime_today) {
@@ -861,27 +862,25 @@ TEMBLOR_DT_FIELD(datetime_second, tm.tm_sec)
 TEMBLOR_DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
 TEMBLOR_DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
 TEMBLOR_DT_FIELD(datetime_nanosecond, sub_second(ns))
-TEMBLOR_NATIVE(datetime_iso8601) {
-  struct tm tm {};
+// Tremor renders these with chrono's `to_rfc3339()` / `to_rfc2822()` on a
+// UTC DateTime: an offset of +00:00 and only as many fraction digits (0, 3,
+// 6 or 9) as the value needs.
+bool datetime_fixed(const value* a, value& out, std::string& err, const char* fn, std::string_view fmt) {
   int64_t ns = 0;
-  if (!datetime_tm(a, tm, ns, err, "datetime::iso8601"))
+  if (!a[0].get_i64(ns))
+    return type_err(err, fn, "an integer (ns since the epoch)", a[0]);
+  std::string r, e;
+  if (!chrono_time::format(ns, fmt, r, e)) {
+    err = std::string(fn) + ": " + e;
     return false;
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(sub_second(ns)));
-  out = value(std::string(buf));
+  }
+  out = value(std::move(r));
   return true;
 }
+TEMBLOR_NATIVE(datetime_iso8601) { return datetime_fixed(a, out, err, "datetime::iso8601", "%+"); }
+TEMBLOR_NATIVE(datetime_rfc3339) { return datetime_fixed(a, out, err, "datetime::rfc3339", "%+"); }
 TEMBLOR_NATIVE(datetime_rfc2822) {
-  struct tm tm {};
-  int64_t ns = 0;
-  if (!datetime_tm(a, tm, ns, err, "datetime::rfc2822"))
-    return false;
-  char buf[64];
-  size_t len = std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  out = value(std::string(buf, len));
-  return true;
+  return datetime_fixed(a, out, err, "datetime::rfc2822", "%a, %d %b %Y %H:%M:%S +0000");
 }
 
 // -- tremor::chash ------------------------------------------------------------------
@@ -1142,7 +1141,7 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"datetime::microsecond", {datetime_microsecond, 1, 1}},
     {"datetime::nanosecond", {datetime_nanosecond, 1, 1}},
     {"datetime::iso8601", {datetime_iso8601, 1, 1}},
-    {"datetime::rfc3339", {datetime_iso8601, 1, 1}},
+    {"datetime::rfc3339", {datetime_rfc3339, 1, 1}},
     {"datetime::rfc2822", {datetime_rfc2822, 1, 1}},
     {"url::encode", {url_encode, 1, 1}},
     {"system::ingest_ns", {system_ingest_ns, 0, 0}},

@@ -3,6 +3,7 @@
 #include <random>
 #include <set>
 
+#include "dsl/chrono_time.hpp"
 #include "dsl/intrinsics.hpp"
 #include "dsl/json_text.hpp"
 #include "dsl/standalone.hpp"
@@ -113,7 +114,7 @@ const stdlib_case cases[] = {
   {"random::float", "use std::random; let x = random::float(); x >= 0.0 and x < 1.0", "true"},
   {"random::string", "use std::random; use std::string; string::len(random::string(5))", "5"},
   {"datetime::format", R"(use std::datetime; datetime::format(86400000000000, "%Y-%m-%d"))", R"("1970-01-02")"},
-  {"datetime::parse", R"(use std::datetime; datetime::parse("1970-01-02", "%Y-%m-%d"))", "86400000000000"},
+  {"datetime::parse", R"(use std::datetime; datetime::parse("2023-11-14 23:13:20 +0100", "%Y-%m-%d %H:%M:%S %z"))", "1700000000000000000"},
   {"datetime::today", "use std::datetime; datetime::today() > 0", "true"},
   {"chash::sorted_serialize", R"(use tremor::chash; chash::sorted_serialize({"b": 1, "a": [2]}))", R"("{\"a\":[2],\"b\":1}")"},
   {"datetime::year", "use std::datetime; datetime::year(1700000000123456789)", "2023"},
@@ -125,8 +126,8 @@ const stdlib_case cases[] = {
   {"datetime::millisecond", "use std::datetime; datetime::millisecond(1700000000123456789)", "123"},
   {"datetime::microsecond", "use std::datetime; datetime::microsecond(1700000000123456789)", "123456"},
   {"datetime::nanosecond", "use std::datetime; datetime::nanosecond(1700000000123456789)", "123456789"},
-  {"datetime::iso8601", "use std::datetime; datetime::iso8601(1700000000123456789)", R"("2023-11-14T22:13:20.123456789Z")"},
-  {"datetime::rfc3339", "use std::datetime; datetime::rfc3339(0)", R"("1970-01-01T00:00:00.000000000Z")"},
+  {"datetime::iso8601", "use std::datetime; datetime::iso8601(1700000000123456789)", R"("2023-11-14T22:13:20.123456789+00:00")"},
+  {"datetime::rfc3339", "use std::datetime; datetime::rfc3339(0)", R"("1970-01-01T00:00:00+00:00")"},
   {"datetime::rfc2822", "use std::datetime; datetime::rfc2822(0)", R"("Thu, 01 Jan 1970 00:00:00 +0000")"},
   {"chash::jump", R"(use tremor::chash; let s = chash::jump("key", 10); s >= 0 and s < 10)", "true"},
   {"url::encode", R"(use std::url; url::encode("a b/c"))", R"("a%20b%2Fc")"},
@@ -323,6 +324,113 @@ TEST_CASE("a standalone script sends results to out and errors to err") {
   CHECK(out.events[0].ev.payload == value("ABC"));
   CHECK(out.events[1].port == "err");
   CHECK(out.events[1].ev.payload.get("error")->as_string().rfind("Error: \n    2 | ", 0) == 0);
+}
+
+
+// 1700000000123456789 ns is Tuesday 2023-11-14 22:13:20.123456789 UTC,
+// day 318 of the year, in ISO week 46; 0 is Thursday 1970-01-01.
+std::string chrono_fmt(int64_t ns, const char* fmt) {
+  std::string out, err;
+  REQUIRE_MESSAGE(chrono_time::format(ns, fmt, out, err), fmt << ": " << err);
+  return out;
+}
+
+TEST_CASE("chrono formatting covers chrono's date specifiers") {
+  const int64_t t = 1700000000123456789LL;
+  CHECK(chrono_fmt(t, "%Y %C %y %m %b %h %B %d %e") == "2023 20 23 11 Nov Nov November 14 14");
+  CHECK(chrono_fmt(t, "%a %A %w %u %j %U %W %G %g %V") == "Tue Tuesday 2 2 318 46 46 2023 23 46");
+  CHECK(chrono_fmt(t, "%D|%x|%F|%v") == "11/14/23|11/14/23|2023-11-14|14-Nov-2023");
+  CHECK(chrono_fmt(0, "%a %j %U %W %G-W%V-%u") == "Thu 001 00 00 1970-W01-4");
+  // ISO years that differ from the calendar year.
+  CHECK(chrono_fmt(1735603200000000000LL, "%F %G-W%V-%u") == "2024-12-31 2025-W01-2");
+  CHECK(chrono_fmt(1609459200000000000LL, "%F %G-W%V-%u") == "2021-01-01 2020-W53-5");
+}
+
+TEST_CASE("chrono formatting covers time, fraction, zone and composite specifiers") {
+  const int64_t t = 1700000000123456789LL;
+  CHECK(chrono_fmt(t, "%H %k %I %l %P %p %M %S") == "22 22 10 10 pm PM 13 20");
+  CHECK(chrono_fmt(t, "%f|%.f|%.3f|%.6f|%.9f|%3f|%6f|%9f") ==
+        "123456789|.123456789|.123|.123456|.123456789|123|123456|123456789");
+  CHECK(chrono_fmt(1700000000123000000LL, "%.f") == ".123");
+  CHECK(chrono_fmt(1700000000123456000LL, "%.f") == ".123456");
+  CHECK(chrono_fmt(1700000000000000000LL, "[%.f]") == "[]");
+  CHECK(chrono_fmt(t, "%R|%T|%X|%r") == "22:13|22:13:20|22:13:20|10:13:20 PM");
+  CHECK(chrono_fmt(t, "%c") == "Tue Nov 14 22:13:20 2023");
+  CHECK(chrono_fmt(t, "%+") == "2023-11-14T22:13:20.123456789+00:00");
+  CHECK(chrono_fmt(0, "%+") == "1970-01-01T00:00:00+00:00");
+  CHECK(chrono_fmt(t, "%Z %z %:z %#z %s") == "UTC +0000 +00:00 +0000 1700000000");
+  CHECK(chrono_fmt(t, "a%tb%nc%%d") == "a\tb\nc%d");
+  CHECK(chrono_fmt(-1, "%+") == "1969-12-31T23:59:59.999999999+00:00");
+}
+
+TEST_CASE("chrono padding modifiers override a specifier's padding") {
+  CHECK(chrono_fmt(0, "%d|%-d|%_d|%0d") == "01|1| 1|01");
+  CHECK(chrono_fmt(0, "%e|%-e|%0e|%-m|%-H|%_H|%-j") == " 1|1|01|1|0| 0|1");
+}
+
+TEST_CASE("chrono formatting rejects an unknown specifier") {
+  std::string out, err;
+  CHECK_FALSE(chrono_time::format(0, "%Q", out, err));
+  CHECK(err == "bad or unsupported format string");
+  CHECK_FALSE(chrono_time::format(0, "trailing %", out, err));
+}
+
+int64_t chrono_parse(const char* text, const char* fmt) {
+  int64_t ns = 0;
+  std::string err;
+  REQUIRE_MESSAGE(chrono_time::parse(text, fmt, ns, err), text << " / " << fmt << ": " << err);
+  return ns;
+}
+
+TEST_CASE("chrono parsing honours offsets, fractions and twelve-hour clocks") {
+  CHECK(chrono_parse("2023-11-14 23:13:20 +0100", "%Y-%m-%d %H:%M:%S %z") == 1700000000000000000LL);
+  CHECK(chrono_parse("2023-11-14 17:13:20.5 -05:00", "%Y-%m-%d %H:%M:%S%.f %:z") == 1700000000500000000LL);
+  CHECK(chrono_parse("2023-11-14 22:13:20 +01", "%Y-%m-%d %H:%M:%S %#z") == 1699996400000000000LL);
+  CHECK(chrono_parse("2023-11-14 22:13:20 Z", "%Y-%m-%d %H:%M:%S %#z") == 1700000000000000000LL);
+  CHECK(chrono_parse("2023-11-14T22:13:20.123456789+00:00", "%+") == 1700000000123456789LL);
+  CHECK(chrono_parse("2023-11-14T22:13:20Z", "%+") == 1700000000000000000LL);
+  CHECK(chrono_parse("Tue, 14 Nov 2023 10:13:20 PM", "%a, %d %b %Y %I:%M:%S %p") == 1700000000000000000LL);
+  CHECK(chrono_parse("tuesday 14 november 2023 22:13", "%A %d %B %Y %H:%M") == 1699999980000000000LL);
+  CHECK(chrono_parse("2023-318 22:13:20", "%Y-%j %H:%M:%S") == 1700000000000000000LL);
+  CHECK(chrono_parse("1700000000", "%s") == 1700000000000000000LL);
+  CHECK(chrono_parse("22:13:20.123 2023-11-14", "%H:%M:%S%.3f %F") == 1700000000123000000LL);
+  CHECK(chrono_parse("20231114221320123", "%Y%m%d%H%M%S%3f") == 1700000000123000000LL);
+  CHECK(chrono_parse("11/14/23 22:13:20", "%D %T") == 1700000000000000000LL);
+  CHECK(chrono_parse("2023-W46-2 22:13:20", "%G-W%V-%u %T") == 1700000000000000000LL);
+}
+
+TEST_CASE("chrono parsing round-trips what it formats") {
+  const char* fmt = "%Y-%m-%dT%H:%M:%S%.f%:z";
+  for (int64_t t : {int64_t{0}, int64_t{-1}, int64_t{1700000000123456789LL}, int64_t{951782400000000001LL}})
+    CHECK(chrono_parse(chrono_fmt(t, fmt).c_str(), fmt) == t);
+}
+
+TEST_CASE("chrono parsing fails cleanly and names the position") {
+  int64_t ns = 0;
+  std::string err;
+  CHECK_FALSE(chrono_time::parse("2023-11-14 22:13", "%Y/%m/%d %H:%M", ns, err));
+  CHECK(err == "input contains invalid characters at position 4");
+  CHECK_FALSE(chrono_time::parse("2023-11-14 22:13:20 x", "%Y-%m-%d %H:%M:%S", ns, err));
+  CHECK(err == "trailing input at position 19");
+  CHECK_FALSE(chrono_time::parse("2023-11-14 22", "%Y-%m-%d %H:%M", ns, err));
+  CHECK(err == "premature end of input at position 13");
+  // chrono needs at least hours and minutes for a date and time.
+  CHECK_FALSE(chrono_time::parse("2023-11-14", "%Y-%m-%d", ns, err));
+  CHECK(err == "input is not enough for unique date and time");
+  CHECK_FALSE(chrono_time::parse("Mon, 14 Nov 2023 22:13", "%a, %d %b %Y %H:%M", ns, err));
+  CHECK(err == "no possible date and time matching input");
+  CHECK_FALSE(chrono_time::parse("2023-02-30 00:00", "%Y-%m-%d %H:%M", ns, err));
+  CHECK(err == "input is out of range");
+  CHECK_FALSE(chrono_time::parse("2023-13-01 00:00", "%Y-%m-%d %H:%M", ns, err));
+  CHECK(err == "input is out of range at position 5");
+  CHECK_FALSE(chrono_time::parse("2023-11-14 22:13 +01", "%Y-%m-%d %H:%M %z", ns, err));
+  CHECK(err == "premature end of input at position 20");
+}
+
+TEST_CASE("datetime::parse reports chrono's reason as a runtime error") {
+  auto r = run_script(R"(use std::datetime; datetime::parse("2023", "%Y-%m"))");
+  CHECK(r.st != status::ok);
+  CHECK(r.error.find("premature end of input") != std::string::npos);
 }
 
 }
