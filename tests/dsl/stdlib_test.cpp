@@ -346,7 +346,7 @@ TEST_CASE("chrono formatting covers chrono's date specifiers") {
   CHECK(chrono_fmt(1609459200000000000LL, "%F %G-W%V-%u") == "2021-01-01 2020-W53-5");
 }
 
-TEST_CASE("chrono formatting covers time, fraction, zone and composite specifiers") {
+TEST_CASE("chrono formatting covers time fraction zone and composite specifiers") {
   const int64_t t = 1700000000123456789LL;
   CHECK(chrono_fmt(t, "%H %k %I %l %P %p %M %S") == "22 22 10 10 pm PM 13 20");
   CHECK(chrono_fmt(t, "%f|%.f|%.3f|%.6f|%.9f|%3f|%6f|%9f") ==
@@ -382,7 +382,7 @@ int64_t chrono_parse(const char* text, const char* fmt) {
   return ns;
 }
 
-TEST_CASE("chrono parsing honours offsets, fractions and twelve-hour clocks") {
+TEST_CASE("chrono parsing honours offsets fractions and twelve-hour clocks") {
   CHECK(chrono_parse("2023-11-14 23:13:20 +0100", "%Y-%m-%d %H:%M:%S %z") == 1700000000000000000LL);
   CHECK(chrono_parse("2023-11-14 17:13:20.5 -05:00", "%Y-%m-%d %H:%M:%S%.f %:z") == 1700000000500000000LL);
   CHECK(chrono_parse("2023-11-14 22:13:20 +01", "%Y-%m-%d %H:%M:%S %#z") == 1699996400000000000LL);
