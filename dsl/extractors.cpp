@@ -1,6 +1,9 @@
 #include "dsl/extractors.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -720,18 +723,25 @@ bool run_kv(const kv_program& p, const std::string& s, value& out) {
 }
 
 // -- base64 -----------------------------------------------------------------
+//
+// Tremor decodes with the base64 crate's standard engine (canonical
+// padding, zero trailing bits) and then requires the bytes to be UTF-8,
+// yielding a string.
 
 bool b64_decode(const std::string& in, std::string& out) {
   static const std::string chars =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (in.size() % 4 != 0)
+    return false;
+  size_t pad = 0;
+  while (pad < 2 && pad < in.size() && in[in.size() - 1 - pad] == '=')
+    ++pad;
   uint32_t acc = 0;
   int bits = 0;
-  for (char c : in) {
-    if (c == '=')
-      break;
-    size_t v = chars.find(c);
+  for (size_t i = 0; i + pad < in.size(); ++i) {
+    size_t v = chars.find(in[i]);
     if (v == std::string::npos)
-      return false;
+      return false; // also a `=` before the end
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -739,73 +749,151 @@ bool b64_decode(const std::string& in, std::string& out) {
       out.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
+  // Bits left over from the last symbol must be zero.
+  return bits == 0 || (acc & ((1u << bits) - 1)) == 0;
+}
+
+bool valid_utf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size())
+      return false;
+    uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (size_t k = 1; k < len; ++k) {
+      auto cb = static_cast<unsigned char>(s[i + k]);
+      if ((cb >> 6) != 2)
+        return false;
+      cp = (cp << 6) | (cb & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_len[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += len;
+  }
   return true;
 }
 
 // -- cidr -------------------------------------------------------------------
+//
+// Tremor parses the value as a CIDR (cidr-utils): an address with an
+// optional `/bits`, whose host bits must be zero. It yields `prefix` and
+// `mask` as octets (IPv4) or 16-bit segments (IPv6). A body lists ranges
+// (comma separated); the value must then fall into one of them.
 
-bool parse_ipv4(const std::string& s, uint32_t& ip) {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  char extra = 0;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 255 ||
-      b > 255 || c > 255 || d > 255)
+struct ip_net {
+  bool v6 = false;
+  std::array<uint8_t, 16> addr{}; ///< IPv4 uses the first 4 bytes
+  unsigned bits = 0;
+};
+
+bool parse_ip(const std::string& s, ip_net& n) {
+  if (s.find(':') != std::string::npos) {
+    n.v6 = true;
+    return inet_pton(AF_INET6, s.c_str(), n.addr.data()) == 1;
+  }
+  n.v6 = false;
+  return inet_pton(AF_INET, s.c_str(), n.addr.data()) == 1;
+}
+
+/// `addr[/bits]`; bits default to the full width.
+bool parse_net(const std::string& s, ip_net& n) {
+  size_t slash = s.find('/');
+  if (!parse_ip(s.substr(0, slash), n))
     return false;
-  ip = (a << 24) | (b << 16) | (c << 8) | d;
+  unsigned width = n.v6 ? 128 : 32;
+  n.bits = width;
+  if (slash != std::string::npos) {
+    std::string b = s.substr(slash + 1);
+    if (b.empty() || b.size() > 3 || b.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    n.bits = static_cast<unsigned>(std::stoul(b));
+    if (n.bits > width)
+      return false;
+  }
   return true;
 }
 
-bool run_cidr(const std::string& body, const std::string& s, value& out) {
-  std::string addr = s;
-  unsigned prefix = 32;
-  size_t slash = s.find('/');
-  if (slash != std::string::npos) {
-    addr = s.substr(0, slash);
-    prefix = static_cast<unsigned>(std::atoi(s.c_str() + slash + 1));
-    if (prefix > 32)
-      return false;
+std::array<uint8_t, 16> net_mask(const ip_net& n) {
+  std::array<uint8_t, 16> m{};
+  for (unsigned i = 0; i < 16; ++i) {
+    unsigned have = n.bits > i * 8 ? n.bits - i * 8 : 0;
+    m[i] = have >= 8 ? 0xFF : static_cast<uint8_t>(0xFF << (8 - have));
   }
-  uint32_t ip = 0;
-  if (!parse_ipv4(addr, ip))
+  return m;
+}
+
+bool net_contains(const ip_net& net, const ip_net& ip) {
+  if (net.v6 != ip.v6)
     return false;
-  if (!body.empty()) {
-    // The body lists allowed ranges; the value must fall into one.
-    bool any = false;
-    size_t start = 0;
-    while (start <= body.size()) {
-      size_t comma = body.find(',', start);
-      std::string range = body.substr(start, comma == std::string::npos ? std::string::npos
-                                                                        : comma - start);
-      while (!range.empty() && range.front() == ' ')
-        range.erase(0, 1);
-      while (!range.empty() && range.back() == ' ')
-        range.pop_back();
-      size_t sl = range.find('/');
-      uint32_t net = 0;
-      unsigned bits = 32;
-      if (sl != std::string::npos) {
-        bits = static_cast<unsigned>(std::atoi(range.c_str() + sl + 1));
-        range = range.substr(0, sl);
-      }
-      if (parse_ipv4(range, net)) {
-        uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
-        if ((ip & mask) == (net & mask))
-          any = true;
-      }
-      if (comma == std::string::npos)
-        break;
-      start = comma + 1;
-    }
-    if (!any)
+  auto m = net_mask(net);
+  for (size_t i = 0; i < 16; ++i)
+    if ((net.addr[i] & m[i]) != (ip.addr[i] & m[i]))
       return false;
+  return true;
+}
+
+std::string trim_spaces(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos)
+    return "";
+  size_t b = s.find_last_not_of(" \t");
+  return s.substr(a, b - a + 1);
+}
+
+struct cidr_program {
+  std::vector<ip_net> ranges;
+};
+
+bool compile_cidr(const std::string& body, cidr_program& p, std::string& err) {
+  if (trim_spaces(body).empty())
+    return true;
+  size_t start = 0;
+  while (true) {
+    size_t comma = body.find(',', start);
+    std::string range = trim_spaces(
+      body.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    ip_net n;
+    if (!parse_net(range, n)) {
+      err = "Invalid cidr range `" + range + "`";
+      return false;
+    }
+    p.ranges.push_back(n);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
   }
-  uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
-  auto quad = [](uint32_t v) {
-    return array{value(static_cast<long long>(v >> 24)), value(static_cast<long long>((v >> 16) & 255)),
-                 value(static_cast<long long>((v >> 8) & 255)), value(static_cast<long long>(v & 255))};
+  return true;
+}
+
+bool run_cidr(const cidr_program& p, const std::string& s, value& out) {
+  ip_net n;
+  if (!parse_net(s, n))
+    return false;
+  auto mask = net_mask(n);
+  for (size_t i = 0; i < 16; ++i)
+    if ((n.addr[i] & ~mask[i]) != 0)
+      return false; // host bits set: not a CIDR
+  if (!p.ranges.empty() &&
+      std::none_of(p.ranges.begin(), p.ranges.end(),
+                   [&](const ip_net& r) { return net_contains(r, n); }))
+    return false;
+  auto parts = [&](const std::array<uint8_t, 16>& a) {
+    array out;
+    if (n.v6) {
+      for (size_t i = 0; i < 16; i += 2)
+        out.push_back(value(static_cast<long long>((a[i] << 8) | a[i + 1])));
+    } else {
+      for (size_t i = 0; i < 4; ++i)
+        out.push_back(value(static_cast<long long>(a[i])));
+    }
+    return out;
   };
   record r;
-  r.set("prefix", value(quad(ip)));
-  r.set("mask", value(quad(mask)));
+  r.set("prefix", value(parts(n.addr)));
+  r.set("mask", value(parts(mask)));
   out = value(std::move(r));
   return true;
 }
@@ -884,6 +972,7 @@ struct compiled {
   dissect_program dissect;
   glob_program glob;
   kv_program kv;
+  cidr_program cidr;
   re_program re;
 };
 
@@ -919,6 +1008,8 @@ bool compile_extractor(pattern& p, std::string& err) {
       return false;
   } else if (n == "cidr") {
     c->kind = ex_kind::cidr;
+    if (!compile_cidr(p.body, c->cidr, err))
+      return false;
   } else if (n == "influx") {
     c->kind = ex_kind::influx;
   } else if (n == "datetime") {
@@ -951,13 +1042,13 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
     }
     case ex_kind::base64: {
       std::string d;
-      if (!b64_decode(*s, d))
+      if (!b64_decode(*s, d) || !valid_utf8(d))
         return false;
       out = value(std::move(d));
       return true;
     }
     case ex_kind::kv: return run_kv(c->kv, *s, out);
-    case ex_kind::cidr: return run_cidr(p.body, *s, out);
+    case ex_kind::cidr: return run_cidr(c->cidr, *s, out);
     case ex_kind::influx: return run_influx(*s, out);
     case ex_kind::datetime: {
       struct tm tm {};

@@ -213,4 +213,45 @@ TEST_CASE("re understands Rust's leading inline flags and text anchors") {
   CHECK(fails_to_load("re|(?P<x>[0-9]+|"));
 }
 
+TEST_CASE("base64 decodes canonical standard base64 into a UTF-8 string") {
+  CHECK(extract("base64||", R"("aGVsbG8=")") == R"("hello")");
+  CHECK(extract("base64||", R"("aGk=")") == R"("hi")");
+  CHECK(extract("base64||", R"("")") == R"("")");
+  CHECK(extract("base64||", R"("aGVsbG8")") == R"("no match")");   // padding missing
+  CHECK(extract("base64||", R"("aGVsbG9=")") == R"("no match")");  // trailing bits set
+  CHECK(extract("base64||", R"("aG=s")") == R"("no match")");      // padding inside
+  CHECK(extract("base64||", R"("a-_b")") == R"("no match")");      // URL-safe alphabet
+  CHECK(extract("base64||", R"("/w==")") == R"("no match")");      // 0xFF is not UTF-8
+}
+
+TEST_CASE("cidr yields the prefix and mask of an IPv4 or IPv6 network") {
+  CHECK(extract("cidr||", R"("10.1.2.3")") ==
+        R"({"mask":[255,255,255,255],"prefix":[10,1,2,3]})");
+  CHECK(extract("cidr||", R"("10.22.0.0/24")") ==
+        R"({"mask":[255,255,255,0],"prefix":[10,22,0,0]})");
+  CHECK(extract("cidr||", R"("2001:db8::/32")") ==
+        R"({"mask":[65535,65535,0,0,0,0,0,0],"prefix":[8193,3512,0,0,0,0,0,0]})");
+  CHECK(extract("cidr||", R"("::1")") ==
+        R"({"mask":[65535,65535,65535,65535,65535,65535,65535,65535],"prefix":[0,0,0,0,0,0,0,1]})");
+}
+
+TEST_CASE("cidr rejects host bits, bad prefixes and malformed addresses") {
+  CHECK(extract("cidr||", R"("10.22.0.5/24")") == R"("no match")");
+  CHECK(extract("cidr||", R"("10.22.0.0/33")") == R"("no match")");
+  CHECK(extract("cidr||", R"("10.22.0.0/")") == R"("no match")");
+  CHECK(extract("cidr||", R"("01.2.3.4")") == R"("no match")");
+  CHECK(extract("cidr||", R"("1.2.3")") == R"("no match")");
+  CHECK(extract("cidr||", R"("host")") == R"("no match")");
+}
+
+TEST_CASE("cidr ranges accept only values inside one of them") {
+  const std::string ex = "cidr|10.0.0.0/8, 2001:db8::/32|";
+  CHECK(extract(ex, R"("10.9.8.7")") == R"({"mask":[255,255,255,255],"prefix":[10,9,8,7]})");
+  CHECK(extract(ex, R"("11.0.0.1")") == R"("no match")");
+  CHECK(extract(ex, R"("2001:db8::1")") ==
+        R"({"mask":[65535,65535,65535,65535,65535,65535,65535,65535],"prefix":[8193,3512,0,0,0,0,0,1]})");
+  CHECK(extract(ex, R"("2001:db9::1")") == R"("no match")");
+  CHECK(fails_to_load("cidr|not-an-ip|"));
+}
+
 } // TEST_SUITE
