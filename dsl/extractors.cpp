@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <map>
 #include <regex>
 
+#include "dsl/chrono_time.hpp"
 #include "dsl/json_text.hpp"
 
 namespace temblor::dsl {
@@ -1051,11 +1051,12 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
     case ex_kind::cidr: return run_cidr(c->cidr, *s, out);
     case ex_kind::influx: return run_influx(*s, out);
     case ex_kind::datetime: {
-      struct tm tm {};
-      const char* end = strptime(s->c_str(), p.body.c_str(), &tm);
-      if (!end || *end != 0)
+      // chrono's parser, as Tremor's: offsets (%z, %:z) are folded into UTC.
+      int64_t ns = 0;
+      std::string err;
+      if (!chrono_time::parse(*s, p.body, ns, err))
         return false;
-      out = value(static_cast<long long>(timegm(&tm)) * 1000000000LL);
+      out = value(static_cast<long long>(ns));
       return true;
     }
   }

@@ -254,4 +254,20 @@ TEST_CASE("cidr ranges accept only values inside one of them") {
   CHECK(fails_to_load("cidr|not-an-ip|"));
 }
 
+TEST_CASE("datetime parses with chrono's specifiers and folds offsets into UTC") {
+  // 1700000000 s is 2023-11-14 22:13:20 UTC.
+  CHECK(extract("datetime|%Y-%m-%d %H:%M:%S %z|", R"("2023-11-14 23:13:20 +0100")") ==
+        "1700000000000000000");
+  CHECK(extract("datetime|%Y-%m-%d %H:%M:%S %z|", R"("2023-11-14 22:13:20 +0000")") ==
+        "1700000000000000000");
+  CHECK(extract("datetime|%Y-%m-%d %H:%M:%S|", R"("2023-11-14 22:13:20")") ==
+        "1700000000000000000");
+  CHECK(extract("datetime|%d/%b/%Y:%H:%M:%S %z|", R"("14/Nov/2023:14:13:20 -0800")") ==
+        "1700000000000000000");
+  CHECK(extract("datetime|%Y-%m-%d %H:%M:%S|", R"("2023-11-14")") == R"("no match")");
+  CHECK(extract("datetime|%Y-%m-%d|", R"("2023-11-14 junk")") == R"("no match")");
+  // chrono needs a time of day for a timestamp.
+  CHECK(extract("datetime|%Y-%m-%d|", R"("2023-11-14")") == R"("no match")");
+}
+
 } // TEST_SUITE
