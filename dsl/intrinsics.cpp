@@ -12,10 +12,16 @@
 #include <random>
 #include <regex>
 #include <unordered_map>
+#include <clocale>
+#include <cwctype>
+#include <string_view>
+#include <locale.h>
+#include <wctype.h>
 
 #include "dsl/chrono_time.hpp"
 #include "dsl/interpreter.hpp"
 #include "dsl/json_text.hpp"
+#include "dsl/utf8_encode.hpp"
 #include "runtime/core/event.hpp"
 
 namespace temblor::dsl {
@@ -117,53 +123,160 @@ TEMBLOR_NATIVE(string_bytes) {
   out = value(static_cast<unsigned long long>(s0.size()));
   return true;
 }
+// -- UTF-8 ------------------------------------------------------------------------
+// Tremor's strings are Rust `str`s: lengths, indices, reversal and case
+// work on Unicode scalar values, never on bytes.
+
+// Length of the well-formed UTF-8 sequence at s[i] (Unicode's table 3-7:
+// no overlongs, surrogates or values past U+10FFFF), or 0 when it is not;
+// then `bad` is the length of the maximal ill-formed subpart, which
+// from_utf8_lossy turns into a single U+FFFD as Rust does.
+size_t utf8_seq(std::string_view s, size_t i, size_t& bad) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  bad = 1;
+  if (c < 0x80)
+    return 1;
+  size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0)
+      lo = 0xA0;
+    else if (c == 0xED)
+      hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0)
+      lo = 0x90;
+    else if (c == 0xF4)
+      hi = 0x8F;
+  } else {
+    return 0;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if (i + k >= s.size())
+      return 0;
+    unsigned char x = byte(i + k);
+    if (x < (k == 1 ? lo : 0x80) || x > (k == 1 ? hi : 0xBF))
+      return 0;
+    bad = k + 1;
+  }
+  return len;
+}
+
+// Decodes the character at s[i] and advances `i` past it. A stray byte (not
+// expected in a script string) decodes as U+FFFD and is stepped over alone.
+uint32_t utf8_next(std::string_view s, size_t& i) {
+  size_t bad = 0;
+  size_t len = utf8_seq(s, i, bad);
+  if (len == 0) {
+    ++i;
+    return 0xFFFD;
+  }
+  uint32_t cp = len == 1 ? static_cast<unsigned char>(s[i])
+              : len == 2 ? static_cast<unsigned char>(s[i]) & 0x1Fu
+              : len == 3 ? static_cast<unsigned char>(s[i]) & 0x0Fu
+                         : static_cast<unsigned char>(s[i]) & 0x07u;
+  for (size_t k = 1; k < len; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  i += len;
+  return cp;
+}
+
+// Byte length of the character at s[i], stray bytes counting one.
+size_t utf8_len_at(std::string_view s, size_t i) {
+  size_t bad = 0;
+  size_t len = utf8_seq(s, i, bad);
+  return len == 0 ? 1 : len;
+}
+
+// Simple (one-to-one) case mappings from the C.UTF-8 locale. Rust's
+// to_uppercase/to_lowercase also apply the special mappings that change
+// the length (ß → SS, ŉ → ʼN, final sigma); those are not done here.
+locale_t utf8_ctype() {
+  static locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+  return l;
+}
+uint32_t map_case(uint32_t cp, bool upper) {
+  if (cp < 0x80)
+    return static_cast<uint32_t>(upper ? std::toupper(static_cast<int>(cp)) : std::tolower(static_cast<int>(cp)));
+  locale_t l = utf8_ctype();
+  if (!l)
+    return cp;
+  wint_t r = upper ? towupper_l(static_cast<wint_t>(cp), l) : towlower_l(static_cast<wint_t>(cp), l);
+  return static_cast<uint32_t>(r);
+}
+std::string map_case_all(std::string_view s, bool upper) {
+  std::string r;
+  r.reserve(s.size());
+  for (size_t i = 0; i < s.size();)
+    append_utf8(r, map_case(utf8_next(s, i), upper));
+  return r;
+}
+
+// Unicode's White_Space property, which Rust's str::trim uses.
+bool is_white_space(uint32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+// Byte offset of the first character that is not white space.
+size_t trim_start_at(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t at = i;
+    if (!is_white_space(utf8_next(s, i)))
+      return at;
+  }
+  return s.size();
+}
+// Byte offset just past the last character that is not white space.
+size_t trim_end_at(std::string_view s) {
+  size_t end = 0;
+  for (size_t i = 0; i < s.size();)
+    if (!is_white_space(utf8_next(s, i)))
+      end = i;
+  return end;
+}
+
 TEMBLOR_NATIVE(string_lowercase) {
   TEMBLOR_WANT_STR(0, "string::lowercase");
-  std::string r = s0;
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
-  out = value(std::move(r));
+  out = value(map_case_all(s0, false));
   return true;
 }
 TEMBLOR_NATIVE(string_uppercase) {
   TEMBLOR_WANT_STR(0, "string::uppercase");
-  std::string r = s0;
-  std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::toupper(c); });
-  out = value(std::move(r));
+  out = value(map_case_all(s0, true));
   return true;
 }
 TEMBLOR_NATIVE(string_capitalize) {
   TEMBLOR_WANT_STR(0, "string::capitalize");
-  std::string r = s0;
-  if (!r.empty())
-    r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+  std::string r;
+  size_t i = 0;
+  if (!s0.empty())
+    append_utf8(r, map_case(utf8_next(s0, i), true));
+  r.append(s0, i, std::string::npos);
   out = value(std::move(r));
   return true;
 }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 TEMBLOR_NATIVE(string_trim) {
   TEMBLOR_WANT_STR(0, "string::trim");
-  size_t b = 0, e = s0.size();
-  while (b < e && is_space(s0[b]))
-    ++b;
-  while (e > b && is_space(s0[e - 1]))
-    --e;
+  size_t b = trim_start_at(s0);
+  size_t e = b + trim_end_at(std::string_view(s0).substr(b));
   out = value(s0.substr(b, e - b));
   return true;
 }
 TEMBLOR_NATIVE(string_trim_start) {
   TEMBLOR_WANT_STR(0, "string::trim_start");
-  size_t b = 0;
-  while (b < s0.size() && is_space(s0[b]))
-    ++b;
-  out = value(s0.substr(b));
+  out = value(s0.substr(trim_start_at(s0)));
   return true;
 }
 TEMBLOR_NATIVE(string_trim_end) {
   TEMBLOR_WANT_STR(0, "string::trim_end");
-  size_t e = s0.size();
-  while (e > 0 && is_space(s0[e - 1]))
-    --e;
-  out = value(s0.substr(0, e));
+  out = value(s0.substr(0, trim_end_at(s0)));
   return true;
 }
 TEMBLOR_NATIVE(string_contains) {
@@ -189,8 +302,14 @@ TEMBLOR_NATIVE(string_split) {
   TEMBLOR_WANT_STR(1, "string::split");
   array r;
   if (s1.empty()) {
-    for (char c : s0)
-      r.push_back(value(std::string(1, c)));
+    // Rust's split("") matches at every character boundary, both ends included.
+    r.push_back(value(std::string()));
+    for (size_t i = 0; i < s0.size();) {
+      size_t len = utf8_len_at(s0, i);
+      r.push_back(value(s0.substr(i, len)));
+      i += len;
+    }
+    r.push_back(value(std::string()));
   } else {
     size_t start = 0;
     while (true) {
@@ -210,7 +329,15 @@ TEMBLOR_NATIVE(string_replace) {
   TEMBLOR_WANT_STR(2, "string::replace");
   std::string r;
   if (s1.empty()) {
-    out = value(s0);
+    // Rust's replace("", x) inserts x at every character boundary.
+    r += s2;
+    for (size_t i = 0; i < s0.size();) {
+      size_t len = utf8_len_at(s0, i);
+      r.append(s0, i, len);
+      r += s2;
+      i += len;
+    }
+    out = value(std::move(r));
     return true;
   }
   size_t start = 0;
@@ -228,18 +355,34 @@ TEMBLOR_NATIVE(string_replace) {
 }
 TEMBLOR_NATIVE(string_reverse) {
   TEMBLOR_WANT_STR(0, "string::reverse");
-  out = value(std::string(s0.rbegin(), s0.rend()));
+  // By character, so multi-byte characters stay intact.
+  std::string r(s0.size(), '\0');
+  size_t w = s0.size();
+  for (size_t i = 0; i < s0.size();) {
+    size_t len = utf8_len_at(s0, i);
+    w -= len;
+    r.replace(w, len, s0, i, len);
+    i += len;
+  }
+  out = value(std::move(r));
   return true;
 }
+// Indices count characters, as Tremor's substr does.
 TEMBLOR_NATIVE(string_substr) {
   TEMBLOR_WANT_STR(0, "string::substr");
   TEMBLOR_WANT_INT(1, "string::substr");
   TEMBLOR_WANT_INT(2, "string::substr");
-  if (i1 < 0 || i2 < i1 || static_cast<size_t>(i2) > s0.size()) {
+  std::vector<size_t> offsets; // byte offset of each character, then the end
+  for (size_t i = 0; i < s0.size(); i += utf8_len_at(s0, i))
+    offsets.push_back(i);
+  offsets.push_back(s0.size());
+  size_t chars = offsets.size() - 1;
+  if (i1 < 0 || i2 < i1 || static_cast<uint64_t>(i2) > chars) {
     err = "string::substr: range out of bounds";
     return false;
   }
-  out = value(s0.substr(static_cast<size_t>(i1), static_cast<size_t>(i2 - i1)));
+  size_t b = offsets[static_cast<size_t>(i1)], e = offsets[static_cast<size_t>(i2)];
+  out = value(s0.substr(b, e - b));
   return true;
 }
 TEMBLOR_NATIVE(string_is_empty) {
@@ -257,19 +400,17 @@ TEMBLOR_NATIVE(string_from_utf8_lossy) {
     return type_err(err, "string::from_utf8_lossy", "binary", a[0]);
   const std::string& s = *a[0].get_text();
   std::string r;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok) {
+  r.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t bad = 0;
+    size_t len = utf8_seq(s, i, bad);
+    if (len > 0) {
       r.append(s, i, len);
       i += len;
     } else {
+      // One U+FFFD per maximal ill-formed subpart, as Rust's from_utf8_lossy.
       r += "\xEF\xBF\xBD";
-      ++i;
+      i += bad;
     }
   }
   out = value(std::move(r));
