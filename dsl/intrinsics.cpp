@@ -1055,11 +1055,14 @@ TEMBLOR_NATIVE(chash_jump) {
 
 // -- std::url ----------------------------------------------------------------------
 
+// Tremor percent-encodes every byte that is not an ASCII letter or digit
+// (the `NON_ALPHANUMERIC` set) and decodes `%XX` only: `+` stays a `+`,
+// since this is not form decoding.
 TEMBLOR_NATIVE(url_encode) {
   TEMBLOR_WANT_STR(0, "url::encode");
   std::string r;
   for (unsigned char c : s0) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(c)) {
       r.push_back(static_cast<char>(c));
     } else {
       char buf[4];
@@ -1070,18 +1073,37 @@ TEMBLOR_NATIVE(url_encode) {
   out = value(std::move(r));
   return true;
 }
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
 TEMBLOR_NATIVE(url_decode) {
   TEMBLOR_WANT_STR(0, "url::decode");
   std::string r;
   for (size_t i = 0; i < s0.size(); ++i) {
-    if (s0[i] == '%' && i + 2 < s0.size()) {
-      r.push_back(static_cast<char>(std::strtol(s0.substr(i + 1, 2).c_str(), nullptr, 16)));
+    int hi = 0, lo = 0;
+    if (s0[i] == '%' && i + 2 < s0.size() && (hi = hex_digit(s0[i + 1])) >= 0 &&
+        (lo = hex_digit(s0[i + 2])) >= 0) {
+      r.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
-    } else if (s0[i] == '+') {
-      r.push_back(' ');
     } else {
+      // A `%` without two hex digits is kept as it is.
       r.push_back(s0[i]);
     }
+  }
+  for (size_t i = 0; i < r.size();) {
+    size_t bad = 0;
+    size_t len = utf8_seq(r, i, bad);
+    if (len == 0) {
+      err = "Could not urldecode value: " + s0;
+      return false;
+    }
+    i += len;
   }
   out = value(std::move(r));
   return true;

@@ -151,7 +151,9 @@ const stdlib_case cases[] = {
   {"datetime::rfc2822", "use std::datetime; datetime::rfc2822(0)", R"("Thu, 01 Jan 1970 00:00:00 +0000")"},
   {"chash::jump", R"(use tremor::chash; let s = chash::jump("key", 10); s >= 0 and s < 10)", "true"},
   {"url::encode", R"(use std::url; url::encode("a b/c"))", R"("a%20b%2Fc")"},
-  {"url::decode", R"(use std::url; url::decode("a%20b+c"))", R"("a b c")"},
+  {"url::decode", R"(use std::url; url::decode("a%20b+c"))", R"("a b+c")"},
+  {"url::decode", R"(use std::url; url::decode("%C3%A9%2f%zz%4"))", R"("é/%zz%4")"},
+  {"url::encode", R"(use std::url; url::encode("a-b_c.d~é"))", R"("a%2Db%5Fc%2Ed%7E%C3%A9")"},
   {"origin::scheme", "use tremor::origin; origin::scheme()", "null"},
   {"origin::host", "use tremor::origin; origin::host()", "null"},
   {"origin::port", "use tremor::origin; origin::port()", "null"},
@@ -451,6 +453,12 @@ TEST_CASE("datetime::parse reports chrono's reason as a runtime error") {
   auto r = run_script(R"(use std::datetime; datetime::parse("2023", "%Y-%m"))");
   CHECK(r.st != status::ok);
   CHECK(r.error.find("premature end of input") != std::string::npos);
+}
+
+TEST_CASE("url::decode fails when the bytes it decodes are not UTF-8") {
+  auto r = run_script(R"(use std::url; url::decode("a%FFb"))");
+  CHECK(r.st != status::ok);
+  CHECK(r.error.find("Could not urldecode value: a%FFb") != std::string::npos);
 }
 
 }
