@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <regex>
 
@@ -899,68 +900,128 @@ bool run_cidr(const cidr_program& p, const std::string& s, value& out) {
 }
 
 // -- influx -----------------------------------------------------------------
+//
+// One line of InfluxDB line protocol, decoded like tremor-influx:
+// `measurement[,tag=v…] field=v[,…] [timestamp]`. Backslash escapes a
+// `,`, `=` or space in names and tags; string fields are double quoted
+// (`\"`, `\\` inside). Field values: `…i` integer, t/T/true/True/TRUE and
+// f/F/false/False/FALSE booleans, otherwise a float; anything else fails.
+// Blank and `#` comment lines do not match.
 
-bool split_unescaped(const std::string& s, char sep, std::vector<std::string>& out) {
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size()) {
-      cur.push_back(s[++i]);
-      continue;
+struct influx_reader {
+  const std::string& s;
+  size_t i = 0;
+
+  bool at_end() const { return i >= s.size(); }
+
+  /// Reads up to an unescaped character of `stops`, unescaping `\x`.
+  std::string token(const char* stops) {
+    std::string out;
+    while (i < s.size() && std::strchr(stops, s[i]) == nullptr) {
+      if (s[i] == '\\' && i + 1 < s.size() && std::strchr(",= \\\"", s[i + 1]) != nullptr)
+        ++i;
+      out.push_back(s[i++]);
     }
-    if (c == '"')
-      quoted = !quoted;
-    if (c == sep && !quoted) {
-      out.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    cur.push_back(c);
+    return out;
   }
-  out.push_back(cur);
+};
+
+bool influx_number(const std::string& v, value& out) {
+  static const char* const trues[] = {"t", "T", "true", "True", "TRUE"};
+  static const char* const falses[] = {"f", "F", "false", "False", "FALSE"};
+  for (const char* t : trues)
+    if (v == t) {
+      out = value(true);
+      return true;
+    }
+  for (const char* f : falses)
+    if (v == f) {
+      out = value(false);
+      return true;
+    }
+  if (v.empty() || std::isspace(static_cast<unsigned char>(v[0])))
+    return false;
+  char* end = nullptr;
+  errno = 0;
+  if (v.back() == 'i') {
+    std::string digits = v.substr(0, v.size() - 1);
+    long long n = std::strtoll(digits.c_str(), &end, 10);
+    if (digits.empty() || *end != 0 || errno == ERANGE)
+      return false;
+    out = value(n);
+    return true;
+  }
+  double d = std::strtod(v.c_str(), &end);
+  if (*end != 0)
+    return false;
+  out = value(d);
   return true;
 }
 
-value influx_field(const std::string& v) {
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
-    return value(v.substr(1, v.size() - 2));
-  if (v == "t" || v == "T" || v == "true" || v == "True")
-    return value(true);
-  if (v == "f" || v == "F" || v == "false" || v == "False")
-    return value(false);
-  if (!v.empty() && (v.back() == 'i' || v.back() == 'u'))
-    return value(std::strtoll(v.c_str(), nullptr, 10));
-  return value(std::strtod(v.c_str(), nullptr));
-}
-
-bool run_influx(const std::string& s, value& out) {
-  std::vector<std::string> parts;
-  split_unescaped(s, ' ', parts);
-  if (parts.size() < 2)
+bool run_influx(const std::string& line, value& out) {
+  const std::string s = trim_spaces(line);
+  if (s.empty() || s[0] == '#')
     return false;
-  std::vector<std::string> head;
-  split_unescaped(parts[0], ',', head);
+  influx_reader rd{s};
+  std::string measurement = rd.token(", ");
+  if (measurement.empty())
+    return false;
   record tags, fields;
-  for (size_t i = 1; i < head.size(); ++i) {
-    size_t eq = head[i].find('=');
-    if (eq == std::string::npos)
+  while (!rd.at_end() && s[rd.i] == ',') {
+    ++rd.i;
+    std::string k = rd.token("=, ");
+    if (rd.at_end() || s[rd.i] != '=' || k.empty())
       return false;
-    tags.set(head[i].substr(0, eq), value(head[i].substr(eq + 1)));
+    ++rd.i;
+    tags.set(k, value(rd.token(", ")));
   }
-  std::vector<std::string> fs;
-  split_unescaped(parts[1], ',', fs);
-  for (auto& f : fs) {
-    size_t eq = f.find('=');
-    if (eq == std::string::npos)
+  if (rd.at_end() || s[rd.i] != ' ')
+    return false;
+  ++rd.i;
+  while (true) {
+    std::string k = rd.token("=, ");
+    if (rd.at_end() || s[rd.i] != '=' || k.empty())
       return false;
-    fields.set(f.substr(0, eq), influx_field(f.substr(eq + 1)));
+    ++rd.i;
+    value v;
+    if (!rd.at_end() && s[rd.i] == '"') {
+      std::string str;
+      ++rd.i;
+      while (!rd.at_end() && s[rd.i] != '"') {
+        if (s[rd.i] == '\\' && rd.i + 1 < s.size() && (s[rd.i + 1] == '"' || s[rd.i + 1] == '\\'))
+          ++rd.i;
+        str.push_back(s[rd.i++]);
+      }
+      if (rd.at_end())
+        return false; // unterminated string
+      ++rd.i;
+      v = value(std::move(str));
+    } else if (!influx_number(rd.token(", "), v)) {
+      return false;
+    }
+    fields.set(k, std::move(v));
+    if (rd.at_end() || s[rd.i] == ' ')
+      break;
+    if (s[rd.i] != ',')
+      return false;
+    ++rd.i;
+  }
+  value ts; // Tremor uses the event's ingest time here; extractors do not see it
+  if (!rd.at_end()) {
+    std::string t = s.substr(rd.i + 1);
+    char* end = nullptr;
+    errno = 0;
+    long long n = std::strtoll(t.c_str(), &end, 10);
+    if (t.empty() || std::isspace(static_cast<unsigned char>(t[0])) || *end != 0 ||
+        errno == ERANGE)
+      return false;
+    ts = value(n);
   }
   record r;
-  r.set("measurement", value(head[0]));
+  r.set("measurement", value(std::move(measurement)));
   r.set("tags", value(std::move(tags)));
   r.set("fields", value(std::move(fields)));
-  r.set("timestamp", parts.size() > 2 ? value(std::strtoll(parts[2].c_str(), nullptr, 10)) : value());
+  r.set("timestamp", std::move(ts));
   out = value(std::move(r));
   return true;
 }

@@ -270,4 +270,36 @@ TEST_CASE("datetime parses with chrono's specifiers and folds offsets into UTC")
   CHECK(extract("datetime|%Y-%m-%d|", R"("2023-11-14")") == R"("no match")");
 }
 
+TEST_CASE("influx decodes line protocol with typed fields and escapes") {
+  CHECK(extract("influx||", R"("cpu,host=a value=1i,s=\"hi\",ok=t 10")") ==
+        R"({"fields":{"ok":true,"s":"hi","value":1},"measurement":"cpu","tags":{"host":"a"},"timestamp":10})");
+  CHECK(extract("influx||", R"("m f=1.5,g=-2,b=FALSE,c=False 7")") ==
+        R"({"fields":{"b":false,"c":false,"f":1.5,"g":-2.0},"measurement":"m","tags":{},"timestamp":7})");
+  // Escaped separators in the measurement and tags, quotes and commas in strings.
+  CHECK(extract("influx||", R"("my\\ m,t\\=k=a\\,b f=\"x, \\\"y\\\"\" 1")") ==
+        R"({"fields":{"f":"x, \"y\""},"measurement":"my m","tags":{"t=k":"a,b"},"timestamp":1})");
+}
+
+TEST_CASE("influx rejects malformed lines") {
+  CHECK(extract("influx||", R"("cpu")") == R"("no match")");               // no fields
+  CHECK(extract("influx||", R"("cpu value=abc 1")") == R"("no match")");   // not a number
+  CHECK(extract("influx||", R"("cpu value=1x 1")") == R"("no match")");
+  CHECK(extract("influx||", R"("cpu value=1 12ab")") == R"("no match")");  // bad timestamp
+  CHECK(extract("influx||", R"("cpu value=\"open 1")") == R"("no match")");
+  CHECK(extract("influx||", R"("cpu,host value=1 1")") == R"("no match")"); // tag without =
+  CHECK(extract("influx||", R"("# a comment")") == R"("no match")");
+  CHECK(extract("influx||", R"("")") == R"("no match")");
+}
+
+TEST_CASE("json accepts one strict JSON document") {
+  CHECK(extract("json||", R"("{\"a\":[1,2.5,\"x\"]}")") == R"({"a":[1,2.5,"x"]})");
+  CHECK(extract("json||", R"(" [1] ")") == "[1]");
+  CHECK(extract("json||", R"("42")") == "42");
+  CHECK(extract("json||", R"("1 2")") == R"("no match")");
+  CHECK(extract("json||", R"("[1,]")") == R"("no match")");
+  CHECK(extract("json||", R"("{'a':1}")") == R"("no match")");
+  CHECK(extract("json||", R"("")") == R"("no match")");
+  CHECK(extract("json||", R"("NaN")") == R"("no match")");
+}
+
 } // TEST_SUITE
