@@ -858,13 +858,19 @@ bool size_unit(const value* a, value& out, std::string& err, long long factor, c
   int64_t v = 0;
   if (!a[0].get_i64(v))
     return type_err(err, fn, "an integer", a[0]);
-  out = value(v * factor);
+  __extension__ __int128 r = static_cast<__int128>(v) * factor;
+  if (r > INT64_MAX || r < INT64_MIN) {
+    err = "Arithmetic overflow";
+    return false;
+  }
+  out = value(static_cast<long long>(r));
   return true;
 }
 TEMBLOR_NATIVE(size_kb) { return size_unit(a, out, err, 1024LL, "size::kb"); }
 TEMBLOR_NATIVE(size_mb) { return size_unit(a, out, err, 1024LL * 1024, "size::mb"); }
 TEMBLOR_NATIVE(size_gb) { return size_unit(a, out, err, 1024LL * 1024 * 1024, "size::gb"); }
 TEMBLOR_NATIVE(size_tb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024, "size::tb"); }
+TEMBLOR_NATIVE(size_pb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024 * 1024, "size::pb"); }
 
 TEMBLOR_NATIVE(range_range) {
   TEMBLOR_WANT_INT(0, "range::range");
@@ -893,6 +899,12 @@ std::string& instance_name() {
 
 TEMBLOR_NATIVE(system_instance) {
   out = value(instance_name());
+  return true;
+}
+// Scripts compare this against Tremor releases, so it names the Tremor
+// version whose behaviour Temblor reproduces, not Temblor's own.
+TEMBLOR_NATIVE(system_version) {
+  out = value("0.13.0-rc.33");
   return true;
 }
 TEMBLOR_NATIVE(system_hostname) {
@@ -1003,6 +1015,36 @@ TEMBLOR_DT_FIELD(datetime_second, tm.tm_sec)
 TEMBLOR_DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
 TEMBLOR_DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
 TEMBLOR_DT_FIELD(datetime_nanosecond, sub_second(ns))
+// Rounds to the nearest multiple of `unit` ns, a half rounding up (later
+// in time); `truncate` drops the remainder instead.
+bool datetime_round(const value* a, value& out, std::string& err, const char* fn, int64_t unit, bool truncate) {
+  int64_t ns = 0;
+  if (!a[0].get_i64(ns))
+    return type_err(err, fn, "an integer (ns since the epoch)", a[0]);
+  int64_t rem = ((ns % unit) + unit) % unit;
+  __extension__ __int128 r = static_cast<__int128>(ns) - rem;
+  if (!truncate && rem * 2 >= unit)
+    r += unit;
+  if (r > INT64_MAX) {
+    err = "Arithmetic overflow";
+    return false;
+  }
+  out = value(static_cast<long long>(r));
+  return true;
+}
+TEMBLOR_NATIVE(datetime_to_nearest_millisecond) {
+  return datetime_round(a, out, err, "datetime::to_nearest_millisecond", 1000000LL, false);
+}
+TEMBLOR_NATIVE(datetime_to_nearest_microsecond) {
+  return datetime_round(a, out, err, "datetime::to_nearest_microsecond", 1000LL, false);
+}
+TEMBLOR_NATIVE(datetime_to_nearest_second) {
+  return datetime_round(a, out, err, "datetime::to_nearest_second", 1000000000LL, false);
+}
+TEMBLOR_NATIVE(datetime_without_subseconds) {
+  return datetime_round(a, out, err, "datetime::without_subseconds", 1000000000LL, true);
+}
+
 // Tremor renders these with chrono's `to_rfc3339()` / `to_rfc2822()` on a
 // UTC DateTime: an offset of +00:00 and only as many fraction digits (0, 3,
 // 6 or 9) as the value needs.
@@ -1031,26 +1073,98 @@ TEMBLOR_NATIVE(chash_sorted_serialize) {
   return true;
 }
 
-// Jump consistent hash (Lamping & Veach), as Tremor's chash::jump uses.
-TEMBLOR_NATIVE(chash_jump) {
-  TEMBLOR_WANT_STR(0, "chash::jump");
-  TEMBLOR_WANT_INT(1, "chash::jump");
-  if (i1 <= 0) {
-    err = "chash::jump: slot count must be positive";
-    return false;
+// SipHash with `C` compression and `D` finalization rounds over `data`.
+template <int C, int D>
+uint64_t siphash(uint64_t k0, uint64_t k1, std::string_view data) {
+  uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
+  uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
+  const auto rotl = [](uint64_t x, int b) { return (x << b) | (x >> (64 - b)); };
+  const auto round = [&]() {
+    v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
+    v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
+    v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
+    v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+  };
+  const size_t n = data.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t m = 0;
+    for (int k = 7; k >= 0; --k)
+      m = (m << 8) | static_cast<unsigned char>(data[i + static_cast<size_t>(k)]);
+    v3 ^= m;
+    for (int r = 0; r < C; ++r)
+      round();
+    v0 ^= m;
   }
-  uint64_t key = 14695981039346656037ULL;
-  for (unsigned char c : s0)
-    key = (key ^ c) * 1099511628211ULL;
+  uint64_t last = static_cast<uint64_t>(n & 0xFF) << 56;
+  for (size_t k = 0; i + k < n; ++k)
+    last |= static_cast<uint64_t>(static_cast<unsigned char>(data[i + k])) << (8 * k);
+  v3 ^= last;
+  for (int r = 0; r < C; ++r)
+    round();
+  v0 ^= last;
+  v2 ^= 0xFF;
+  for (int r = 0; r < D; ++r)
+    round();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+// Tremor places keys with the `jumphash` crate: SipHash-1-3 keyed by
+// (k1, k2) over the key as Rust's `Hash` for `str` feeds it (the bytes, then
+// a 0xFF terminator), then jump consistent hash (Lamping & Veach). Plain
+// `jump` uses Tremor's fixed keys, "tremor\0\0" and "\0\0tremor" read as
+// big-endian integers, so slots match Tremor's for the same key.
+constexpr uint64_t chash_k1 = 8390880576440238080ULL;
+constexpr uint64_t chash_k2 = 128034676764530ULL;
+
+uint64_t chash_key_hash(uint64_t k1, uint64_t k2, const std::string& key) {
+  std::string data = key;
+  data.push_back(static_cast<char>(0xFF));
+  return siphash<1, 3>(k1, k2, data);
+}
+
+int64_t jump_slot(uint64_t h, int64_t slots) {
   int64_t b = -1, j = 0;
-  while (j < i1) {
+  while (j < slots) {
     b = j;
-    key = key * 2862933555777941757ULL + 1;
+    h = h * 2862933555777941757ULL + 1;
     j = static_cast<int64_t>(static_cast<double>(b + 1) *
-                             (static_cast<double>(1LL << 31) / static_cast<double>((key >> 33) + 1)));
+                             (static_cast<double>(1ULL << 31) / static_cast<double>((h >> 33) + 1)));
   }
-  out = value(static_cast<long long>(b));
+  return b;
+}
+
+bool chash_place(uint64_t k1, uint64_t k2, const value& key, const value& count, value& out, std::string& err,
+                 const char* fn) {
+  if (!key.is_string())
+    return type_err(err, fn, "a string", key);
+  int64_t slots = 0;
+  if (!count.get_i64(slots) || slots < 0 || slots > UINT32_MAX)
+    return type_err(err, fn, "an integer", count);
+  out = value(static_cast<long long>(slots == 0 ? 0 : jump_slot(chash_key_hash(k1, k2, key.as_string()), slots)));
   return true;
+}
+
+TEMBLOR_NATIVE(chash_jump) { return chash_place(chash_k1, chash_k2, a[0], a[1], out, err, "chash::jump"); }
+
+bool get_u64_key(const value& v, uint64_t& k) {
+  int64_t i = 0;
+  if (v.get_u64(k))
+    return true;
+  if (v.get_i64(i) && i >= 0) {
+    k = static_cast<uint64_t>(i);
+    return true;
+  }
+  return false;
+}
+
+TEMBLOR_NATIVE(chash_jump_with_keys) {
+  uint64_t k1 = 0, k2 = 0;
+  if (!get_u64_key(a[0], k1))
+    return type_err(err, "chash::jump_with_keys", "an integer", a[0]);
+  if (!get_u64_key(a[1], k2))
+    return type_err(err, "chash::jump_with_keys", "an integer", a[1]);
+  return chash_place(k1, k2, a[2], a[3], out, err, "chash::jump_with_keys");
 }
 
 // -- std::url ----------------------------------------------------------------------
@@ -1137,6 +1251,23 @@ TEMBLOR_ORIGIN(origin_path, "path")
 TEMBLOR_NATIVE(origin_as_uri_string) {
   const value* v = origin_field("uri");
   out = v ? *v : value();
+  return true;
+}
+
+// Tremor's origin URI has exactly these four parts.
+TEMBLOR_NATIVE(origin_as_uri_record) {
+  const eval_ctx* c = current_eval_ctx();
+  const value* o = c && c->meta ? c->meta->get("origin") : nullptr;
+  if (!o || !o->is_record()) {
+    out = value();
+    return true;
+  }
+  record r;
+  for (const char* key : {"scheme", "host", "port", "path"}) {
+    const value* v = o->get(key);
+    r.set(key, v ? *v : value());
+  }
+  out = value(std::move(r));
   return true;
 }
 
@@ -1281,10 +1412,12 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"size::mb", {size_mb, 1, 1}},
     {"size::gb", {size_gb, 1, 1}},
     {"size::tb", {size_tb, 1, 1}},
+    {"size::pb", {size_pb, 1, 1}},
     {"range::range", {range_range, 2, 2}},
     {"system::nanotime", {system_nanotime, 0, 0}},
     {"system::instance", {system_instance, 0, 0}},
     {"system::hostname", {system_hostname, 0, 0}},
+    {"system::version", {system_version, 0, 0}},
     {"random::bool", {random_bool, 0, 0}},
     {"random::integer", {random_integer, 2, 2}},
     {"random::float", {random_float, 0, 2}},
@@ -1293,6 +1426,7 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"datetime::parse", {datetime_parse, 2, 2}},
     {"datetime::today", {datetime_today, 0, 0}},
     {"chash::jump", {chash_jump, 2, 2}},
+    {"chash::jump_with_keys", {chash_jump_with_keys, 4, 4}},
     {"chash::sorted_serialize", {chash_sorted_serialize, 1, 1}},
     {"datetime::year", {datetime_year, 1, 1}},
     {"datetime::month", {datetime_month, 1, 1}},
@@ -1306,6 +1440,10 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"datetime::iso8601", {datetime_iso8601, 1, 1}},
     {"datetime::rfc3339", {datetime_rfc3339, 1, 1}},
     {"datetime::rfc2822", {datetime_rfc2822, 1, 1}},
+    {"datetime::to_nearest_millisecond", {datetime_to_nearest_millisecond, 1, 1}},
+    {"datetime::to_nearest_microsecond", {datetime_to_nearest_microsecond, 1, 1}},
+    {"datetime::to_nearest_second", {datetime_to_nearest_second, 1, 1}},
+    {"datetime::without_subseconds", {datetime_without_subseconds, 1, 1}},
     {"url::encode", {url_encode, 1, 1}},
     {"system::ingest_ns", {system_ingest_ns, 0, 0}},
     {"origin::scheme", {origin_scheme, 0, 0}},
@@ -1313,6 +1451,7 @@ const std::unordered_map<std::string, native_entry>& table() {
     {"origin::port", {origin_port, 0, 0}},
     {"origin::path", {origin_path, 0, 0}},
     {"origin::as_uri_string", {origin_as_uri_string, 0, 0}},
+    {"origin::as_uri_record", {origin_as_uri_record, 0, 0}},
     {"re::is_match", {re_is_match, 2, 2}},
     {"re::replace", {re_replace, 3, 3}},
     {"re::replace_all", {re_replace_all, 3, 3}},

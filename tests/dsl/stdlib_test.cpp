@@ -149,7 +149,20 @@ const stdlib_case cases[] = {
   {"datetime::iso8601", "use std::datetime; datetime::iso8601(1700000000123456789)", R"("2023-11-14T22:13:20.123456789+00:00")"},
   {"datetime::rfc3339", "use std::datetime; datetime::rfc3339(0)", R"("1970-01-01T00:00:00+00:00")"},
   {"datetime::rfc2822", "use std::datetime; datetime::rfc2822(0)", R"("Thu, 01 Jan 1970 00:00:00 +0000")"},
-  {"chash::jump", R"(use tremor::chash; let s = chash::jump("key", 10); s >= 0 and s < 10)", "true"},
+  // Expected slots come from Rust: SipHasher13 keyed like Tremor over the
+  // key's `Hash` (bytes + 0xFF), then jump consistent hash.
+  {"chash::jump", R"(use tremor::chash; chash::jump("key", 10))", "7"},
+  {"chash::jump", R"(use tremor::chash; [chash::jump("tremor", 100), chash::jump("", 1000), chash::jump("badger", 7)])", "[71,595,2]"},
+  {"chash::jump_with_keys", R"(use tremor::chash; [chash::jump_with_keys(1, 2, "key", 10), chash::jump_with_keys(1, 2, "snot", 1000)])", "[4,542]"},
+  {"chash::jump_with_keys", R"(use tremor::chash; chash::jump_with_keys(8390880576440238080, 128034676764530, "tremor", 100))", "71"},
+  {"datetime::to_nearest_millisecond", "use std::datetime; datetime::to_nearest_millisecond(1700000000123456789)", "1700000000123000000"},
+  {"datetime::to_nearest_millisecond", "use std::datetime; datetime::to_nearest_millisecond(1700000000123500000)", "1700000000124000000"},
+  {"datetime::to_nearest_microsecond", "use std::datetime; datetime::to_nearest_microsecond(1700000000123456789)", "1700000000123457000"},
+  {"datetime::to_nearest_second", "use std::datetime; [datetime::to_nearest_second(1700000000123456789), datetime::to_nearest_second(1700000000500000000)]", "[1700000000000000000,1700000001000000000]"},
+  {"datetime::without_subseconds", "use std::datetime; datetime::without_subseconds(1700000000999999999)", "1700000000000000000"},
+  {"size::pb", "use std::size; size::pb(1)", "1125899906842624"},
+  {"system::version", "use tremor::system; system::version()", R"("0.13.0-rc.33")"},
+  {"origin::as_uri_record", "use tremor::origin; origin::as_uri_record()", "null"},
   {"url::encode", R"(use std::url; url::encode("a b/c"))", R"("a%20b%2Fc")"},
   {"url::decode", R"(use std::url; url::decode("a%20b+c"))", R"("a b+c")"},
   {"url::decode", R"(use std::url; url::decode("%C3%A9%2f%zz%4"))", R"("é/%zz%4")"},
@@ -459,6 +472,33 @@ TEST_CASE("url::decode fails when the bytes it decodes are not UTF-8") {
   auto r = run_script(R"(use std::url; url::decode("a%FFb"))");
   CHECK(r.st != status::ok);
   CHECK(r.error.find("Could not urldecode value: a%FFb") != std::string::npos);
+}
+
+TEST_CASE("std::time::nanos has a constant per unit of time") {
+  auto r = run_script("use std::time::nanos; [nanos::nanosecond, nanos::microsecond, nanos::millisecond, "
+                      "nanos::second, nanos::minute, nanos::hour, nanos::day]");
+  REQUIRE_MESSAGE(r.st == status::ok, r.error);
+  CHECK(to_json(r.result) == "[1,1000,1000000,1000000000,60000000000,3600000000000,86400000000000]");
+}
+
+TEST_CASE("origin::as_uri_record reads the four parts of the event's origin") {
+  value origin{record{}};
+  origin.as_record().set("scheme", value("tcp"));
+  origin.as_record().set("host", value("localhost"));
+  origin.as_record().set("port", value(4242));
+  origin.as_record().set("path", value(array{value("a")}));
+  origin.as_record().set("uid", value(7));
+  value meta{record{}};
+  meta.as_record().set("origin", origin);
+  auto r = run_script("use tremor::origin; origin::as_uri_record()", value(record{}), meta);
+  REQUIRE_MESSAGE(r.st == status::ok, r.error);
+  CHECK(to_json(r.result) == R"({"scheme":"tcp","host":"localhost","port":4242,"path":["a"]})");
+}
+
+TEST_CASE("size functions fail on overflow instead of wrapping") {
+  auto r = run_script("use std::size; size::pb(8192)");
+  CHECK(r.st != status::ok);
+  CHECK(run_script("use std::size; size::pb(8191)").st == status::ok);
 }
 
 }
