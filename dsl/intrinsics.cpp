@@ -416,31 +416,55 @@ TEMBLOR_NATIVE(string_from_utf8_lossy) {
   out = value(std::move(r));
   return true;
 }
+// `{}` takes the next argument, `{{` and `}}` are literal braces; any other
+// brace, too few or too many arguments is an error, as in Tremor. Positions
+// in the messages count characters.
 TEMBLOR_NATIVE(string_format) {
   TEMBLOR_WANT_STR(0, "string::format");
   std::string r;
   size_t next = 1;
-  for (size_t i = 0; i < s0.size(); ++i) {
-    if (s0[i] == '{' && i + 1 < s0.size() && s0[i + 1] == '}') {
-      if (next >= n) {
-        err = "string::format: too few arguments for the format string";
+  size_t pos = 0; // character index of s0[i]
+  for (size_t i = 0; i < s0.size(); ++pos) {
+    char c = s0[i];
+    if (c == '{') {
+      if (i + 1 < s0.size() && s0[i + 1] == '}') {
+        if (next >= n) {
+          err = "the arguments passed to the format function are less than the `{}` specifiers";
+          return false;
+        }
+        if (a[next].is_string())
+          r += a[next].as_string();
+        else
+          write_json(a[next], r);
+        ++next;
+      } else if (i + 1 < s0.size() && s0[i + 1] == '{') {
+        r.push_back('{');
+      } else {
+        err = "the format specifier at " + std::to_string(pos) +
+              " is invalid. If you want to use `{` as a literal value, you need to escape it with `{{`";
         return false;
       }
-      if (a[next].is_string())
-        r += a[next].as_string();
-      else
-        write_json(a[next], r);
-      ++next;
-      ++i;
-    } else if (s0[i] == '{' && i + 1 < s0.size() && s0[i + 1] == '{') {
-      r.push_back('{');
-      ++i;
-    } else if (s0[i] == '}' && i + 1 < s0.size() && s0[i + 1] == '}') {
-      r.push_back('}');
-      ++i;
+      i += 2;
+      ++pos;
+    } else if (c == '}') {
+      if (i + 1 < s0.size() && s0[i + 1] == '}') {
+        r.push_back('}');
+      } else {
+        err = "the format specifier at " + std::to_string(pos) +
+              " is invalid. You have to terminate `}` with another `}` to escape it";
+        return false;
+      }
+      i += 2;
+      ++pos;
     } else {
-      r.push_back(s0[i]);
+      size_t len = utf8_len_at(s0, i);
+      r.append(s0, i, len);
+      i += len;
     }
+  }
+  if (next < n) {
+    err = "too many parameters passed. Ensure that you have the same number of {} in your format string";
+    return false;
   }
   out = value(std::move(r));
   return true;

@@ -501,4 +501,20 @@ TEST_CASE("size functions fail on overflow instead of wrapping") {
   CHECK(run_script("use std::size; size::pb(8191)").st == status::ok);
 }
 
+TEST_CASE("string::format rejects stray braces and mismatched argument counts") {
+  CHECK(run_script(R"(use std::string; string::format("{{}}{}", 1))").result == value("{}1"));
+  auto few = run_script(R"(use std::string; string::format("{} {}", 1))");
+  CHECK(few.st != status::ok);
+  CHECK(few.error.find("less than the `{}` specifiers") != std::string::npos);
+  auto many = run_script(R"(use std::string; string::format("{}", 1, 2))");
+  CHECK(many.st != status::ok);
+  CHECK(many.error.find("too many parameters passed") != std::string::npos);
+  auto open = run_script(R"(use std::string; string::format("é{x", 1))");
+  CHECK(open.st != status::ok);
+  CHECK(open.error.find("the format specifier at 1 is invalid") != std::string::npos);
+  auto close = run_script(R"(use std::string; string::format("ab}"))");
+  CHECK(close.st != status::ok);
+  CHECK(close.error.find("the format specifier at 2 is invalid") != std::string::npos);
+}
+
 }
