@@ -460,6 +460,13 @@ TEST_CASE("chrono parsing fails cleanly and names the position") {
   CHECK(err == "input is out of range at position 5");
   CHECK_FALSE(chrono_time::parse("2023-11-14 22:13 +01", "%Y-%m-%d %H:%M %z", ns, err));
   CHECK(err == "premature end of input at position 20");
+  // Hostile numbers end in a range error, not in overflow.
+  CHECK_FALSE(chrono_time::parse("99999999999999999999", "%s", ns, err));
+  CHECK(err == "input is out of range at position 18");
+  CHECK_FALSE(chrono_time::parse("+999999999999999999-01-01 00:00", "%Y-%m-%d %H:%M", ns, err));
+  CHECK(err == "input is out of range");
+  CHECK_FALSE(chrono_time::parse("2262-04-12 00:00", "%Y-%m-%d %H:%M", ns, err));
+  CHECK(err == "input is out of range");
 }
 
 TEST_CASE("datetime::parse reports chrono's reason as a runtime error") {
