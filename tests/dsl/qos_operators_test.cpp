@@ -122,15 +122,16 @@ TEST_CASE("percentile lets fewer events through after failures and recovers on t
   r->contraflow(false, id, now_ns());
   int passed = 0;
   event_id passed_id;
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < 20000; ++i) {
     event_id each;
     if (send(*r, each) == "out") {
       ++passed;
       passed_id = each;
     }
   }
-  // The share dropped to its floor of 0.1%: about 2 of 2,000 pass.
-  CHECK(passed < 40);
+  // The share dropped to its floor of 0.1%: about 20 of 20,000 pass (none
+  // or over 100 has a chance below 1e-8).
+  CHECK(passed < 100);
   REQUIRE(passed > 0);
   r->contraflow(true, passed_id, now_ns());
   for (int i = 0; i < 100; ++i)
