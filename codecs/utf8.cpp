@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "runtime/core/utf8.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -20,7 +22,8 @@ bool utf8_valid(std::string_view s) {
       return true;
   }
 #endif
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = begin;
   const auto* end = p + s.size();
   while (p < end) {
     // Most event text is ASCII: skip whole blocks while no high bit is set.
@@ -38,40 +41,15 @@ bool utf8_valid(std::string_view s) {
     }
     if (p == end)
       break;
-    unsigned char c = *p;
-    if (c < 0x80) {
+    if (*p < 0x80) {
       ++p;
       continue;
     }
-    // Table 3-7 of the Unicode standard: the second byte's range depends on
-    // the lead byte, which is what excludes overlongs and surrogates.
-    size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0)
-        lo = 0xA0;
-      else if (c == 0xED)
-        hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0)
-        lo = 0x90;
-      else if (c == 0xF4)
-        hi = 0x8F;
-    } else {
+    size_t bad = 0;
+    size_t n = utf8_sequence_length(s, static_cast<size_t>(p - begin), bad);
+    if (n == 0)
       return false;
-    }
-    if (static_cast<size_t>(end - p) <= n)
-      return false;
-    if (p[1] < lo || p[1] > hi)
-      return false;
-    for (size_t i = 2; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80)
-        return false;
-    p += n + 1;
+    p += n;
   }
   return true;
 }

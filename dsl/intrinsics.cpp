@@ -23,6 +23,7 @@
 #include "dsl/json_text.hpp"
 #include "dsl/utf8_encode.hpp"
 #include "runtime/core/event.hpp"
+#include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl {
 
@@ -127,51 +128,11 @@ TEMBLOR_NATIVE(string_bytes) {
 // Tremor's strings are Rust `str`s: lengths, indices, reversal and case
 // work on Unicode scalar values, never on bytes.
 
-// Length of the well-formed UTF-8 sequence at s[i] (Unicode's table 3-7:
-// no overlongs, surrogates or values past U+10FFFF), or 0 when it is not;
-// then `bad` is the length of the maximal ill-formed subpart, which
-// from_utf8_lossy turns into a single U+FFFD as Rust does.
-size_t utf8_seq(std::string_view s, size_t i, size_t& bad) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  bad = 1;
-  if (c < 0x80)
-    return 1;
-  size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0)
-      lo = 0xA0;
-    else if (c == 0xED)
-      hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0)
-      lo = 0x90;
-    else if (c == 0xF4)
-      hi = 0x8F;
-  } else {
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    if (i + k >= s.size())
-      return 0;
-    unsigned char x = byte(i + k);
-    if (x < (k == 1 ? lo : 0x80) || x > (k == 1 ? hi : 0xBF))
-      return 0;
-    bad = k + 1;
-  }
-  return len;
-}
-
 // Decodes the character at s[i] and advances `i` past it. A stray byte (not
 // expected in a script string) decodes as U+FFFD and is stepped over alone.
 uint32_t utf8_next(std::string_view s, size_t& i) {
   size_t bad = 0;
-  size_t len = utf8_seq(s, i, bad);
+  size_t len = utf8_sequence_length(s, i, bad);
   if (len == 0) {
     ++i;
     return 0xFFFD;
@@ -189,7 +150,7 @@ uint32_t utf8_next(std::string_view s, size_t& i) {
 // Byte length of the character at s[i], stray bytes counting one.
 size_t utf8_len_at(std::string_view s, size_t i) {
   size_t bad = 0;
-  size_t len = utf8_seq(s, i, bad);
+  size_t len = utf8_sequence_length(s, i, bad);
   return len == 0 ? 1 : len;
 }
 
@@ -403,7 +364,7 @@ TEMBLOR_NATIVE(string_from_utf8_lossy) {
   r.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     size_t bad = 0;
-    size_t len = utf8_seq(s, i, bad);
+    size_t len = utf8_sequence_length(s, i, bad);
     if (len > 0) {
       r.append(s, i, len);
       i += len;
@@ -1236,7 +1197,7 @@ TEMBLOR_NATIVE(url_decode) {
   }
   for (size_t i = 0; i < r.size();) {
     size_t bad = 0;
-    size_t len = utf8_seq(r, i, bad);
+    size_t len = utf8_sequence_length(r, i, bad);
     if (len == 0) {
       err = "Could not urldecode value: " + s0;
       return false;
