@@ -1085,7 +1085,8 @@ bool compile_extractor(pattern& p, std::string& err) {
 
 bool run_extractor(const pattern& p, const value& in, value& out) {
   auto* c = static_cast<const compiled*>(p.compiled.get());
-  const std::string* s = in.get_text();
+  // Tremor's extractors only look at strings; bytes and the rest never match.
+  const std::string* s = in.is_string() ? &in.as_string() : nullptr;
   if (!c || !s)
     return false;
   switch (c->kind) {

@@ -302,4 +302,16 @@ TEST_CASE("json accepts one strict JSON document") {
   CHECK(extract("json||", R"("NaN")") == R"("no match")");
 }
 
+TEST_CASE("extractors match strings only, never bytes or other values") {
+  auto run = [](const std::string& subject) {
+    auto r = run_script("match " + subject + " of case ~ glob|*| => 1 case _ => 0 end");
+    REQUIRE_MESSAGE(r.st == status::ok, r.error);
+    return to_json(r.result, true);
+  };
+  CHECK(run("\"abc\"") == "1");
+  CHECK(run("<< \"abc\" >>") == "0");
+  CHECK(run("42") == "0");
+  CHECK(run("[\"abc\"]") == "0");
+}
+
 } // TEST_SUITE
