@@ -14,6 +14,7 @@
 
 #include "dsl/chrono_time.hpp"
 #include "dsl/json_text.hpp"
+#include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl {
 
@@ -269,34 +270,23 @@ struct glob_program {
   std::vector<glob_token> tokens;
 };
 
-/// Decodes UTF-8 leniently: an invalid byte stands for itself, so any
-/// input still matches byte-literal patterns.
+/// Decodes UTF-8 into code points; a byte that starts no well-formed
+/// sequence stands for itself, so any input can still be matched.
 std::u32string decode_utf8(const std::string& s) {
   std::u32string out;
   size_t i = 0;
   while (i < s.size()) {
+    size_t bad = 0;
+    size_t len = utf8_sequence_length(s, i, bad);
     auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
+    if (len == 0) {
       out.push_back(b);
       ++i;
       continue;
     }
     char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    bool ok = true;
-    for (size_t k = 1; k < len; ++k) {
-      auto cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb >> 6) != 2) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cb & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(b);
-      ++i;
-      continue;
-    }
+    for (size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
     i += len;
   }
@@ -755,22 +745,9 @@ bool b64_decode(const std::string& in, std::string& out) {
 }
 
 bool valid_utf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size())
-      return false;
-    uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    for (size_t k = 1; k < len; ++k) {
-      auto cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb >> 6) != 2)
-        return false;
-      cp = (cp << 6) | (cb & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_len[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+  for (size_t i = 0, bad = 0; i < s.size();) {
+    size_t len = utf8_sequence_length(s, i, bad);
+    if (len == 0)
       return false;
     i += len;
   }

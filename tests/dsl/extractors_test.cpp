@@ -222,6 +222,8 @@ TEST_CASE("base64 decodes canonical standard base64 into a UTF-8 string") {
   CHECK(extract("base64||", R"("aG=s")") == R"("no match")");      // padding inside
   CHECK(extract("base64||", R"("a-_b")") == R"("no match")");      // URL-safe alphabet
   CHECK(extract("base64||", R"("/w==")") == R"("no match")");      // 0xFF is not UTF-8
+  CHECK(extract("base64||", R"("7aCA")") == R"("no match")");      // ED A0 80: a surrogate
+  CHECK(extract("base64||", R"("w6k=")") == "\"\xC3\xA9\"");       // é
 }
 
 TEST_CASE("cidr yields the prefix and mask of an IPv4 or IPv6 network") {
