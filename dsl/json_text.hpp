@@ -1,7 +1,7 @@
 #pragma once
 
 // JSON text for the language: string interpolation, group keys, std::json,
-// and error rendering. Kept in the DSL so it stays free of codec/runtime deps.
+// and error rendering, in the json codec's layout (the codec does the work).
 
 #include <string>
 #include <string_view>
@@ -10,7 +10,8 @@
 
 namespace temblor::dsl {
 
-/// Appends `v` as compact JSON; `sorted` orders record keys.
+/// Appends `v` as compact JSON; `sorted` orders record keys. A value nested
+/// deeper than JSON allows (codecs::json_max_depth) is written as `null`.
 void write_json(const value& v, std::string& out, bool sorted = false);
 std::string to_json(const value& v, bool sorted = false);
 /// Returns `v` as JSON indented by two spaces per level (`json::encode_pretty`).
