@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <regex>
 
 #include "dsl/chrono_time.hpp"
 #include "dsl/json_text.hpp"
+#include "dsl/regex.hpp"
 #include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl {
@@ -420,116 +420,18 @@ bool run_glob(const glob_program& p, const std::string& s) {
 
 // -- re ---------------------------------------------------------------------
 //
-// Tremor uses Rust's `regex` crate; std::regex's ECMAScript grammar is
-// close for the common subset. The differences that matter are bridged
-// here: named groups `(?P<n>…)` / `(?<n>…)` (ECMAScript in std::regex has
-// none), leading inline flags `(?i)` `(?m)` `(?s)`, and `\A` / `\z`.
-
-struct re_program {
-  std::regex re;
-  std::vector<std::pair<size_t, std::string>> names; ///< group index -> name
-};
-
-bool compile_re(const std::string& body, re_program& p, std::string& err) {
-  auto flags = std::regex::ECMAScript;
-  bool dot_all = false;
-  size_t i = 0;
-  // Leading flag groups such as `(?i)` or `(?im)`.
-  while (body.compare(i, 2, "(?") == 0) {
-    size_t close = body.find(')', i);
-    if (close == std::string::npos)
-      break;
-    std::string f = body.substr(i + 2, close - i - 2);
-    if (f.empty() || f.find_first_not_of("ims") != std::string::npos)
-      break;
-    for (char c : f) {
-      if (c == 'i')
-        flags |= std::regex::icase;
-      else if (c == 'm')
-        flags |= std::regex::multiline;
-      else
-        dot_all = true;
-    }
-    i = close + 1;
-  }
-  std::string out;
-  size_t group = 0;
-  bool in_class = false;
-  for (; i < body.size(); ++i) {
-    char c = body[i];
-    if (c == '\\' && i + 1 < body.size()) {
-      char n = body[++i];
-      if (!in_class && n == 'A')
-        out += "^";
-      else if (!in_class && n == 'z')
-        out += "$";
-      else {
-        out.push_back(c);
-        out.push_back(n);
-      }
-      continue;
-    }
-    if (in_class) {
-      if (c == ']')
-        in_class = false;
-      out.push_back(c);
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out.push_back(c);
-      // A `]` right after `[` or `[^` is a member, not the end.
-      if (i + 1 < body.size() && body[i + 1] == '^')
-        out.push_back(body[++i]);
-      if (i + 1 < body.size() && body[i + 1] == ']') {
-        out += "\\]";
-        ++i;
-      }
-      continue;
-    }
-    if (c == '.' && dot_all) {
-      out += "[\\s\\S]";
-      continue;
-    }
-    if (c == '(') {
-      if (body.compare(i, 4, "(?P<") == 0 || (body.compare(i, 3, "(?<") == 0 &&
-                                               i + 3 < body.size() && body[i + 3] != '=' &&
-                                               body[i + 3] != '!')) {
-        size_t start = body[i + 2] == 'P' ? i + 4 : i + 3;
-        size_t end = body.find('>', start);
-        if (end == std::string::npos) {
-          err = "Invalid regular expression: unterminated group name";
-          return false;
-        }
-        ++group;
-        p.names.emplace_back(group, body.substr(start, end - start));
-        out.push_back('(');
-        i = end;
-        continue;
-      }
-      if (body.compare(i, 2, "(?") != 0)
-        ++group;
-    }
-    out.push_back(c);
-  }
-  try {
-    p.re = std::regex(out, flags);
-  } catch (const std::regex_error& e) {
-    err = std::string("Invalid regular expression: ") + e.what();
-    return false;
-  }
-  return true;
-}
+// Tremor uses Rust's `regex` crate; dsl/regex.hpp gives its syntax and
+// semantics on RE2 (linear time, so hostile input cannot crash us).
 
 /// `re`: the first match; each named group that took part maps to its text.
-bool run_re(const re_program& p, const std::string& s, value& out) {
-  std::smatch m;
-  if (!std::regex_search(s, m, p.re))
+bool run_re(const regex& re, const std::string& s, value& out) {
+  regex::captures m;
+  if (!re.first(s, m))
     return false;
   record r;
-  for (const auto& [idx, name] : p.names)
-    if (idx < m.size() && m[idx].matched)
-      r.set(name, value(m[idx].str()));
+  for (const auto& [idx, name] : re.named_groups())
+    if (idx < m.size() && m[idx].data())
+      r.set(name, value(std::string(m[idx])));
   out = value(std::move(r));
   return true;
 }
@@ -537,28 +439,29 @@ bool run_re(const re_program& p, const std::string& s, value& out) {
 /// `rerg`: every match; each named group collects the texts it took, in
 /// order, as an array. Like Tremor, it matches even when nothing is found
 /// (the record is then empty).
-bool run_rerg(const re_program& p, const std::string& s, value& out) {
+bool run_rerg(const regex& re, const std::string& s, value& out) {
   record r;
-  for (std::sregex_iterator it(s.begin(), s.end(), p.re), end; it != end; ++it) {
-    const std::smatch& m = *it;
-    for (const auto& [idx, name] : p.names) {
-      if (idx >= m.size() || !m[idx].matched)
+  re.for_each(s, [&](const regex::captures& m) {
+    for (const auto& [idx, name] : re.named_groups()) {
+      if (idx >= m.size() || !m[idx].data())
         continue;
+      value text{std::string(m[idx])};
       value* prev = r.find(name);
       if (prev && prev->is_array())
-        prev->as_array().push_back(value(m[idx].str()));
+        prev->as_array().push_back(std::move(text));
       else
-        r.set(name, value(array{value(m[idx].str())}));
+        r.set(name, value(array{std::move(text)}));
     }
-  }
+    return true;
+  });
   out = value(std::move(r));
   return true;
 }
 
 // -- grok -------------------------------------------------------------------
 
-// The common grok patterns, as ECMAScript regexes; `%{NAME}` references are
-// expanded recursively.
+// The common grok patterns, in the Rust/RE2 syntax (no backreferences or
+// lookaround); `%{NAME}` references are expanded recursively.
 const std::map<std::string, std::string>& grok_patterns() {
   static const std::map<std::string, std::string> p = {
     {"USERNAME", "[a-zA-Z0-9._-]+"},
@@ -571,8 +474,8 @@ const std::map<std::string, std::string>& grok_patterns() {
     {"WORD", "\\b\\w+\\b"},
     {"NOTSPACE", "\\S+"},
     {"SPACE", "\\s*"},
-    {"DATA", "[\\s\\S]*?"},
-    {"GREEDYDATA", "[\\s\\S]*"},
+    {"DATA", "(?s:.*?)"},
+    {"GREEDYDATA", "(?s:.*)"},
     {"QUOTEDSTRING", "\"(?:[^\"\\\\]|\\\\.)*\""},
     {"UUID", "[A-Fa-f0-9]{8}-(?:[A-Fa-f0-9]{4}-){3}[A-Fa-f0-9]{12}"},
     {"IPV4", "(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"},
@@ -1011,7 +914,7 @@ struct compiled {
   glob_program glob;
   kv_program kv;
   cidr_program cidr;
-  re_program re;
+  regex re;
 };
 
 } // namespace
@@ -1029,12 +932,12 @@ bool compile_extractor(pattern& p, std::string& err) {
       return false;
   } else if (n == "re" || n == "rerg") {
     c->kind = n == "re" ? ex_kind::re : ex_kind::rerg;
-    if (!compile_re(p.body, c->re, err))
+    if (!c->re.compile(p.body, err))
       return false;
   } else if (n == "grok") {
     c->kind = ex_kind::re;
     std::string expanded;
-    if (!expand_grok(p.body, expanded, 0, err) || !compile_re(expanded, c->re, err))
+    if (!expand_grok(p.body, expanded, 0, err) || !c->re.compile(expanded, err))
       return false;
   } else if (n == "json") {
     c->kind = ex_kind::json;

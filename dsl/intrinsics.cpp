@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <ctime>
 #include <random>
-#include <regex>
 #include <unordered_map>
 #include <clocale>
 #include <cwctype>
@@ -21,6 +20,7 @@
 #include "dsl/chrono_time.hpp"
 #include "dsl/interpreter.hpp"
 #include "dsl/json_text.hpp"
+#include "dsl/regex.hpp"
 #include "dsl/utf8_encode.hpp"
 #include "runtime/core/event.hpp"
 #include "runtime/core/utf8.hpp"
@@ -1258,52 +1258,52 @@ TEMBLOR_NATIVE(origin_as_uri_record) {
 
 // -- std::re -----------------------------------------------------------------------
 
-bool make_regex(const value& pat, std::regex& re, std::string& err, const char* fn) {
+// The pattern is compiled on every call, as Tremor's natives do; a bad
+// pattern is a runtime error of the call.
+bool make_regex(const value& pat, regex& re, std::string& err, const char* fn) {
   if (!pat.is_string())
     return type_err(err, fn, "a string", pat);
-  try {
-    re = std::regex(pat.as_string(), std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    err = std::string(fn) + ": invalid regular expression: " + e.what();
+  std::string why;
+  if (!re.compile(pat.as_string(), why)) {
+    err = std::string(fn) + ": " + why;
     return false;
   }
   return true;
 }
 TEMBLOR_NATIVE(re_is_match) {
-  std::regex re;
+  regex re;
   if (!make_regex(a[0], re, err, "re::is_match"))
     return false;
   TEMBLOR_WANT_STR(1, "re::is_match");
-  out = value(std::regex_search(s1, re));
+  out = value(re.is_match(s1));
   return true;
 }
 TEMBLOR_NATIVE(re_replace) {
-  std::regex re;
+  regex re;
   if (!make_regex(a[0], re, err, "re::replace"))
     return false;
   TEMBLOR_WANT_STR(1, "re::replace");
   TEMBLOR_WANT_STR(2, "re::replace");
-  out = value(std::regex_replace(s1, re, s2, std::regex_constants::format_first_only));
+  out = value(re.replace(s1, s2, false));
   return true;
 }
 TEMBLOR_NATIVE(re_replace_all) {
-  std::regex re;
+  regex re;
   if (!make_regex(a[0], re, err, "re::replace_all"))
     return false;
   TEMBLOR_WANT_STR(1, "re::replace_all");
   TEMBLOR_WANT_STR(2, "re::replace_all");
-  out = value(std::regex_replace(s1, re, s2));
+  out = value(re.replace(s1, s2, true));
   return true;
 }
 TEMBLOR_NATIVE(re_split) {
-  std::regex re;
+  regex re;
   if (!make_regex(a[0], re, err, "re::split"))
     return false;
   TEMBLOR_WANT_STR(1, "re::split");
   array r;
-  std::sregex_token_iterator it(s1.begin(), s1.end(), re, -1), end;
-  for (; it != end; ++it)
-    r.push_back(value(it->str()));
+  for (std::string_view piece : re.split(s1))
+    r.push_back(value(std::string(piece)));
   out = value(std::move(r));
   return true;
 }
