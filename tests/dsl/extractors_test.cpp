@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "dsl/json_text.hpp"
 #include "dsl_test_support.hpp"
 
@@ -38,6 +40,12 @@ bool globs(const std::string& pattern, const std::string& text) {
 bool fails_to_load(const std::string& extractor) {
   auto r = run_script("match \"x\" of case ~ " + extractor + " => 1 case _ => 0 end");
   return r.st == status::error;
+}
+
+/// The error text of a script whose extractor does not compile.
+std::string load_error(const std::string& extractor) {
+  auto r = run_script("match \"x\" of case ~ " + extractor + " => 1 case _ => 0 end");
+  return r.st == status::error ? r.error : "loaded";
 }
 
 } // namespace
@@ -314,6 +322,66 @@ TEST_CASE("extractors match strings only, never bytes or other values") {
   CHECK(run("<< \"abc\" >>") == "0");
   CHECK(run("42") == "0");
   CHECK(run("[\"abc\"]") == "0");
+}
+
+TEST_CASE("re survives a megabyte of hostile input and answers promptly") {
+  // std::regex recursed once per character here and overflowed the stack;
+  // a backtracking engine would take exponential time on `^(a+)+$` + "!".
+  // (`\|` is the extractor's spelling of `|`.)
+  const std::string as(1 << 20, 'a');
+  auto run = [](const std::string& extractor, std::string subject) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_script("match event of case r = ~ " + extractor +
+                          " => r case _ => \"no match\" end",
+                        value(std::move(subject)));
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took < std::chrono::seconds(10));
+    REQUIRE_MESSAGE(r.st == status::ok, r.error);
+    return r.result;
+  };
+  CHECK(run(R"(re|(?P<x>(a\|b)*c)|)", as) == value("no match"));
+  CHECK(run(R"(re|(?P<x>(a\|b)*c)|)", as + "c") == value(record{{"x", value(as + "c")}}));
+  CHECK(run("re|^(?P<x>(a+)+)$|", as) == value(record{{"x", value(as)}}));
+  CHECK(run("re|^(?P<x>(a+)+)$|", as + "!") == value("no match"));
+  value all = run("rerg|(?P<x>a)|", as);
+  REQUIRE(all.get("x") != nullptr);
+  CHECK(all.get("x")->as_array().size() == as.size());
+}
+
+TEST_CASE("re classes and dot are Unicode as in Rust") {
+  // \w and \d take any script's letters and decimal digits; `.` one
+  // character, not one byte.
+  CHECK(extract(R"(re|^(?P<w>\w+) (?P<d>\d+)$|)", R"("naïve ٤٢")") ==
+        R"({"d":"٤٢","w":"naïve"})");
+  CHECK(extract("re|^(?P<c>.)$|", R"("é")") == R"({"c":"é"})");
+  CHECK(extract("re|^(?P<c>.)$|", R"("ab")") == R"("no match")");
+  CHECK(extract(R"(re|^(?P<w>[\w-]+)$|)", R"("żółw-1")") == R"({"w":"żółw-1"})");
+  CHECK(extract(R"(re|^\W(?P<x>\S+)\s$|)", R"("¿qué\u00a0")") == R"({"x":"qué"})");
+  CHECK(extract("re|(?i)^(?P<w>é)$|", R"("É")") == R"({"w":"É"})");
+  CHECK(extract(R"(re|^(?P<e>\u{e9}\|\u00e8)$|)", R"("è")") == R"({"e":"è"})");
+}
+
+TEST_CASE("re takes both spellings of a named group") {
+  CHECK(extract("re|(?<a>[0-9]+)-(?P<b>[0-9]+)|", R"("1-2")") == R"({"a":"1","b":"2"})");
+}
+
+TEST_CASE("a bad re, rerg or grok pattern fails the load with the reason") {
+  CHECK(load_error("re|(?P<x>[0-9]+|").find("Invalid regular expression: missing ):") !=
+        std::string::npos);
+  CHECK(load_error("rerg|a{2,1}|").find("Invalid regular expression: invalid repetition size: {2,1}") !=
+        std::string::npos);
+  // Backreferences and lookaround are not in Rust's syntax either.
+  CHECK(load_error(R"(re|(a)\1|)").find("Invalid regular expression") != std::string::npos);
+  CHECK(load_error("re|a(?=b)|").find("Invalid regular expression") != std::string::npos);
+  CHECK(load_error("re|[a[b]]|").find("nested character classes") != std::string::npos);
+  CHECK(load_error("grok|%{NOPE:x}|").find("Unknown grok pattern `NOPE`") != std::string::npos);
+}
+
+TEST_CASE("grok expands to a regex RE2 accepts") {
+  CHECK(extract("grok|%{WORD:w} %{INT:i} %{GREEDYDATA:rest}|", R"("GET -12 a b\nc")") ==
+        R"({"i":"-12","rest":"a b\nc","w":"GET"})");
+  CHECK(extract("grok|%{TIMESTAMP_ISO8601:t} %{LOGLEVEL:l}|", R"("2024-01-02T03:04:05Z WARN")") ==
+        R"({"l":"WARN","t":"2024-01-02T03:04:05Z"})");
 }
 
 } // TEST_SUITE

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <random>
 #include <set>
 
@@ -176,6 +177,19 @@ const stdlib_case cases[] = {
   {"re::replace", R"(use std::re; re::replace("a", "banana", "o"))", R"("bonana")"},
   {"re::replace_all", R"(use std::re; re::replace_all("a", "banana", "o"))", R"("bonono")"},
   {"re::split", R"(use std::re; re::split(",\\s*", "a, b,c"))", R"(["a","b","c"])"},
+  // Rust's replacement syntax: `$1`, `$name`, `${name}`, `$$`; an unknown
+  // group (`$1a` reads as a group named "1a") gives nothing, a lone `$` stays.
+  {"re::replace", R"x(use std::re; re::replace("(\\d+)", "ab12cd", "[$1]"))x", R"("ab[12]cd")"},
+  {"re::replace_all", R"x(use std::re; re::replace_all("(?P<k>[a-z]+)=(?P<v>[0-9]+)", "a=1,b=2", "${v}:$k"))x", R"("1:a,2:b")"},
+  {"re::replace_all", R"x(use std::re; re::replace_all("x", "axbx", "$$"))x", R"("a$b$")"},
+  {"re::replace", R"x(use std::re; re::replace("(?P<n>b)", "abc", "$1a|$nx|${nx}|$2|$"))x", R"("a||||$c")"},
+  // An empty match right after a match is skipped, as Rust's iterator does.
+  {"re::replace_all", R"x(use std::re; re::replace_all("a*", "baaac", "-"))x", R"("-b-c-")"},
+  {"re::replace_all", R"x(use std::re; re::replace_all("\\w", "a-é ٣", "x"))x", R"("x-x x")"},
+  {"re::is_match", R"x(use std::re; [re::is_match("^.$", "é"), re::is_match("^\\s$", "\u00a0"), re::is_match("^\\d$", "٣")])x", "[true,true,true]"},
+  {"re::is_match", R"x(use std::re; re::is_match("\\Aa\\z", "a\n"))x", "false"},
+  {"re::split", R"x(use std::re; re::split(",", "a,b,"))x", R"(["a","b",""])"},
+  {"re::split", R"(use std::re; re::split("", "ab"))", R"(["","a","b",""])"},
 };
 
 // Builds a random value of bounded depth for round-trip checks.
@@ -473,6 +487,37 @@ TEST_CASE("datetime::parse reports chrono's reason as a runtime error") {
   auto r = run_script(R"(use std::datetime; datetime::parse("2023", "%Y-%m"))");
   CHECK(r.st != status::ok);
   CHECK(r.error.find("premature end of input") != std::string::npos);
+}
+
+TEST_CASE("std::re answers promptly on a megabyte of hostile input") {
+  // std::regex recursed once per character and overflowed the stack here.
+  const std::string as(1 << 20, 'a');
+  for (const char* call : {R"(re::is_match("(a|b)*c", event))", R"(re::is_match("^(a+)+$", event))",
+                           R"(re::replace_all("(a|b)*c", event, "x"))",
+                           R"(re::split("(a+)+!", event))"}) {
+    CAPTURE(call);
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_script(std::string("use std::re; ") + call, value(as));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    REQUIRE_MESSAGE(r.st == status::ok, r.error);
+    if (r.result.is_bool())
+      CHECK(r.result.as_bool() == (std::string(call).find("a+") != std::string::npos));
+  }
+  auto bad = run_script(R"(use std::re; re::is_match("^(a+)+$", event))", value(as + "!"));
+  REQUIRE_MESSAGE(bad.st == status::ok, bad.error);
+  CHECK(bad.result == value(false));
+}
+
+TEST_CASE("a bad pattern is a runtime error of the std::re call that names the reason") {
+  for (const char* call : {R"(re::is_match("(", "x"))", R"(re::replace("(", "x", "y"))",
+                           R"(re::replace_all("(", "x", "y"))", R"(re::split("(", "x"))"}) {
+    CAPTURE(call);
+    auto r = run_script(std::string("use std::re; ") + call);
+    CHECK(r.st == status::error);
+    std::string fn = std::string(call).substr(0, std::string(call).find('('));
+    CHECK(r.error.find("Runtime error in function " + fn) != std::string::npos);
+    CHECK(r.error.find("Invalid regular expression: missing ): (") != std::string::npos);
+  }
 }
 
 TEST_CASE("url::decode fails when the bytes it decodes are not UTF-8") {
