@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <random>
 #include <unordered_map>
 #include <clocale>
@@ -1258,51 +1259,66 @@ TEMBLOR_NATIVE(origin_as_uri_record) {
 
 // -- std::re -----------------------------------------------------------------------
 
-// The pattern is compiled on every call, as Tremor's natives do; a bad
-// pattern is a runtime error of the call.
-bool make_regex(const value& pat, regex& re, std::string& err, const char* fn) {
-  if (!pat.is_string())
-    return type_err(err, fn, "a string", pat);
-  std::string why;
-  if (!re.compile(pat.as_string(), why)) {
-    err = std::string(fn) + ": " + why;
-    return false;
+// Compiling a Unicode class (Rust's `\w` is every script's letters) takes
+// RE2 up to a millisecond, a thousand times a match, so each thread keeps
+// the patterns it compiled last: a literal pattern compiles once. The bound
+// keeps patterns taken from events from growing memory without limit (each
+// regex is capped by its own max_mem). A bad pattern is not kept; it is a
+// runtime error of the call each time.
+std::shared_ptr<const regex> make_regex(const value& pat, std::string& err, const char* fn) {
+  constexpr size_t max_cached = 16;
+  thread_local std::unordered_map<std::string, std::shared_ptr<const regex>> cache;
+  if (!pat.is_string()) {
+    type_err(err, fn, "a string", pat);
+    return nullptr;
   }
-  return true;
+  auto it = cache.find(pat.as_string());
+  if (it != cache.end())
+    return it->second;
+  auto re = std::make_shared<regex>();
+  std::string why;
+  if (!re->compile(pat.as_string(), why)) {
+    err = std::string(fn) + ": " + why;
+    return nullptr;
+  }
+  if (cache.size() >= max_cached)
+    cache.clear();
+  cache.emplace(pat.as_string(), re);
+  return re;
 }
 TEMBLOR_NATIVE(re_is_match) {
-  regex re;
-  if (!make_regex(a[0], re, err, "re::is_match"))
+  auto re = make_regex(a[0], err, "re::is_match");
+  if (!re)
     return false;
   TEMBLOR_WANT_STR(1, "re::is_match");
-  out = value(re.is_match(s1));
+  out = value(re->is_match(s1));
   return true;
 }
 TEMBLOR_NATIVE(re_replace) {
-  regex re;
-  if (!make_regex(a[0], re, err, "re::replace"))
+  auto re = make_regex(a[0], err, "re::replace");
+  if (!re)
     return false;
   TEMBLOR_WANT_STR(1, "re::replace");
   TEMBLOR_WANT_STR(2, "re::replace");
-  out = value(re.replace(s1, s2, false));
+  out = value(re->replace(s1, s2, false));
   return true;
 }
 TEMBLOR_NATIVE(re_replace_all) {
-  regex re;
-  if (!make_regex(a[0], re, err, "re::replace_all"))
+  auto re = make_regex(a[0], err, "re::replace_all");
+  if (!re)
     return false;
   TEMBLOR_WANT_STR(1, "re::replace_all");
   TEMBLOR_WANT_STR(2, "re::replace_all");
-  out = value(re.replace(s1, s2, true));
+  out = value(re->replace(s1, s2, true));
   return true;
 }
 TEMBLOR_NATIVE(re_split) {
-  regex re;
-  if (!make_regex(a[0], re, err, "re::split"))
+  auto re = make_regex(a[0], err, "re::split");
+  if (!re)
     return false;
   TEMBLOR_WANT_STR(1, "re::split");
   array r;
-  for (std::string_view piece : re.split(s1))
+  for (std::string_view piece : re->split(s1))
     r.push_back(value(std::string(piece)));
   out = value(std::move(r));
   return true;

@@ -37,6 +37,11 @@ bool to_re2(std::string_view in, std::string& out, std::string& err) {
     if (c == '\\' && i + 1 < in.size()) {
       char n = in[++i];
       switch (n) {
+        case 'C':
+          // RE2's "any byte" could cut a character in two and hand back text
+          // that is not UTF-8; Rust has no such escape.
+          err = "Invalid regular expression: invalid escape sequence: \\C";
+          return false;
         case 'd': out += "\\p{Nd}"; continue;
         case 'D': out += "\\P{Nd}"; continue;
         case 'w':

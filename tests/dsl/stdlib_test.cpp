@@ -508,6 +508,21 @@ TEST_CASE("std::re answers promptly on a megabyte of hostile input") {
   CHECK(bad.result == value(false));
 }
 
+TEST_CASE("std::re answers the same when more patterns are used than it keeps compiled") {
+  // The natives keep a bounded set of compiled patterns per thread.
+  std::string src = "use std::re; [";
+  for (int round = 0; round < 2; ++round)
+    for (int i = 1; i <= 40; ++i)
+      src += "re::is_match(\"^a{" + std::to_string(i) + "}$\", \"" + std::string(20, 'a') + "\"),";
+  src.back() = ']';
+  auto r = run_script(src);
+  REQUIRE_MESSAGE(r.st == status::ok, r.error);
+  const array& got = r.result.as_array();
+  REQUIRE(got.size() == 80);
+  for (size_t i = 0; i < got.size(); ++i)
+    CHECK_MESSAGE(got[i] == value(i % 40 == 19), i);
+}
+
 TEST_CASE("a bad pattern is a runtime error of the std::re call that names the reason") {
   for (const char* call : {R"(re::is_match("(", "x"))", R"(re::replace("(", "x", "y"))",
                            R"(re::replace_all("(", "x", "y"))", R"(re::split("(", "x"))"}) {
