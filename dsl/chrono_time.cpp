@@ -127,15 +127,15 @@ void put_auto_frac(std::string& out, uint32_t nanos) {
 
 bool format_spec(const broken_down& b, std::string_view fmt, size_t& i, std::string& out, std::string& err);
 
-// Formats a composite specifier (%D, %T, …) through its expansion.
-bool format_with(const broken_down& b, std::string_view sub, std::string& out, std::string& err) {
-  for (size_t i = 0; i < sub.size(); ++i) {
-    if (sub[i] != '%') {
-      out.push_back(sub[i]);
+// Appends `fmt` with every specifier expanded (also used for composites such as %D, %T).
+bool format_with(const broken_down& b, std::string_view fmt, std::string& out, std::string& err) {
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out.push_back(fmt[i]);
       continue;
     }
     ++i;
-    if (!format_spec(b, sub, i, out, err))
+    if (!format_spec(b, fmt, i, out, err))
       return false;
   }
   return true;
@@ -696,18 +696,8 @@ bool parser::spec(std::string_view fmt, size_t& i) {
 } // namespace
 
 bool format(int64_t ns, std::string_view fmt, std::string& out, std::string& err) {
-  broken_down b = split(ns);
   out.clear();
-  for (size_t i = 0; i < fmt.size(); ++i) {
-    if (fmt[i] != '%') {
-      out.push_back(fmt[i]);
-      continue;
-    }
-    ++i;
-    if (!format_spec(b, fmt, i, out, err))
-      return false;
-  }
-  return true;
+  return format_with(split(ns), fmt, out, err);
 }
 
 bool parse(std::string_view text, std::string_view fmt, int64_t& ns, std::string& err) {
