@@ -232,6 +232,18 @@ private:
     expect_punct(";");
   }
 
+  // Parses `item` until `close` (consumed), the items separated by commas;
+  // a trailing comma is fine.
+  template <class F>
+  void comma_list_until(const char* close, F&& item) {
+    while (!peek().is_punct(close)) {
+      item();
+      if (!accept_punct(","))
+        break;
+    }
+    expect_punct(close);
+  }
+
   // Doc (`##`) and module (`###`) comments are tokens the grammar accepts
   // only in a few places, as Tremor's does: module comment lines at the
   // start of a file, doc comment lines directly before the statements that
@@ -600,12 +612,7 @@ private:
           auto tp = std::make_unique<pattern>();
           tp->k = pattern::kind::tuple;
           tp->span = advance().span;
-          while (!peek().is_punct(")")) {
-            tp->elems.push_back(parse_elem_pattern());
-            if (!accept_punct(","))
-              break;
-          }
-          expect_punct(")");
+          comma_list_until(")", [&] { tp->elems.push_back(parse_elem_pattern()); });
           mc.pat = std::move(tp);
         } else {
           mc.pat = parse_case_pattern();
@@ -1249,7 +1256,7 @@ private:
 
   expr_ptr parse_record() {
     auto e = make(expr_kind::record, advance().span);
-    while (!peek().is_punct("}")) {
+    comma_list_until("}", [&] {
       const token& k = peek();
       if (k.kind == tok::string) {
         advance();
@@ -1264,22 +1271,14 @@ private:
       }
       expect_punct(":");
       e->items.push_back(parse_complex());
-      if (!accept_punct(","))
-        break;
-    }
-    expect_punct("}");
+    });
     e->span = span_from(e->span);
     return e;
   }
 
   expr_ptr parse_array() {
     auto e = make(expr_kind::array, advance().span);
-    while (!peek().is_punct("]")) {
-      e->items.push_back(parse_complex());
-      if (!accept_punct(","))
-        break;
-    }
-    expect_punct("]");
+    comma_list_until("]", [&] { e->items.push_back(parse_complex()); });
     e->span = span_from(e->span);
     return e;
   }
@@ -1391,21 +1390,11 @@ private:
     if (t.is_punct("%{")) {
       advance();
       p->k = pattern::kind::record;
-      while (!peek().is_punct("}")) {
-        p->fields.push_back(parse_field_pred());
-        if (!accept_punct(","))
-          break;
-      }
-      expect_punct("}");
+      comma_list_until("}", [&] { p->fields.push_back(parse_field_pred()); });
     } else if (t.is_punct("%[")) {
       advance();
       p->k = pattern::kind::array;
-      while (!peek().is_punct("]")) {
-        p->elems.push_back(parse_elem_pattern());
-        if (!accept_punct(","))
-          break;
-      }
-      expect_punct("]");
+      comma_list_until("]", [&] { p->elems.push_back(parse_elem_pattern()); });
     } else if (t.is_punct("%(")) {
       advance();
       p->k = pattern::kind::tuple;
