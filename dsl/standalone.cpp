@@ -35,6 +35,24 @@ select_stmt passthrough(const std::string& from, const std::string& from_port,
   return s;
 }
 
+// Compiles the pipeline that wraps a standalone query or script; `root` is
+// the parsed file the definition points into, when it is not `def` itself.
+// Null when this load reported errors.
+std::shared_ptr<const pipeline_program> compile_standalone(std::shared_ptr<pipeline_def> def,
+                                                           std::unique_ptr<module_ast> root,
+                                                           const load_options& options,
+                                                           diagnostics& diags,
+                                                           size_t errors_before) {
+  module_loader loader(options.module_path, diags);
+  loader.store()->keep.push_back(def);
+  if (root)
+    loader.store()->roots.push_back(std::move(root));
+  auto prog = compile_pipeline(loader, def, nullptr, value(record{}));
+  if (!prog || error_count(diags) != errors_before)
+    return nullptr;
+  return prog;
+}
+
 } // namespace
 
 std::shared_ptr<const pipeline_program> load_query_source(const std::string& name,
@@ -47,12 +65,7 @@ std::shared_ptr<const pipeline_program> load_query_source(const std::string& nam
   auto def = parse_query(file, "main", diags, ok);
   if (!ok)
     return nullptr;
-  module_loader loader(options.module_path, diags);
-  loader.store()->keep.push_back(def);
-  auto prog = compile_pipeline(loader, def, nullptr, value(record{}));
-  if (!prog || error_count(diags) != before)
-    return nullptr;
-  return prog;
+  return compile_standalone(std::move(def), nullptr, options, diags, before);
 }
 
 std::shared_ptr<const pipeline_program> load_query_file(const std::string& path,
@@ -95,13 +108,7 @@ std::shared_ptr<const pipeline_program> load_script_source(const std::string& na
   pd->selects.push_back(passthrough("in", "", "script"));
   pd->selects.push_back(passthrough("script", "", "out"));
   pd->selects.push_back(passthrough("script", "err", "err"));
-  module_loader loader(options.module_path, diags);
-  loader.store()->keep.push_back(pd);
-  loader.store()->roots.push_back(std::move(ast));
-  auto prog = compile_pipeline(loader, pd, nullptr, value(record{}));
-  if (!prog || error_count(diags) != before)
-    return nullptr;
-  return prog;
+  return compile_standalone(std::move(pd), std::move(ast), options, diags, before);
 }
 
 std::shared_ptr<const pipeline_program> load_script_file(const std::string& path,
