@@ -1,18 +1,25 @@
 #include "connectors/ws/outbox.hpp"
 
 #include <cstddef>
-#include <cstring>
 
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
-#endif
-#include <websocketpp/utf8_validator.hpp>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+#include "codecs/utf8.hpp"
 
 namespace temblor::connectors::ws {
+
+bool outbox::wants_binary(const event& ev) {
+  const value* bin = ev.meta.get("binary");
+  return bin != nullptr && bin->is_bool() && bin->as_bool();
+}
+
+bool outbox::sendable(const std::vector<std::string>& frames, bool binary, size_t& total) {
+  total = 0;
+  for (const auto& frame : frames) {
+    total += frame.size();
+    if (!binary && !codecs::utf8_valid(frame))
+      return false;
+  }
+  return true;
+}
 
 bool outbox::has_room(const send_state& target, size_t bytes) {
   size_t used = target.posted.load(std::memory_order_relaxed) +

@@ -46,6 +46,17 @@ public:
   /// Each connection may have this many bytes waiting before writes fail.
   static constexpr size_t max_buffered_bytes = size_t{16} * 1024 * 1024;
 
+  /// Logged when sendable() refuses frames.
+  static constexpr const char* not_utf8_text =
+    "cannot send a text frame: the payload is not valid UTF-8 (set `$binary = true` for bytes)";
+
+  /// Whether `ev` asks to go out as binary frames (`$binary = true`).
+  static bool wants_binary(const event& ev);
+
+  /// Sums the sizes of `frames` into `total`; false when they are text
+  /// frames (`binary` unset) and one is not valid UTF-8, as RFC 6455 forbids.
+  static bool sendable(const std::vector<std::string>& frames, bool binary, size_t& total);
+
   /// Returns whether `bytes` more fit into `target`'s budget.
   static bool has_room(const send_state& target, size_t bytes);
 

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
-#include "codecs/utf8.hpp"
 #include "connectors/ws/outbox.hpp"
 
 namespace temblor::connectors::ws {
@@ -152,16 +151,11 @@ public:
       ctx_->log(log_level::error, "cannot serialize an event: " + err_);
       return sink_outcome::failed;
     }
-    const value* bin = ev.meta.get("binary");
-    const bool binary = bin != nullptr && bin->is_bool() && bin->as_bool();
+    const bool binary = outbox::wants_binary(ev);
     size_t total = 0;
-    for (const auto& frame : frames_) {
-      total += frame.size();
-      if (!binary && !codecs::utf8_valid(frame)) {
-        ctx_->log(log_level::error, "cannot send a text frame: the payload is "
-                                    "not valid UTF-8 (set `$binary = true` for bytes)");
-        return sink_outcome::failed;
-      }
+    if (!outbox::sendable(frames_, binary, total)) {
+      ctx_->log(log_level::error, outbox::not_utf8_text);
+      return sink_outcome::failed;
     }
     if (!outbox::has_room(*target, total)) {
       // The server reads slower than we write: fail rather than grow.

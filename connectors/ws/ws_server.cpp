@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
-#include "codecs/utf8.hpp"
 #include "connectors/ws/outbox.hpp"
 
 namespace temblor::connectors::ws {
@@ -170,8 +169,7 @@ public:
     }
     if (targets_.empty())
       return sink_outcome::failed;
-    const value* bin = ev.meta.get("binary");
-    const bool binary = bin != nullptr && bin->is_bool() && bin->as_bool();
+    const bool binary = outbox::wants_binary(ev);
     bool ok = true;
     for (auto& target : targets_) {
       frames_.clear();
@@ -181,17 +179,8 @@ public:
         continue;
       }
       size_t total = 0;
-      bool frames_ok = true;
-      for (auto& frame : frames_) {
-        total += frame.size();
-        if (!binary && !codecs::utf8_valid(frame)) {
-          ctx_->log(log_level::error, "cannot send a text frame: the payload "
-                                      "is not valid UTF-8 (set `$binary = true` for bytes)");
-          frames_ok = false;
-          break;
-        }
-      }
-      if (!frames_ok) {
+      if (!outbox::sendable(frames_, binary, total)) {
+        ctx_->log(log_level::error, outbox::not_utf8_text);
         ok = false;
         continue;
       }
