@@ -122,5 +122,32 @@ def count_matches(pattern, text):
     return len(re.findall(pattern, text))
 
 
+def write_forwarding_flow(path, flow, source, port, retry_interval_ms):
+    """Writes a flow `flow` that sends what `source` (a connector body after
+    `define connector input from`) reads through a passthrough pipeline to a
+    ws_client for 127.0.0.1:`port`, which retries every `retry_interval_ms`
+    ms, growing 1.5x."""
+    with open(path, "w") as f:
+        f.write("""
+define flow %(flow)s
+flow
+  use tremor::pipelines;
+  define connector input from %(source)s end;
+  define connector client from ws_client
+  with
+    codec = "json",
+    config = {"url": "ws://127.0.0.1:%(port)d"},
+    reconnect = {"retry": {"interval_ms": %(retry)d, "growth_rate": 1.5, "randomized": false}}
+  end;
+  create connector input;
+  create connector client;
+  create pipeline pass from pipelines::passthrough;
+  connect /connector/input to /pipeline/pass;
+  connect /pipeline/pass to /connector/client;
+end;
+deploy flow %(flow)s;
+""" % {"flow": flow, "source": source, "port": port, "retry": retry_interval_ms})
+
+
 def work_dir():
     return tempfile.mkdtemp(prefix="temblor-qos-")

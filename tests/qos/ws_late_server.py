@@ -10,30 +10,13 @@ import sys
 import time
 
 from qos_lib import (check, count_matches, free_port, line_count, read_field, recording_server,
-                     temblor_process, wait_until, work_dir, write_events)
+                     temblor_process, wait_until, work_dir, write_events,
+                     write_forwarding_flow)
 
 COUNT = 5000
+# The connector the flow reads from (`define connector input from …`).
+SOURCE = 'file with codec = "json", preprocessors = ["separate"], config = {"path": "in.json", "mode": "read"}'
 
-FLOW = """
-define flow late
-flow
-  use tremor::pipelines;
-  define connector input from file
-  with codec = "json", preprocessors = ["separate"], config = {"path": "in.json", "mode": "read"} end;
-  define connector client from ws_client
-  with
-    codec = "json",
-    config = {"url": "ws://127.0.0.1:%d"},
-    reconnect = {"retry": {"interval_ms": 100, "growth_rate": 1.5, "randomized": false}}
-  end;
-  create connector input;
-  create connector client;
-  create pipeline pass from pipelines::passthrough;
-  connect /connector/input to /pipeline/pass;
-  connect /pipeline/pass to /connector/client;
-end;
-deploy flow late;
-"""
 
 
 def main():
@@ -41,8 +24,7 @@ def main():
     work = work_dir()
     port = free_port()
     write_events(os.path.join(work, "in.json"), COUNT)
-    with open(os.path.join(work, "flow.troy"), "w") as f:
-        f.write(FLOW % port)
+    write_forwarding_flow(os.path.join(work, "flow.troy"), "late", SOURCE, port, 100)
     received = os.path.join(work, "received.json")
     temblor = temblor_process(binary, work, "flow.troy")
     server = None

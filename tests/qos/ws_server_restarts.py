@@ -12,31 +12,14 @@ import sys
 import time
 
 from qos_lib import (check, count_matches, free_port, read_field, recording_server,
-                     temblor_process, wait_until, work_dir, write_events)
+                     temblor_process, wait_until, work_dir, write_events,
+                     write_forwarding_flow)
 
 RESTARTS = 20
 PER_INCARNATION = 50  # events each server must receive before it is killed
+# The connector the flow reads from (`define connector input from …`).
+SOURCE = 'bench with codec = "json", config = {"path": "in.json", "interval": 500000}'
 
-FLOW = """
-define flow restarts
-flow
-  use tremor::pipelines;
-  define connector input from bench
-  with codec = "json", config = {"path": "in.json", "interval": 500000} end;
-  define connector client from ws_client
-  with
-    codec = "json",
-    config = {"url": "ws://127.0.0.1:%d"},
-    reconnect = {"retry": {"interval_ms": 50, "growth_rate": 1.5, "randomized": false}}
-  end;
-  create connector input;
-  create connector client;
-  create pipeline pass from pipelines::passthrough;
-  connect /connector/input to /pipeline/pass;
-  connect /pipeline/pass to /connector/client;
-end;
-deploy flow restarts;
-"""
 
 
 def main():
@@ -44,8 +27,7 @@ def main():
     work = work_dir()
     port = free_port()
     write_events(os.path.join(work, "in.json"), 500000)
-    with open(os.path.join(work, "flow.troy"), "w") as f:
-        f.write(FLOW % port)
+    write_forwarding_flow(os.path.join(work, "flow.troy"), "restarts", SOURCE, port, 50)
     out = lambda k: os.path.join(work, "received.%d.json" % k)
     server_log = os.path.join(work, "server.log")
     started = time.monotonic()
