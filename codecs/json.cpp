@@ -579,6 +579,7 @@ struct writer {
 } // namespace
 
 bool json_encode(const value& v, json_mode mode, std::string& out, std::string& err) {
+  size_t before = out.size();
   bool ok;
   {
     out_buffer buffer(out);
@@ -587,6 +588,7 @@ bool json_encode(const value& v, json_mode mode, std::string& out, std::string& 
   }
   if (ok)
     return true;
+  out.resize(before);
   err = "value nested deeper than " + std::to_string(json_max_depth)
         + " levels cannot be encoded as JSON";
   return false;
@@ -611,11 +613,7 @@ bool json_codec::decode(std::string_view data, value& out, std::string& err) {
 }
 
 bool json_codec::encode(const value& v, std::string& out, std::string& err) {
-  size_t before = out.size();
-  if (json_encode(v, mode_, out, err))
-    return true;
-  out.resize(before);
-  return false;
+  return json_encode(v, mode_, out, err);
 }
 
 std::unique_ptr<codec> make_json_codec(const value& config, std::string& err) {

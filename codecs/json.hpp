@@ -48,8 +48,8 @@ private:
 };
 
 /// Appends the JSON encoding of `v` to `out`; keys sorted in `json_mode::sorted`.
-/// Fails only for values nested deeper than `json_max_depth` (`out` is then
-/// left with a partial document the caller should discard).
+/// Fails only for values nested deeper than `json_max_depth`, and then
+/// leaves `out` as it was.
 bool json_encode(const value& v, json_mode mode, std::string& out, std::string& err);
 
 /// Appends `d` the way the json codec prints floats (`42.0`, `1e-7`; NaN and

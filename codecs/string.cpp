@@ -20,11 +20,7 @@ bool string_codec::encode(const value& v, std::string& out, std::string& err) {
     out += v.as_string();
     return true;
   }
-  size_t before = out.size();
-  if (json_encode(v, json_mode::unsorted, out, err))
-    return true;
-  out.resize(before);
-  return false;
+  return json_encode(v, json_mode::unsorted, out, err);
 }
 
 std::unique_ptr<codec> make_string_codec(const value& config, std::string& err) {

@@ -17,14 +17,12 @@ std::string format_float(double d) {
 }
 
 void write_json(const value& v, std::string& out, bool sorted) {
-  size_t before = out.size();
   std::string err;
   if (codecs::json_encode(v, sorted ? codecs::json_mode::sorted : codecs::json_mode::unsorted,
                           out, err))
     return;
   // Only values nested past the codec's depth limit get here; scripts can
   // build them, JSON cannot carry them.
-  out.resize(before);
   out += "null";
 }
 

@@ -262,9 +262,10 @@ TEST_CASE("nesting up to the limit decodes and encodes but one more level fails 
   CHECK(json_to_string(v) == ok_text);
   decode_error("[" + ok_text + "]");
   value deeper = array{std::move(v)};
-  std::string out, err;
+  std::string out = "kept", err;
   CHECK_FALSE(json_encode(deeper, json_mode::unsorted, out, err));
   CHECK(err.find("1024") != std::string::npos);
+  CHECK(out == "kept"); // nothing of the failed document is left behind
 }
 
 TEST_CASE("malformed documents are rejected with the byte offset") {
