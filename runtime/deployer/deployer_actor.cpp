@@ -74,8 +74,7 @@ void wire_all(deployer_actor::stateful_pointer<deployer_state> self, const deplo
   for (const auto& c : plan.connectors) {
     connector_wiring wiring;
     wiring.outputs = links_of(st, plan, c.id);
-    if (auto up = plan.graph.upstream.find(c.id); up != plan.graph.upstream.end())
-      wiring.upstream_count = up->second.size();
+    wiring.upstream_count = plan.graph.feeder_count(c.id);
     wiring.upstream_sources = sources_upstream_of(c.id);
     for (auto sink : plan.graph.sinks_downstream_of(c.id, connector_ids))
       if (by_id.at(sink)->impl->has_sink())
@@ -96,8 +95,7 @@ void wire_all(deployer_actor::stateful_pointer<deployer_state> self, const deplo
   for (const auto& p : plan.pipelines) {
     pipeline_wiring wiring;
     wiring.outputs = links_of(st, plan, p.id);
-    if (auto up = plan.graph.upstream.find(p.id); up != plan.graph.upstream.end())
-      wiring.upstream_count = up->second.size();
+    wiring.upstream_count = plan.graph.feeder_count(p.id);
     wiring.upstream_sources = sources_upstream_of(p.id);
     self->request(st.pipelines.at(p.id), caf::infinite, atom::start_atom_v, std::move(wiring))
       .then([](caf::ok_atom) {});

@@ -47,6 +47,12 @@ struct stage_graph {
   std::map<uint64_t, std::vector<planned_link>> outputs;
   std::map<uint64_t, std::set<uint64_t>> upstream; ///< direct feeders of each stage
 
+  /// How many stages feed `id` directly (its expected drain markers).
+  size_t feeder_count(uint64_t id) const {
+    auto it = upstream.find(id);
+    return it == upstream.end() ? 0 : it->second.size();
+  }
+
   /// Connectors reachable backwards from `id` through pipelines.
   std::vector<uint64_t> sources_upstream_of(uint64_t id, const std::set<uint64_t>& connectors) const;
   /// Connectors reachable forwards from `id` through pipelines.
