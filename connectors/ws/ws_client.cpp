@@ -1,13 +1,12 @@
 #include "connectors/ws/ws_client.hpp"
 
-#include "connectors/ws/wspp_config.hpp"
+#include "connectors/ws/wspp_host.hpp"
 
 #include <websocketpp/client.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -44,16 +43,24 @@ using namespace std::chrono_literals;
 constexpr auto connect_timeout = 5s;
 
 template <class Config>
-class ws_client_impl final : public connector {
+class ws_client_impl final : public connector,
+                             private wspp_host<Config, websocketpp::client<Config>> {
 public:
   using endpoint_type = websocketpp::client<Config>;
   using connection_ptr = typename endpoint_type::connection_ptr;
   using message_ptr = typename endpoint_type::message_ptr;
   using message_type = typename Config::message_type;
+  using host = wspp_host<Config, endpoint_type>;
+  using host::ctx_;
+  using host::endpoint_;
+  using host::io_;
+  using host::stopped_;
+  using host::stopping_;
+  using host::tls_ctx_;
 
   ws_client_impl(const connector_args& args, ws_client_config cfg)
-    : ctx_(args.context), cfg_(std::move(cfg)),
-      work_(asio::make_work_guard(*io_)), timer_(std::in_place, *io_) {
+    : host(args.context, "client", cfg.tls.enabled), cfg_(std::move(cfg)),
+      timer_(std::in_place, *io_) {
     verify_name_ = cfg_.tls.domain.empty() ? cfg_.url.host : cfg_.tls.domain;
     record peer_rec{{"host", cfg_.url.host}, {"port", static_cast<uint64_t>(cfg_.url.port)}};
     record client_rec{{"tls", cfg_.tls.enabled}, {"peer", std::move(peer_rec)}};
@@ -69,23 +76,8 @@ public:
   // -- lifecycle -------------------------------------------------------------
 
   void connect() override {
-    if (stopped_)
-      return;
-    ensure_started();
-    if (!init_ok_) {
-      ctx_->connect_failed(init_error_);
-      return;
-    }
-    if (cfg_.tls.enabled && !tls_ctx_) {
-      // Set before the first attempt is posted, so the io thread sees it.
-      std::string err;
-      tls_ctx_ = make_client_tls(cfg_.tls, err);
-      if (!tls_ctx_) {
-        ctx_->connect_failed(err);
-        return;
-      }
-    }
-    asio::post(*io_, [this] { start_attempt(); });
+    if (this->ready_to_connect())
+      asio::post(*io_, [this] { start_attempt(); });
   }
 
   void pause() override {
@@ -110,26 +102,16 @@ public:
   }
 
   void stop() override {
-    if (stopped_.exchange(true))
+    if (!this->stop_io_thread())
       return;
-    stopping_ = true;
-    if (thread_.joinable()) {
-      asio::post(*io_, [this] { shut_down(); });
-      thread_.join();
-    }
     {
       std::lock_guard<std::mutex> guard(state_mtx_);
       if (state_)
         state_->closed = true;
     }
-    // Destroying the loop destroys what is still queued on it, closing
-    // every socket; the endpoint and timers go first as they refer to it.
     con_.reset();
-    endpoint_.reset();
     timer_.reset();
-    shutdown_timer_.reset();
-    work_.reset();
-    io_.reset();
+    this->release_io();
   }
 
   // -- sink ------------------------------------------------------------------
@@ -181,25 +163,11 @@ public:
 private:
   // -- io thread: setup ------------------------------------------------------
 
-  void ensure_started() {
-    if (thread_.joinable())
-      return;
-    init_endpoint();
-    thread_ = std::thread([this] { run(); });
-  }
+  // The client has no endpoint-wide handlers: each attempt sets its own.
+  void configure_endpoint() override {}
 
-  void run() { run_io_loop(*io_, stopping_, *ctx_); }
-
-  void init_endpoint() {
-    std::string err;
-    if (!ws::init_endpoint(*endpoint_, *io_, err)) {
-      init_error_ = "cannot initialize the WebSocket client: " + err;
-      return;
-    }
-    if constexpr (std::is_same_v<Config, tls_config>) {
-      endpoint_->set_tls_init_handler([this](websocketpp::connection_hdl) { return tls_ctx_; });
-    }
-    init_ok_ = true;
+  std::shared_ptr<asio::ssl::context> make_tls(std::string& err) override {
+    return make_client_tls(cfg_.tls, err);
   }
 
   // -- io thread: connecting -------------------------------------------------
@@ -425,38 +393,22 @@ private:
     });
   }
 
-  void shut_down() {
+  void shut_down() override {
     ++attempt_; // late handlers of the current attempt must stay quiet
     timer_->cancel();
     bool had = con_ != nullptr;
     drop_connection();
-    work_.reset();
-    shutdown_timer_.emplace(*io_, had ? 250ms : 0ms);
-    shutdown_timer_->async_wait([this](const asio::error_code&) { io_->stop(); });
+    this->finish_after(had ? 250ms : 0ms);
   }
 
   // -- state -----------------------------------------------------------------
 
-  std::shared_ptr<connector_context> ctx_;
   ws_client_config cfg_;
-  std::shared_ptr<asio::ssl::context> tls_ctx_;
   std::string verify_name_;
   std::string uri_;
   value meta_;
 
-  // Owned through pointers so stop() can destroy them: that closes every
-  // socket, including connections still in their handshake.
-  std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::unique_ptr<endpoint_type> endpoint_ = std::make_unique<endpoint_type>();
-  std::optional<asio::steady_timer> timer_;
-  std::optional<asio::steady_timer> shutdown_timer_;
-  std::thread thread_;
-  bool init_ok_ = false;
-  std::string init_error_;
-
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> stopping_{false};
+  std::optional<asio::steady_timer> timer_; ///< the attempt's timeout, on io_
   std::atomic<bool> refresh_posted_{false};
   std::atomic<bool> finished_pending_{false};
 

@@ -1,6 +1,6 @@
 #include "connectors/ws/ws_server.hpp"
 
-#include "connectors/ws/wspp_config.hpp"
+#include "connectors/ws/wspp_host.hpp"
 
 #include <websocketpp/server.hpp>
 
@@ -8,8 +8,6 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <optional>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -60,17 +58,25 @@ struct server_peer : send_state {
 };
 
 template <class Config>
-class ws_server_impl final : public connector {
+class ws_server_impl final : public connector,
+                             private wspp_host<Config, websocketpp::server<Config>> {
 public:
   using endpoint_type = websocketpp::server<Config>;
   using connection_ptr = typename endpoint_type::connection_ptr;
   using message_ptr = typename endpoint_type::message_ptr;
   using message_type = typename Config::message_type;
   using peer = server_peer<Config>;
+  using host = wspp_host<Config, endpoint_type>;
+  using host::ctx_;
+  using host::endpoint_;
+  using host::io_;
+  using host::stopped_;
+  using host::stopping_;
+  using host::tls_ctx_;
 
   ws_server_impl(const connector_args& args, ws_server_config cfg)
-    : ctx_(args.context), source_id_(args.source_id), cfg_(std::move(cfg)),
-      work_(asio::make_work_guard(*io_)) {}
+    : host(args.context, "server", cfg.tls.enabled), source_id_(args.source_id),
+      cfg_(std::move(cfg)) {}
 
   ~ws_server_impl() override { stop(); }
 
@@ -80,23 +86,8 @@ public:
   // -- lifecycle -------------------------------------------------------------
 
   void connect() override {
-    if (stopped_)
-      return;
-    ensure_started();
-    if (!init_ok_) {
-      ctx_->connect_failed(init_error_);
-      return;
-    }
-    if (cfg_.tls.enabled && !tls_ctx_) {
-      // Set before the first listen() is posted, so the io thread sees it.
-      std::string err;
-      tls_ctx_ = make_server_tls(cfg_.tls, err);
-      if (!tls_ctx_) {
-        ctx_->connect_failed(err);
-        return;
-      }
-    }
-    asio::post(*io_, [this] { listen(); });
+    if (this->ready_to_connect())
+      asio::post(*io_, [this] { listen(); });
   }
 
   void sink_linked() override { linked_ = true; }
@@ -124,26 +115,15 @@ public:
   }
 
   void stop() override {
-    if (stopped_.exchange(true))
+    if (!this->stop_io_thread())
       return;
-    stopping_ = true;
-    if (thread_.joinable()) {
-      asio::post(*io_, [this] { shut_down(); });
-      thread_.join();
-    }
     // Peers and their connections point at each other through the
     // connection's handlers; break that cycle.
     for (auto& [id, p] : peers_by_stream_)
       p->con.reset();
     peers_by_stream_.clear();
     peers_by_addr_.clear();
-    // Destroying the loop destroys what is still queued on it, closing every
-    // socket (also connections still in their handshake); the endpoint and
-    // timer go first as they refer to it.
-    endpoint_.reset();
-    shutdown_timer_.reset();
-    work_.reset();
-    io_.reset();
+    this->release_io();
   }
 
   // -- sink ------------------------------------------------------------------
@@ -208,21 +188,7 @@ public:
 private:
   // -- io thread: setup ------------------------------------------------------
 
-  void ensure_started() {
-    if (thread_.joinable())
-      return;
-    init_endpoint();
-    thread_ = std::thread([this] { run(); });
-  }
-
-  void run() { run_io_loop(*io_, stopping_, *ctx_); }
-
-  void init_endpoint() {
-    std::string err;
-    if (!ws::init_endpoint(*endpoint_, *io_, err)) {
-      init_error_ = "cannot initialize the WebSocket server: " + err;
-      return;
-    }
+  void configure_endpoint() override {
     endpoint_->set_reuse_addr(cfg_.socket.reuse_addr);
     endpoint_->set_listen_backlog(static_cast<int>(cfg_.backlog));
     endpoint_->set_tcp_pre_bind_handler([this](auto acceptor) {
@@ -231,12 +197,12 @@ private:
         bind_error_ = err;
       return websocketpp::lib::error_code();
     });
-    if constexpr (std::is_same_v<Config, tls_config>) {
-      endpoint_->set_tls_init_handler([this](websocketpp::connection_hdl) { return tls_ctx_; });
-    }
     endpoint_->set_open_handler([this](websocketpp::connection_hdl h) { on_open(h); });
     endpoint_->set_fail_handler([this](websocketpp::connection_hdl h) { on_fail(h); });
-    init_ok_ = true;
+  }
+
+  std::shared_ptr<asio::ssl::context> make_tls(std::string& err) override {
+    return make_server_tls(cfg_.tls, err);
   }
 
   void listen() {
@@ -430,7 +396,7 @@ private:
     });
   }
 
-  void shut_down() {
+  void shut_down() override {
     websocketpp::lib::error_code ec;
     if (endpoint_->is_listening())
       endpoint_->stop_listening(ec);
@@ -444,11 +410,9 @@ private:
       if (p->con)
         p->con->close(websocketpp::close::status::going_away, "shutting down", ec);
     }
-    work_.reset();
     // Give peers a moment to answer the close handshake, then end the loop
     // regardless: stop() must return promptly.
-    shutdown_timer_.emplace(*io_, all.empty() ? 0ms : 250ms);
-    shutdown_timer_->async_wait([this](const asio::error_code&) { io_->stop(); });
+    this->finish_after(all.empty() ? 0ms : 250ms);
   }
 
   // -- actor thread helpers --------------------------------------------------
@@ -505,24 +469,10 @@ private:
 
   // -- state -----------------------------------------------------------------
 
-  std::shared_ptr<connector_context> ctx_;
   uint64_t source_id_;
   ws_server_config cfg_;
-  std::shared_ptr<asio::ssl::context> tls_ctx_;
-
-  // Owned through pointers so stop() can destroy them: that closes every
-  // socket, including connections still in their handshake.
-  std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::unique_ptr<endpoint_type> endpoint_ = std::make_unique<endpoint_type>();
-  std::thread thread_;
-  std::optional<asio::steady_timer> shutdown_timer_;
-  bool init_ok_ = false;
-  std::string init_error_;
   std::string bind_error_;
 
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> stopping_{false};
   std::atomic<bool> linked_{false};
   std::atomic<bool> cb_triggered_{false};
   std::atomic<bool> refresh_posted_{false};
