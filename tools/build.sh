@@ -10,5 +10,8 @@ type=${1:-${TEMBLOR_BUILD_TYPE:-Release}}
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
 dir=${TEMBLOR_BUILD_DIR:-$root/build}
-cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+launcher=()
+# ccache (when installed) makes rebuilds and sibling checkouts cheap.
+command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" >/dev/null
 cmake --build "$dir" -j"$(nproc)" "${targets[@]}"

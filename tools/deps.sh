@@ -4,7 +4,7 @@
 set -euo pipefail
 
 temblor_build_packages=(
-  cmake g++ make pkg-config openssl
+  cmake g++ make pkg-config openssl ccache
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
   libssl-dev libyaml-cpp-dev libcli11-dev liblzma-dev zlib1g-dev libzstd-dev liblz4-dev
   libbrotli-dev libre2-dev
