@@ -144,6 +144,12 @@ int run_flows(const run_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   signal_forwarder::block();
   {
+    // The pools outlive the actor system: connectors stop (and let go of
+    // their loops) before the system's destructor returns.
+    io::pools pools(options.io_threads ? options.io_threads : io::default_io_threads(),
+                    io::default_blocking_threads,
+                    [](const std::string& what) { log::error(what); });
+    plan->services = pools.get();
     caf::actor_system_config cfg;
     cfg.set("logger.verbosity", caf::atom("quiet"));
     tune_scheduler(cfg);
