@@ -159,6 +159,15 @@ public:
   /// (guaranteed delivery: cb, bench with is_transactional, kafka, wal).
   virtual bool transactional() const { return false; }
 
+  /// Verifies, for `temblor check`, what the factory left for connect time:
+  /// TLS files exist, load and match, say. False with `err` (naming the key
+  /// and the reason) fails the check. Never called when a flow runs, where
+  /// such a failure fails only this connector's flow, through connect().
+  virtual bool check(std::string& err) const {
+    (void)err;
+    return true;
+  }
+
   /// Called once, after the deployer wired the flow and before the first
   /// connect(): take an event loop from `args.services.io` for sockets and
   /// timers here. Produces no events.
