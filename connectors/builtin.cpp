@@ -7,6 +7,8 @@
 #include "connectors/debug/null.hpp"
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
+#include "connectors/kafka/kafka_consumer.hpp"
+#include "connectors/kafka/kafka_producer.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/ws/ws_client.hpp"
@@ -21,6 +23,8 @@ const connector_registry& builtin_connectors() {
     r.add(cb_descriptor());
     r.add(exit_descriptor());
     r.add(file_descriptor());
+    r.add(kafka::kafka_consumer_descriptor());
+    r.add(kafka::kafka_producer_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
