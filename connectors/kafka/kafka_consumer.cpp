@@ -66,7 +66,8 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     : cfg(std::move(s)), ctx(std::move(c)),
       rewinds(ctx->counter("rewinds")),
       stale_acks(ctx->counter("stale_acks")),
-      consume_errors(ctx->counter("consume_errors")) {}
+      consume_errors(ctx->counter("consume_errors")),
+      fetched_while_paused(ctx->counter("fetched_while_paused")) {}
 
   // -- librdkafka callbacks (its threads, or inside consumer_poll) --------------
 
@@ -199,6 +200,7 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
       }
       // Messages fetched just before a pause took effect wait for resume().
       if (!flowing) {
+        fetched_while_paused.fetch_add(1, std::memory_order_relaxed);
         held.push_back(m);
         continue;
       }
@@ -455,6 +457,9 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
   std::atomic<uint64_t>& rewinds;
   std::atomic<uint64_t>& stale_acks;
   std::atomic<uint64_t>& consume_errors;
+  /// Messages that arrived while paused (fetched before the pause took
+  /// effect); stays near zero because pausing stops the fetching itself.
+  std::atomic<uint64_t>& fetched_while_paused;
 
   std::atomic<bool> drain_posted{false};
   std::atomic<bool> stopped{false};
