@@ -9,8 +9,10 @@
 #include "connectors/file/file.hpp"
 #include "connectors/kafka/kafka_consumer.hpp"
 #include "connectors/kafka/kafka_producer.hpp"
+#include "connectors/kv/kv.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
+#include "connectors/wal/wal.hpp"
 #include "connectors/ws/ws_client.hpp"
 #include "connectors/ws/ws_server.hpp"
 
@@ -25,9 +27,11 @@ const connector_registry& builtin_connectors() {
     r.add(file_descriptor());
     r.add(kafka::kafka_consumer_descriptor());
     r.add(kafka::kafka_producer_descriptor());
+    r.add(kv_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
+    r.add(wal_descriptor());
     r.add(ws::ws_client_descriptor());
     r.add(ws::ws_server_descriptor());
     return r;

@@ -1,0 +1,376 @@
+#include "connectors/wal/wal.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "codecs/json.hpp"
+#include "connectors/kafka/offset_tracker.hpp"
+#include "connectors/kv/lmdb_store.hpp"
+
+namespace temblor::connectors {
+
+namespace {
+
+using kv::lmdb_store;
+
+// Events replayed downstream and not yet acked, at most.
+constexpr size_t max_in_flight = 4096;
+// LMDB's B-tree pages and free list take room beside the events: the
+// breaker trips when the events fill half the map and restores below a
+// quarter, so a commit never meets a full map in steady state.
+constexpr double trip_fill = 0.5;
+constexpr double restore_fill = 0.25;
+// Bytes an entry costs beyond its key and value (LMDB node header, page slack).
+constexpr size_t entry_overhead = 24;
+
+/// An event as stored: the JSON of its payload, a NUL, the JSON of its meta.
+std::string encode_entry(const event& ev) {
+  std::string out, err;
+  codecs::json_encode(ev.payload, codecs::json_mode::unsorted, out, err);
+  out.push_back('\0');
+  codecs::json_encode(ev.meta, codecs::json_mode::unsorted, out, err);
+  return out;
+}
+
+bool decode_entry(std::string_view entry, value& payload, value& meta, std::string& err) {
+  auto nul = entry.find('\0');
+  if (nul == std::string_view::npos) {
+    err = "entry without meta";
+    return false;
+  }
+  return codecs::json_decode(entry.substr(0, nul), payload, err) &&
+         codecs::json_decode(entry.substr(nul + 1), meta, err);
+}
+
+struct pending_write {
+  uint64_t seq = 0;
+  std::string entry;
+  event_id id;
+  bool transactional = false;
+};
+
+/// The log: the actor thread (writes, acks), the blocking pool (commits)
+/// and whoever replays share it.
+struct wal_core : std::enable_shared_from_this<wal_core> {
+  wal_core(std::string path, size_t capacity, std::shared_ptr<connector_context> c)
+    : path(std::move(path)), capacity(capacity), ctx(std::move(c)),
+      persist_failures(ctx->counter("persist_failures")),
+      rewinds(ctx->counter("rewinds")) {}
+
+  bool open(std::string& err) {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (store.is_open())
+      return true;
+    if (!store.open(path, capacity, err))
+      return false;
+    // What survived a restart is replayed from its first entry on.
+    lmdb_store::txn t(store, false);
+    bool first = true;
+    bool ok = t.scan({}, {}, [&](std::string_view key, std::string_view val) {
+      uint64_t seq = kv::u64_of_key(key);
+      if (first)
+        read_pos = seq;
+      first = false;
+      next_seq = seq + 1;
+      stored_bytes += key.size() + val.size() + entry_overhead;
+      ++stored_entries;
+      return true;
+    });
+    if (!ok) {
+      err = "cannot read the log in " + path + ": " + t.error();
+      return false;
+    }
+    if (stored_entries > 0)
+      ctx->log(log_level::info, std::to_string(stored_entries) + " event(s) to replay from " + path);
+    update_breaker_locked();
+    return true;
+  }
+
+  // -- sink side (actor thread) ------------------------------------------------
+
+  sink_outcome write(const event& ev) {
+    pending_write w;
+    w.entry = encode_entry(ev);
+    w.transactional = ev.transactional;
+    if (ev.transactional)
+      w.id = ev.id;
+    std::lock_guard<std::mutex> guard(mutex);
+    w.seq = next_seq++;
+    batch.push_back(std::move(w));
+    // Acked upstream only once it is on disk.
+    return ev.transactional ? sink_outcome::pending : sink_outcome::done;
+  }
+
+  /// Hands the batch to the writer: one transaction, one sync, per batch.
+  void flush() {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (batch.empty() && delete_below <= deleted_below)
+      return;
+    for (auto& w : batch)
+      queued.push_back(std::move(w));
+    batch.clear();
+    schedule_writer_locked();
+  }
+
+  void schedule_writer_locked() {
+    if (writer_running || stopped || !blocking)
+      return;
+    writer_running = true;
+    blocking->post([self = shared_from_this()] { self->run_writer(); });
+  }
+
+  // Blocking pool: commits what is queued (new events, and deletions of
+  // acked ones) until nothing is left, one job at a time so entries reach
+  // the disk in order.
+  void run_writer() {
+    for (;;) {
+      std::deque<pending_write> work;
+      uint64_t delete_to = 0, delete_from = 0;
+      {
+        std::lock_guard<std::mutex> guard(mutex);
+        if (stopped || (queued.empty() && delete_below <= deleted_below)) {
+          writer_running = false;
+          writer_idle.notify_all();
+          return;
+        }
+        work.swap(queued);
+        delete_from = deleted_below;
+        delete_to = delete_below;
+      }
+      lmdb_store::txn t(store, true);
+      bool ok = t.ok();
+      size_t added = 0, removed = 0, removed_entries = 0;
+      for (auto& w : work) {
+        if (!ok)
+          break;
+        std::string key = kv::u64_key(w.seq);
+        ok = t.put(key, w.entry);
+        added += key.size() + w.entry.size() + entry_overhead;
+      }
+      if (ok && delete_to > delete_from) {
+        std::vector<std::string> doomed;
+        t.scan(kv::u64_key(delete_from), kv::u64_key(delete_to), [&](std::string_view key, std::string_view val) {
+          doomed.emplace_back(key);
+          removed += key.size() + val.size() + entry_overhead;
+          return true;
+        });
+        for (const auto& key : doomed)
+          ok = ok && t.del(key);
+        removed_entries = doomed.size();
+      }
+      ok = ok && t.commit();
+      std::lock_guard<std::mutex> guard(mutex);
+      if (!ok) {
+        // Nothing of this transaction is on disk: fail its events (their
+        // sources send them again) and hold traffic back; not dropped.
+        persist_failures.fetch_add(work.size(), std::memory_order_relaxed);
+        ctx->log(log_level::warning, "cannot persist " + std::to_string(work.size()) +
+                                       " event(s): " + t.error());
+        for (auto& w : work)
+          if (w.transactional && !stopped)
+            ctx->fail(w.id);
+        if (t.full() && !breaker_tripped) {
+          breaker_tripped = true;
+          ctx->circuit_breaker(false);
+        }
+        // The entries that failed leave a gap in the sequence; replay
+        // simply skips it.
+        continue;
+      }
+      stored_bytes += added;
+      stored_bytes -= std::min(stored_bytes, removed);
+      stored_entries += work.size();
+      stored_entries -= std::min(stored_entries, removed_entries);
+      deleted_below = std::max(deleted_below, delete_to);
+      for (auto& w : work)
+        if (w.transactional && !stopped)
+          ctx->ack(w.id);
+      update_breaker_locked();
+      replay_locked();
+    }
+  }
+
+  void update_breaker_locked() {
+    double fill = static_cast<double>(stored_bytes) / static_cast<double>(capacity);
+    if (!breaker_tripped && fill >= trip_fill) {
+      breaker_tripped = true;
+      ctx->circuit_breaker(false);
+    } else if (breaker_tripped && fill <= restore_fill) {
+      breaker_tripped = false;
+      ctx->circuit_breaker(true);
+    }
+  }
+
+  // -- source side ------------------------------------------------------------
+
+  /// Emits persisted events from the read position, each its own stream
+  /// (its sequence number), so an ack names exactly the entry it is for.
+  void replay_locked() {
+    if (!flowing || stopped || tracker.in_flight() >= max_in_flight || read_pos >= next_seq)
+      return;
+    lmdb_store::txn t(store, false);
+    if (!t.ok())
+      return;
+    t.scan(kv::u64_key(read_pos), {}, [&](std::string_view key, std::string_view val) {
+      uint64_t seq = kv::u64_of_key(key);
+      value payload, meta;
+      std::string err;
+      if (!decode_entry(val, payload, meta, err)) {
+        ctx->log(log_level::error, "skipping unreadable entry " + std::to_string(seq) + ": " + err);
+        read_pos = seq + 1;
+        return true;
+      }
+      tracker.emitted(static_cast<int64_t>(seq));
+      read_pos = seq + 1;
+      ctx->receive_value(seq, std::move(payload), std::move(meta));
+      ctx->stream_finished(seq);
+      return tracker.in_flight() < max_in_flight;
+    });
+  }
+
+  void ack(uint64_t seq) {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (!tracker.ack(static_cast<int64_t>(seq)))
+      return;
+    // Everything below the lowest unacked entry is done and can go.
+    int64_t done_below = tracker.committable();
+    if (tracker.in_flight() == 0)
+      done_below = static_cast<int64_t>(read_pos);
+    if (done_below > 0 && static_cast<uint64_t>(done_below) > delete_below) {
+      delete_below = static_cast<uint64_t>(done_below);
+      schedule_writer_locked();
+    }
+    // Refill in bulk rather than one read transaction per ack.
+    if (tracker.in_flight() <= max_in_flight / 2)
+      replay_locked();
+  }
+
+  /// Lets the writer put what was flushed on disk (bounded), then stops
+  /// every context call.
+  void close() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (auto& w : batch)
+      queued.push_back(std::move(w));
+    batch.clear();
+    schedule_writer_locked();
+    writer_idle.wait_for(lock, std::chrono::seconds(5), [&] { return !writer_running; });
+    stopped = true;
+  }
+
+  void fail(uint64_t seq) {
+    std::lock_guard<std::mutex> guard(mutex);
+    if (!tracker.rewind(static_cast<int64_t>(seq)))
+      return;
+    rewinds.fetch_add(1, std::memory_order_relaxed);
+    read_pos = seq;
+    replay_locked();
+  }
+
+  void set_flowing(bool on) {
+    std::lock_guard<std::mutex> guard(mutex);
+    flowing = on;
+    replay_locked();
+  }
+
+  std::string path;
+  size_t capacity;
+  std::shared_ptr<connector_context> ctx;
+  io::blocking_pool* blocking = nullptr;
+  std::atomic<uint64_t>& persist_failures;
+  std::atomic<uint64_t>& rewinds;
+
+  std::mutex mutex; ///< guards what follows
+  std::condition_variable writer_idle;
+  lmdb_store store;
+  std::vector<pending_write> batch;  ///< written since the last flush()
+  std::deque<pending_write> queued;  ///< flushed, waiting for the writer
+  bool writer_running = false;
+  uint64_t next_seq = 0;
+  uint64_t read_pos = 0;       ///< next entry to replay
+  uint64_t delete_below = 0;   ///< entries below are acked
+  uint64_t deleted_below = 0;  ///< entries below are gone from disk
+  size_t stored_bytes = 0;
+  size_t stored_entries = 0;
+  kafka::offset_tracker tracker;
+  bool flowing = false;
+  bool breaker_tripped = false;
+  bool stopped = false;
+};
+
+class wal_connector final : public connector {
+public:
+  wal_connector(std::string path, size_t capacity, std::shared_ptr<connector_context> ctx)
+    : core_(std::make_shared<wal_core>(std::move(path), capacity, std::move(ctx))) {}
+  ~wal_connector() override { stop(); }
+
+  connector_ports ports() const override { return duplex_ports(); }
+  bool transactional() const override { return true; }
+
+  void start(const start_args& args) override { core_->blocking = args.services.blocking; }
+
+  void connect() override {
+    std::string err;
+    if (!core_->open(err)) {
+      core_->ctx->connect_failed(err);
+      return;
+    }
+    core_->ctx->connected();
+  }
+
+  void resume() override { core_->set_flowing(true); }
+  void pause() override { core_->set_flowing(false); }
+  void ack(uint64_t stream, uint64_t) override { core_->ack(stream); }
+  void fail(uint64_t stream, uint64_t) override { core_->fail(stream); }
+
+  sink_outcome write(std::string_view, const event& ev, serializer&) override {
+    return core_->write(ev);
+  }
+  void flush() override { core_->flush(); }
+  void drain() override { core_->set_flowing(false); }
+
+  void stop() override { core_->close(); }
+
+private:
+  std::shared_ptr<wal_core> core_;
+};
+
+std::unique_ptr<connector> make_wal(const connector_args& args, std::string& err) {
+  std::string path = args.config.get("path")->as_string();
+  uint64_t chunk_size = 0, max_chunks = 0;
+  args.config.get("chunk_size")->get_u64(chunk_size);
+  args.config.get("max_chunks")->get_u64(max_chunks);
+  if (path.empty() || chunk_size == 0 || max_chunks == 0) {
+    err = "`config.path` must be a directory and `chunk_size`, `max_chunks` greater than 0";
+    return nullptr;
+  }
+  if (max_chunks > (uint64_t{1} << 40) / chunk_size) {
+    err = "`config.chunk_size` × `config.max_chunks` must stay below 1 TiB";
+    return nullptr;
+  }
+  // LMDB's map is whole pages; at least 16 of them.
+  uint64_t capacity = (chunk_size * max_chunks + 4095) / 4096 * 4096;
+  capacity = std::max<uint64_t>(capacity, 16 * 4096);
+  return std::make_unique<wal_connector>(std::move(path), static_cast<size_t>(capacity), args.context);
+}
+
+} // namespace
+
+const connector_descriptor& wal_descriptor() {
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "wal";
+    d.summary = "write-ahead log (LMDB): persists every event before acking it upstream and replays it downstream until acked, across restarts";
+    d.codec = codec_requirement::structured;
+    d.config = {
+      required_key("path", value_types::string, "Directory of the log (created when missing); keep one per wal connector."),
+      required_key("chunk_size", value_types::unsigned_int, "Bytes per chunk; the log's file never grows past `chunk_size` × `max_chunks`."),
+      required_key("max_chunks", value_types::unsigned_int, "Chunks the log may hold; at half full the circuit breaker stops upstream until acks free room."),
+    };
+    d.make = &make_wal;
+    return d;
+  }();
+  return d;
+}
+
+} // namespace temblor::connectors
