@@ -89,9 +89,9 @@ bool lmdb_store::txn::get(std::string_view key, std::string& out) {
   return true;
 }
 
-bool lmdb_store::txn::put(std::string_view key, std::string_view val) {
+bool lmdb_store::txn::put(std::string_view key, std::string_view val, bool append) {
   MDB_val k = as_val(key), v = as_val(val);
-  int rc = mdb_put(txn_, store_.dbi_, &k, &v, 0);
+  int rc = mdb_put(txn_, store_.dbi_, &k, &v, append ? MDB_APPEND : 0);
   if (rc != 0) {
     full_ = rc == MDB_MAP_FULL;
     err_ = mdb_strerror(rc);

@@ -42,7 +42,9 @@ public:
     const std::string& error() const { return err_; }
     /// False when absent (`out` untouched) or on error.
     bool get(std::string_view key, std::string& out);
-    bool put(std::string_view key, std::string_view val);
+    /// `append`: the key sorts after every key stored (a log's next entry),
+    /// so pages are filled instead of split in half.
+    bool put(std::string_view key, std::string_view val, bool append = false);
     /// True when something was deleted.
     bool del(std::string_view key);
     /// Visits keys in [from, to) in order (`to` empty: to the end) until

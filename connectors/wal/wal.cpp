@@ -16,11 +16,16 @@ using kv::lmdb_store;
 
 // Events replayed downstream and not yet acked, at most.
 constexpr size_t max_in_flight = 4096;
-// LMDB's B-tree pages and free list take room beside the events: the
-// breaker trips when the events fill half the map and restores below a
-// quarter, so a commit never meets a full map in steady state.
-constexpr double trip_fill = 0.5;
-constexpr double restore_fill = 0.25;
+// LMDB's B-tree pages, copy-on-write pages and free list take room beside
+// the events, so events may fill 40% of the map; what arrives beyond waits
+// in memory, unacked, until acks free room. The breaker trips when persisted
+// plus waiting events reach 30% and restores below 15%, so upstream stops
+// long before that.
+constexpr double commit_fill = 0.4;
+constexpr double trip_fill = 0.3;
+constexpr double restore_fill = 0.15;
+// Events per writer transaction, at most (halved while the map is tight).
+constexpr size_t max_commit_budget = 65536;
 // Bytes an entry costs beyond its key and value (LMDB node header, page slack).
 constexpr size_t entry_overhead = 24;
 
@@ -56,7 +61,8 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   wal_core(std::string path, size_t capacity, std::shared_ptr<connector_context> c)
     : path(std::move(path)), capacity(capacity), ctx(std::move(c)),
       persist_failures(ctx->counter("persist_failures")),
-      rewinds(ctx->counter("rewinds")) {}
+      map_full_waits(ctx->counter("map_full_waits")),
+      retries(ctx->counter("retries")) {}
 
   bool open(std::string& err) {
     std::lock_guard<std::mutex> guard(mutex);
@@ -105,11 +111,14 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   /// Hands the batch to the writer: one transaction, one sync, per batch.
   void flush() {
     std::lock_guard<std::mutex> guard(mutex);
-    if (batch.empty() && delete_below <= deleted_below)
+    if (batch.empty() && acked.empty())
       return;
-    for (auto& w : batch)
+    for (auto& w : batch) {
+      queued_bytes += w.entry.size() + 8 + entry_overhead;
       queued.push_back(std::move(w));
+    }
     batch.clear();
+    update_breaker_locked();
     schedule_writer_locked();
   }
 
@@ -120,69 +129,98 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
     blocking->post([self = shared_from_this()] { self->run_writer(); });
   }
 
-  // Blocking pool: commits what is queued (new events, and deletions of
-  // acked ones) until nothing is left, one job at a time so entries reach
-  // the disk in order.
+  // Blocking pool: commits what is queued (new events that fit, and
+  // deletions of acked ones) until nothing is left that can go, one job at a
+  // time so entries reach the disk in order.
   void run_writer() {
     for (;;) {
       std::deque<pending_write> work;
-      uint64_t delete_to = 0, delete_from = 0;
+      std::vector<uint64_t> doomed_seqs;
+      size_t work_bytes = 0;
       {
         std::lock_guard<std::mutex> guard(mutex);
-        if (stopped || (queued.empty() && delete_below <= deleted_below)) {
+        size_t limit = static_cast<size_t>(static_cast<double>(capacity) * commit_fill);
+        while (!stopped && !queued.empty() && work.size() < commit_budget) {
+          size_t need = queued.front().entry.size() + 8 + entry_overhead;
+          // One event larger than the room is tried alone (and failed if it
+          // cannot fit at all) rather than blocking the log for ever.
+          bool alone = stored_bytes == 0 && work.empty();
+          if (!alone && stored_bytes + work_bytes + need > limit)
+            break;
+          work_bytes += need;
+          queued_bytes -= std::min(queued_bytes, need);
+          work.push_back(std::move(queued.front()));
+          queued.pop_front();
+        }
+        if (stopped || (work.empty() && acked.empty())) {
           writer_running = false;
           writer_idle.notify_all();
           return;
         }
-        work.swap(queued);
-        delete_from = deleted_below;
-        delete_to = delete_below;
+        doomed_seqs.swap(acked);
       }
+      // Acked entries go first, in a transaction of their own, so the room
+      // they free is there even when the new events do not fit.
+      size_t removed = 0, removed_entries = 0;
+      if (!doomed_seqs.empty()) {
+        lmdb_store::txn d(store, true);
+        bool deleted = d.ok();
+        std::string val;
+        for (uint64_t seq : doomed_seqs) {
+          std::string key = kv::u64_key(seq);
+          if (deleted && d.get(key, val) && d.del(key)) {
+            removed += key.size() + val.size() + entry_overhead;
+            ++removed_entries;
+          }
+        }
+        deleted = deleted && d.commit();
+        std::lock_guard<std::mutex> guard(mutex);
+        if (deleted) {
+          stored_bytes -= std::min(stored_bytes, removed);
+          stored_entries -= std::min(stored_entries, removed_entries);
+        } else {
+          // Kept on disk: replayed after a restart (a duplicate, not a loss).
+          ctx->log(log_level::warning, "cannot forget acked events: " + d.error());
+        }
+        update_breaker_locked();
+      }
+      if (work.empty())
+        continue;
       lmdb_store::txn t(store, true);
       bool ok = t.ok();
-      size_t added = 0, removed = 0, removed_entries = 0;
       for (auto& w : work) {
         if (!ok)
           break;
-        std::string key = kv::u64_key(w.seq);
-        ok = t.put(key, w.entry);
-        added += key.size() + w.entry.size() + entry_overhead;
-      }
-      if (ok && delete_to > delete_from) {
-        std::vector<std::string> doomed;
-        t.scan(kv::u64_key(delete_from), kv::u64_key(delete_to), [&](std::string_view key, std::string_view val) {
-          doomed.emplace_back(key);
-          removed += key.size() + val.size() + entry_overhead;
-          return true;
-        });
-        for (const auto& key : doomed)
-          ok = ok && t.del(key);
-        removed_entries = doomed.size();
+        ok = t.put(kv::u64_key(w.seq), w.entry, true);
       }
       ok = ok && t.commit();
       std::lock_guard<std::mutex> guard(mutex);
+      if (!ok && t.full() && work.size() > 1) {
+        // Fuller than estimated (LMDB's own pages): the events wait in
+        // memory, unacked, and go in halves.
+        map_full_waits.fetch_add(1, std::memory_order_relaxed);
+        commit_budget = work.size() / 2;
+        for (auto it = work.rbegin(); it != work.rend(); ++it) {
+          queued_bytes += it->entry.size() + 8 + entry_overhead;
+          queued.push_front(std::move(*it));
+        }
+        continue;
+      }
+      if (ok)
+        commit_budget = std::min(commit_budget * 2, max_commit_budget);
       if (!ok) {
         // Nothing of this transaction is on disk: fail its events (their
-        // sources send them again) and hold traffic back; not dropped.
+        // sources send them again); not dropped.
         persist_failures.fetch_add(work.size(), std::memory_order_relaxed);
         ctx->log(log_level::warning, "cannot persist " + std::to_string(work.size()) +
                                        " event(s): " + t.error());
         for (auto& w : work)
           if (w.transactional && !stopped)
             ctx->fail(w.id);
-        if (t.full() && !breaker_tripped) {
-          breaker_tripped = true;
-          ctx->circuit_breaker(false);
-        }
-        // The entries that failed leave a gap in the sequence; replay
-        // simply skips it.
         continue;
       }
-      stored_bytes += added;
-      stored_bytes -= std::min(stored_bytes, removed);
+      stored_bytes += work_bytes;
       stored_entries += work.size();
-      stored_entries -= std::min(stored_entries, removed_entries);
-      deleted_below = std::max(deleted_below, delete_to);
       for (auto& w : work)
         if (w.transactional && !stopped)
           ctx->ack(w.id);
@@ -192,7 +230,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   }
 
   void update_breaker_locked() {
-    double fill = static_cast<double>(stored_bytes) / static_cast<double>(capacity);
+    double fill = static_cast<double>(stored_bytes + queued_bytes) / static_cast<double>(capacity);
     if (!breaker_tripped && fill >= trip_fill) {
       breaker_tripped = true;
       ctx->circuit_breaker(false);
@@ -207,10 +245,26 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   /// Emits persisted events from the read position, each its own stream
   /// (its sequence number), so an ack names exactly the entry it is for.
   void replay_locked() {
-    if (!flowing || stopped || tracker.in_flight() >= max_in_flight || read_pos >= next_seq)
+    if (!flowing || stopped)
+      return;
+    if (retry.empty() && (tracker.in_flight() >= max_in_flight || read_pos >= next_seq))
       return;
     lmdb_store::txn t(store, false);
     if (!t.ok())
+      return;
+    for (; !retry.empty(); retry.pop_front()) {
+      uint64_t seq = retry.front();
+      std::string entry;
+      value payload, meta;
+      std::string err;
+      if (!t.get(kv::u64_key(seq), entry) || !decode_entry(entry, payload, meta, err)) {
+        ctx->log(log_level::error, "cannot send entry " + std::to_string(seq) + " again: " + err + t.error());
+        continue;
+      }
+      ctx->receive_value(seq, std::move(payload), std::move(meta));
+      ctx->stream_finished(seq);
+    }
+    if (tracker.in_flight() >= max_in_flight || read_pos >= next_seq)
       return;
     t.scan(kv::u64_key(read_pos), {}, [&](std::string_view key, std::string_view val) {
       uint64_t seq = kv::u64_of_key(key);
@@ -233,14 +287,10 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
     std::lock_guard<std::mutex> guard(mutex);
     if (!tracker.ack(static_cast<int64_t>(seq)))
       return;
-    // Everything below the lowest unacked entry is done and can go.
-    int64_t done_below = tracker.committable();
-    if (tracker.in_flight() == 0)
-      done_below = static_cast<int64_t>(read_pos);
-    if (done_below > 0 && static_cast<uint64_t>(done_below) > delete_below) {
-      delete_below = static_cast<uint64_t>(done_below);
-      schedule_writer_locked();
-    }
+    // Each acked entry goes at once: after a crash only what was still
+    // in flight is replayed.
+    acked.push_back(seq);
+    schedule_writer_locked();
     // Refill in bulk rather than one read transaction per ack.
     if (tracker.in_flight() <= max_in_flight / 2)
       replay_locked();
@@ -250,20 +300,25 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   /// every context call.
   void close() {
     std::unique_lock<std::mutex> lock(mutex);
-    for (auto& w : batch)
+    for (auto& w : batch) {
+      queued_bytes += w.entry.size() + 8 + entry_overhead;
       queued.push_back(std::move(w));
+    }
     batch.clear();
     schedule_writer_locked();
     writer_idle.wait_for(lock, std::chrono::seconds(5), [&] { return !writer_running; });
     stopped = true;
   }
 
+  /// A failed event is sent again on its own; the ones after it that were
+  /// written stay written (no rewind storm behind a flaky sink).
   void fail(uint64_t seq) {
     std::lock_guard<std::mutex> guard(mutex);
-    if (!tracker.rewind(static_cast<int64_t>(seq)))
+    if (tracker.ack(static_cast<int64_t>(seq)) == false)
       return;
-    rewinds.fetch_add(1, std::memory_order_relaxed);
-    read_pos = seq;
+    tracker.emitted(static_cast<int64_t>(seq));
+    retries.fetch_add(1, std::memory_order_relaxed);
+    retry.push_back(seq);
     replay_locked();
   }
 
@@ -278,7 +333,8 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   std::shared_ptr<connector_context> ctx;
   io::blocking_pool* blocking = nullptr;
   std::atomic<uint64_t>& persist_failures;
-  std::atomic<uint64_t>& rewinds;
+  std::atomic<uint64_t>& map_full_waits;
+  std::atomic<uint64_t>& retries;
 
   std::mutex mutex; ///< guards what follows
   std::condition_variable writer_idle;
@@ -286,13 +342,15 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   std::vector<pending_write> batch;  ///< written since the last flush()
   std::deque<pending_write> queued;  ///< flushed, waiting for the writer
   bool writer_running = false;
+  size_t commit_budget = max_commit_budget; ///< events per transaction
   uint64_t next_seq = 0;
   uint64_t read_pos = 0;       ///< next entry to replay
-  uint64_t delete_below = 0;   ///< entries below are acked
-  uint64_t deleted_below = 0;  ///< entries below are gone from disk
+  std::vector<uint64_t> acked; ///< entries to delete
   size_t stored_bytes = 0;
+  size_t queued_bytes = 0; ///< flushed, not yet on disk
   size_t stored_entries = 0;
   kafka::offset_tracker tracker;
+  std::deque<uint64_t> retry; ///< failed entries to send again
   bool flowing = false;
   bool breaker_tripped = false;
   bool stopped = false;
