@@ -55,7 +55,7 @@ mock_cmd() {
 # Produces messages {"i": FROM} .. {"i": TO} with kcat.
 kcat_produce() {
   local topic=$1 from=$2 to=$3
-  seq "$from" "$to" | sed 's/.*/{"i":&}/' | kcat -P -b "$bootstrap" -t "$topic" -X linger.ms=5
+  seq "$from" "$to" | sed 's/.*/{"i":&}/' | kcat -P -b "$bootstrap" -t "$topic" -X linger.ms=5 -X batch.num.messages=1000 -X sticky.partitioning.linger.ms=0
 }
 
 # Counts the distinct values of "i" in the files given (missing files count 0).
