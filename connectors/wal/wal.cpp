@@ -140,7 +140,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       {
         std::lock_guard<std::mutex> guard(mutex);
         size_t limit = static_cast<size_t>(static_cast<double>(capacity) * commit_fill);
-        while (!stopped && !queued.empty() && work.size() < commit_budget) {
+        while (!stopped && !deletions_alone && !queued.empty() && work.size() < commit_budget) {
           size_t need = queued.front().entry.size() + 8 + entry_overhead;
           // One event larger than the room is tried alone (and failed if it
           // cannot fit at all) rather than blocking the log for ever.
@@ -158,36 +158,22 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
           return;
         }
         doomed_seqs.swap(acked);
+        deletions_alone = false;
       }
-      // Acked entries go first, in a transaction of their own, so the room
-      // they free is there even when the new events do not fit.
+      // One transaction, one sync: the acked entries go and the new ones
+      // come. When the map is too full for both, the deletions go alone
+      // first and the new events follow in halves.
       size_t removed = 0, removed_entries = 0;
-      if (!doomed_seqs.empty()) {
-        lmdb_store::txn d(store, true);
-        bool deleted = d.ok();
-        std::string val;
-        for (uint64_t seq : doomed_seqs) {
-          std::string key = kv::u64_key(seq);
-          if (deleted && d.get(key, val) && d.del(key)) {
-            removed += key.size() + val.size() + entry_overhead;
-            ++removed_entries;
-          }
-        }
-        deleted = deleted && d.commit();
-        std::lock_guard<std::mutex> guard(mutex);
-        if (deleted) {
-          stored_bytes -= std::min(stored_bytes, removed);
-          stored_entries -= std::min(stored_entries, removed_entries);
-        } else {
-          // Kept on disk: replayed after a restart (a duplicate, not a loss).
-          ctx->log(log_level::warning, "cannot forget acked events: " + d.error());
-        }
-        update_breaker_locked();
-      }
-      if (work.empty())
-        continue;
       lmdb_store::txn t(store, true);
       bool ok = t.ok();
+      std::string val;
+      for (uint64_t seq : doomed_seqs) {
+        std::string key = kv::u64_key(seq);
+        if (ok && t.get(key, val) && t.del(key)) {
+          removed += key.size() + val.size() + entry_overhead;
+          ++removed_entries;
+        }
+      }
       for (auto& w : work) {
         if (!ok)
           break;
@@ -195,16 +181,26 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       }
       ok = ok && t.commit();
       std::lock_guard<std::mutex> guard(mutex);
-      if (!ok && t.full() && work.size() > 1) {
+      if (ok) {
+        stored_bytes -= std::min(stored_bytes, removed);
+        stored_entries -= std::min(stored_entries, removed_entries);
+      }
+      if (!ok && t.full() && (!doomed_seqs.empty() || work.size() > 1)) {
         // Fuller than estimated (LMDB's own pages): the events wait in
-        // memory, unacked, and go in halves.
+        // memory, unacked.
         map_full_waits.fetch_add(1, std::memory_order_relaxed);
-        commit_budget = work.size() / 2;
+        commit_budget = std::max<size_t>(1, work.size() / 2);
+        deletions_alone = !doomed_seqs.empty();
+        acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
         for (auto it = work.rbegin(); it != work.rend(); ++it) {
           queued_bytes += it->entry.size() + 8 + entry_overhead;
           queued.push_front(std::move(*it));
         }
         continue;
+      }
+      if (!ok && !doomed_seqs.empty()) {
+        // Kept on disk: replayed after a restart (a duplicate, not a loss).
+        ctx->log(log_level::warning, "cannot forget acked events: " + t.error());
       }
       if (ok)
         commit_budget = std::min(commit_budget * 2, max_commit_budget);
@@ -343,6 +339,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   std::deque<pending_write> queued;  ///< flushed, waiting for the writer
   bool writer_running = false;
   size_t commit_budget = max_commit_budget; ///< events per transaction
+  bool deletions_alone = false; ///< the next transaction only deletes
   uint64_t next_seq = 0;
   uint64_t read_pos = 0;       ///< next entry to replay
   std::vector<uint64_t> acked; ///< entries to delete

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The wal's disk path (LMDB, one synced transaction per batch, plus the
-# deletion of the acked batch) against writing the same events to a plain
+# The wal's disk path (LMDB, one synced transaction per batch that also
+# deletes the acked batch) against writing the same events to a plain
 # file with fdatasync() per batch: alternating runs, medians, same machine
 # and disk.   tools/bench/wal.sh [EVENTS] [BATCH] [RUNS]   (200000 256 5)
 set -euo pipefail

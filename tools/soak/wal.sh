@@ -22,7 +22,7 @@ work=$(mktemp -d)
 source "$here/kafka_lib.sh"
 trap 'kafka_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 cd "$work"
-if [ $short = 1 ]; then n=${MESSAGES:-8000}; else n=${MESSAGES:-100000}; fi
+if [ $short = 1 ]; then n=${MESSAGES:-16000}; else n=${MESSAGES:-100000}; fi
 kills=5
 chunk_size=16384
 max_chunks=16
@@ -117,7 +117,7 @@ for ((run = 2; run <= kills + 1; run++)); do
   write_flow "run.$run.troy" "$run" no yes wal
   start_temblor "run.$run.troy" "run.$run.err"
   wait_until '[ -s out.$run.json ]' 60 "run $run to write" || { tail "run.$run.err" >&2; exit 1; }
-  sleep "0.0$((RANDOM % 10))"
+  sleep "0.0$((RANDOM % 5))"
   kill -9 "$temblor_pid"; wait "$temblor_pid" 2>/dev/null || true
   inspect_log "$run"
 done

@@ -1,8 +1,8 @@
 // The wal connector's disk path against a plain file with the same fsync
 // cadence: N events (~200 B each) in batches of B; the log puts a batch in
-// one LMDB transaction (appended keys, synced at commit), as the wal sink
-// does per runtime batch, and deletes the previous batch (acked) in a second
-// transaction; the peer writes the batch to a file and fdatasync()s it.
+// one LMDB transaction (appended keys, synced at commit) that also deletes
+// the previous batch (acked), as the wal's writer does; the peer writes the
+// batch to a file and fdatasync()s it.
 //   wal_bench lmdb|file DIR [EVENTS] [BATCH]   prints events/s and MB/s
 
 #include <chrono>
@@ -44,20 +44,14 @@ int main(int argc, char** argv) {
     }
     for (size_t first = 0; first < n; first += batch) {
       size_t end = std::min(n, first + batch);
-      {
-        lmdb_store::txn t(store, true);
-        for (size_t i = first; i < end; ++i)
-          t.put(u64_key(i), events[i], true);
-        if (!t.commit()) {
-          std::fprintf(stderr, "commit: %s\n", t.error().c_str());
-          return 1;
-        }
-      }
-      if (first >= batch) {
-        lmdb_store::txn d(store, true);
-        for (size_t i = first - batch; i < first; ++i)
-          d.del(u64_key(i));
-        d.commit();
+      lmdb_store::txn t(store, true);
+      for (size_t i = first >= batch ? first - batch : first; i < first; ++i)
+        t.del(u64_key(i));
+      for (size_t i = first; i < end; ++i)
+        t.put(u64_key(i), events[i], true);
+      if (!t.commit()) {
+        std::fprintf(stderr, "commit: %s\n", t.error().c_str());
+        return 1;
       }
     }
   } else {
