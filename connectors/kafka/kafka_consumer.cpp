@@ -11,6 +11,7 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "connectors/kafka/client_core.hpp"
 #include "connectors/kafka/kafka_handle.hpp"
 #include "connectors/kafka/kafka_options.hpp"
 #include "connectors/kafka/offset_tracker.hpp"
@@ -80,22 +81,7 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     static_cast<consumer_core*>(opaque)->rebalance(rk, err, parts);
   }
 
-  static void on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<consumer_core*>(opaque);
-    if (self->stopped)
-      return;
-    auto code = static_cast<rd_kafka_resp_err_t>(err);
-    // librdkafka reconnects by itself; an outage is worth a line, not a reconnect.
-    self->ctx->log(log_level::warning, std::string("kafka: ") + rd_kafka_err2name(code) + ": " + reason);
-  }
 
-  static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    auto* self = static_cast<consumer_core*>(rd_kafka_opaque(rk));
-    if (!self || self->stopped)
-      return;
-    self->ctx->log(level <= 3 ? log_level::error : log_level::warning,
-                   std::string("librdkafka ") + fac + ": " + buf);
-  }
 
   void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
     bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
@@ -254,6 +240,14 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     return value{std::move(out)};
   }
 
+  /// A broker answered: poll on a timer too (rebalances, and librdkafka's
+  /// max.poll.interval while nothing arrives) and take what is waiting.
+  void on_connected() {
+    if (!timer_running.exchange(true))
+      asio::post(*io, [self = shared_from_this()] { self->arm_timer(); });
+    post_drain();
+  }
+
   void arm_timer() {
     timer->expires_after(poll_interval);
     timer->async_wait([self = shared_from_this()](const asio::error_code& ec) {
@@ -406,10 +400,8 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
       rd_kafka_conf_destroy(conf);
       return false;
     }
-    rd_kafka_conf_set_opaque(conf, this);
+    client_callbacks<consumer_core>::install(conf, this);
     rd_kafka_conf_set_rebalance_cb(conf, &consumer_core::on_rebalance);
-    rd_kafka_conf_set_error_cb(conf, &consumer_core::on_error);
-    rd_kafka_conf_set_log_cb(conf, &consumer_core::on_log);
     auto h = kafka_handle::create(RD_KAFKA_CONSUMER, conf, err);
     if (!h)
       return false;
@@ -492,34 +484,7 @@ public:
 
   // Creating the client does not reach a broker; a metadata request on the
   // blocking pool does, and decides connected() or connect_failed().
-  void connect() override {
-    auto core = core_;
-    core->close();
-    std::string err;
-    if (!core->open(err)) {
-      core->ctx->connect_failed(err);
-      return;
-    }
-    std::shared_ptr<kafka_handle> h;
-    {
-      std::lock_guard<std::mutex> guard(core->mutex);
-      h = core->handle;
-    }
-    core->blocking->post([core, h] {
-      std::string why;
-      bool ok = reach_brokers(*h, why);
-      if (core->stopped)
-        return;
-      if (!ok) {
-        core->ctx->connect_failed(why);
-        return;
-      }
-      if (!core->timer_running.exchange(true))
-        asio::post(*core->io, [core] { core->arm_timer(); });
-      core->ctx->connected();
-      core->post_drain();
-    });
-  }
+  void connect() override { connect_client(core_); }
 
   void resume() override { core_->set_flowing(true); }
   void pause() override { core_->set_flowing(false); }

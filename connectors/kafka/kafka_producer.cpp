@@ -9,6 +9,7 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "connectors/kafka/client_core.hpp"
 #include "connectors/kafka/kafka_handle.hpp"
 #include "connectors/kafka/kafka_options.hpp"
 
@@ -62,19 +63,7 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
     static_cast<producer_core*>(opaque)->delivered(m);
   }
 
-  static void on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<producer_core*>(opaque);
-    if (!self->stopped)
-      self->ctx->log(log_level::warning, std::string("kafka: ") +
-                     rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
-  }
 
-  static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    auto* self = static_cast<producer_core*>(rd_kafka_opaque(rk));
-    if (self && !self->stopped)
-      self->ctx->log(level <= 3 ? log_level::error : log_level::warning,
-                     std::string("librdkafka ") + fac + ": " + buf);
-  }
 
   void delivered(const rd_kafka_message_t* m) {
     auto* d = static_cast<delivery*>(m->_private);
@@ -126,6 +115,12 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
       breaker_tripped = false;
       ctx->circuit_breaker(true);
     }
+  }
+
+  /// A broker answered: serve delivery reports on a timer too.
+  void on_connected() {
+    if (!timer_running.exchange(true))
+      asio::post(*io, [self = shared_from_this()] { self->arm_timer(); });
   }
 
   void arm_timer() {
@@ -243,10 +238,8 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
       rd_kafka_conf_destroy(conf);
       return false;
     }
-    rd_kafka_conf_set_opaque(conf, this);
+    client_callbacks<producer_core>::install(conf, this);
     rd_kafka_conf_set_dr_msg_cb(conf, &producer_core::on_delivery);
-    rd_kafka_conf_set_error_cb(conf, &producer_core::on_error);
-    rd_kafka_conf_set_log_cb(conf, &producer_core::on_log);
     auto h = kafka_handle::create(RD_KAFKA_PRODUCER, conf, err);
     if (!h)
       return false;
@@ -310,33 +303,7 @@ public:
     core_->timer = std::make_shared<asio::steady_timer>(*core_->io);
   }
 
-  void connect() override {
-    auto core = core_;
-    core->close();
-    std::string err;
-    if (!core->open(err)) {
-      core->ctx->connect_failed(err);
-      return;
-    }
-    std::shared_ptr<kafka_handle> h;
-    {
-      std::lock_guard<std::mutex> guard(core->mutex);
-      h = core->handle;
-    }
-    core->blocking->post([core, h] {
-      std::string why;
-      bool ok = reach_brokers(*h, why);
-      if (core->stopped)
-        return;
-      if (!ok) {
-        core->ctx->connect_failed(why);
-        return;
-      }
-      if (!core->timer_running.exchange(true))
-        asio::post(*core->io, [core] { core->arm_timer(); });
-      core->ctx->connected();
-    });
-  }
+  void connect() override { connect_client(core_); }
 
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
     return core_->write(ev, ser);
