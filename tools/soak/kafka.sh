@@ -106,7 +106,7 @@ scenario_restarts() {
 scenario_group() {
   local n=$((messages / 2 * 2)) half=$((messages / 2))
   echo "== group: two processes, one group, 12 partitions, $n messages; one killed -9"
-  local mode='{"custom": {"rdkafka_options": {"enable.auto.commit": false, "session.timeout.ms": 6000, "heartbeat.interval.ms": 500}, "retry_failed_events": true}}'
+  local mode='{"custom": {"rdkafka_options": {"enable.auto.commit": false, "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000}, "retry_failed_events": true}}'
   write_consumer_flow a.troy group shared "$mode" a.json
   write_consumer_flow b.troy group shared "$mode" b.json
   start_temblor a.troy a.err; local a=$temblor_pid
@@ -118,7 +118,7 @@ scenario_group() {
   local in_a in_b
   in_a=$(lines_of a.json); in_b=$(lines_of b.json)
   echo "before the kill: a wrote $in_a, b wrote $in_b"
-  [ "$in_a" -gt 0 ] && [ "$in_b" -gt 0 ] || { echo "FAIL: the partitions were not shared" >&2; return 1; }
+  [ "$in_a" -gt 0 ] && [ "$in_b" -gt 0 ] || { echo "FAIL: the partitions were not shared" >&2; grep -h "assigned\|revoked" a.err b.err >&2; return 1; }
   kill -9 "$a"; wait "$a" 2>/dev/null || true
   local killed_at=$SECONDS
   kcat_produce group $((half + 1)) "$n"
@@ -142,8 +142,8 @@ scenario_rewind() {
   local got total
   got=$(distinct_i rewind.json); total=$(lines_of rewind.json)
   echo "distinct $got of $messages, lines $total (written again after a rewind: $((total - got)))"
-  [ "$got" -eq "$messages" ] || { echo "FAIL: $((messages - got)) message(s) lost" >&2; return 1; }
-  [ "$total" -gt "$got" ] || { echo "FAIL: no event was written again: failures did not rewind" >&2; return 1; }
+  [ "$got" -eq "$messages" ] || { echo "FAIL: $((messages - got)) message(s) lost" >&2; tail -5 rewind.err >&2; return 1; }
+  [ "$total" -gt "$got" ] || { echo "FAIL: no event was written again: failures did not rewind" >&2; tail -5 rewind.err >&2; return 1; }
 }
 
 scenario_outage() {

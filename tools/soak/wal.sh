@@ -113,7 +113,11 @@ start_temblor run.1.troy run.1.err
 wait_until '! kill -0 $temblor_pid 2>/dev/null' 300 "cb to get every ack" || { tail run.1.err >&2; exit 1; }
 grep -q "All required CB events received" run.1.err || { echo "FAIL: cb misses acks" >&2; exit 1; }
 inspect_log 1
+kills_done=0
 for ((run = 2; run <= kills + 1; run++)); do
+  # On a slow machine the log may empty in fewer runs: no kill without backlog.
+  [ "$(mdb_dump wal | grep -c '^ ')" -gt 0 ] || break
+  kills_done=$((kills_done + 1))
   write_flow "run.$run.troy" "$run" no yes wal
   start_temblor "run.$run.troy" "run.$run.err"
   wait_until '[ -s out.$run.json ]' 60 "run $run to write" || { tail "run.$run.err" >&2; exit 1; }
@@ -121,7 +125,8 @@ for ((run = 2; run <= kills + 1; run++)); do
   kill -9 "$temblor_pid"; wait "$temblor_pid" 2>/dev/null || true
   inspect_log "$run"
 done
-run=$((kills + 2))
+echo "killed -9 $kills_done time(s) with events still in the log"
+[ "$kills_done" -gt 0 ] || { echo "FAIL: the log emptied before any kill" >&2; exit 1; }
 write_flow "run.$run.troy" "$run" no yes wal
 start_temblor "run.$run.troy" "run.$run.err"
 wait_until '[ "$(distinct_i out.*.json)" -ge '"$n"' ]' 300 "every event" || true
