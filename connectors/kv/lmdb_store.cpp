@@ -134,6 +134,13 @@ bool lmdb_store::txn::scan(std::string_view from, std::string_view to,
   return true;
 }
 
+size_t lmdb_store::txn::tree_bytes() {
+  MDB_stat st;
+  if (mdb_stat(txn_, store_.dbi_, &st) != 0)
+    return 0;
+  return (st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages) * size_t{st.ms_psize};
+}
+
 bool lmdb_store::txn::commit() {
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;

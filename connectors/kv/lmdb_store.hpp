@@ -51,6 +51,9 @@ public:
     /// `visit` returns false.
     bool scan(std::string_view from, std::string_view to,
               const std::function<bool(std::string_view key, std::string_view val)>& visit);
+    /// Bytes of the pages the database's tree occupies now (what a log that
+    /// deletes out of order really holds, half-empty pages included).
+    size_t tree_bytes();
     /// Commits (and syncs); false with error() when the map is full, say.
     bool commit();
     /// Whether the last failure was a full map.

@@ -87,6 +87,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       err = "cannot read the log in " + path + ": " + t.error();
       return false;
     }
+    tree_bytes = t.tree_bytes();
     if (stored_entries > 0)
       ctx->log(log_level::info, std::to_string(stored_entries) + " event(s) to replay from " + path);
     update_breaker_locked();
@@ -144,8 +145,8 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
           size_t need = queued.front().entry.size() + 8 + entry_overhead;
           // One event larger than the room is tried alone (and failed if it
           // cannot fit at all) rather than blocking the log for ever.
-          bool alone = stored_bytes == 0 && work.empty();
-          if (!alone && stored_bytes + work_bytes + need > limit)
+          bool alone = stored_entries == 0 && work.empty();
+          if (!alone && tree_bytes + work_bytes + need > limit)
             break;
           work_bytes += need;
           queued_bytes -= std::min(queued_bytes, need);
@@ -179,17 +180,27 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
           break;
         ok = t.put(kv::u64_key(w.seq), w.entry, true);
       }
+      size_t tree_after = ok ? t.tree_bytes() : 0;
       ok = ok && t.commit();
       std::lock_guard<std::mutex> guard(mutex);
       if (ok) {
         stored_bytes -= std::min(stored_bytes, removed);
         stored_entries -= std::min(stored_entries, removed_entries);
+        tree_bytes = tree_after;
       }
       if (!ok && t.full() && (!doomed_seqs.empty() || work.size() > 1)) {
         // Fuller than estimated (LMDB's own pages): the events wait in
         // memory, unacked.
         map_full_waits.fetch_add(1, std::memory_order_relaxed);
         commit_budget = std::max<size_t>(1, work.size() / 2);
+        if (work.empty()) {
+          // Not even deletions fit: wait for the next ack instead of spinning.
+          ctx->log(log_level::error, "the log is too full to delete acked events: " + t.error());
+          acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
+          writer_running = false;
+          writer_idle.notify_all();
+          return;
+        }
         deletions_alone = !doomed_seqs.empty();
         acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
         for (auto it = work.rbegin(); it != work.rend(); ++it) {
@@ -226,7 +237,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   }
 
   void update_breaker_locked() {
-    double fill = static_cast<double>(stored_bytes + queued_bytes) / static_cast<double>(capacity);
+    double fill = static_cast<double>(tree_bytes + queued_bytes) / static_cast<double>(capacity);
     if (!breaker_tripped && fill >= trip_fill) {
       breaker_tripped = true;
       ctx->circuit_breaker(false);
@@ -345,6 +356,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   std::vector<uint64_t> acked; ///< entries to delete
   size_t stored_bytes = 0;
   size_t queued_bytes = 0; ///< flushed, not yet on disk
+  size_t tree_bytes = 0;   ///< pages LMDB's tree occupies (out-of-order deletes leave gaps)
   size_t stored_entries = 0;
   kafka::offset_tracker tracker;
   std::deque<uint64_t> retry; ///< failed entries to send again
