@@ -103,8 +103,10 @@ bool lmdb_store::txn::put(std::string_view key, std::string_view val, bool appen
 bool lmdb_store::txn::del(std::string_view key) {
   MDB_val k = as_val(key);
   int rc = mdb_del(txn_, store_.dbi_, &k, nullptr);
-  if (rc != 0 && rc != MDB_NOTFOUND)
+  if (rc != 0 && rc != MDB_NOTFOUND) {
+    full_ = rc == MDB_MAP_FULL;
     err_ = mdb_strerror(rc);
+  }
   return rc == 0;
 }
 

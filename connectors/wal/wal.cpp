@@ -158,7 +158,11 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
           writer_idle.notify_all();
           return;
         }
-        doomed_seqs.swap(acked);
+        // Deletions too go in smaller steps while the map is tight (each
+        // copies the pages it touches).
+        size_t take = std::min(acked.size(), delete_budget);
+        doomed_seqs.assign(acked.begin(), acked.begin() + static_cast<std::ptrdiff_t>(take));
+        acked.erase(acked.begin(), acked.begin() + static_cast<std::ptrdiff_t>(take));
         deletions_alone = false;
       }
       // One transaction, one sync: the acked entries go and the new ones
@@ -170,7 +174,8 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       std::string val;
       for (uint64_t seq : doomed_seqs) {
         std::string key = kv::u64_key(seq);
-        if (ok && t.get(key, val) && t.del(key)) {
+        if (ok && t.get(key, val)) {
+          ok = t.del(key);
           removed += key.size() + val.size() + entry_overhead;
           ++removed_entries;
         }
@@ -193,16 +198,17 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
         // memory, unacked.
         map_full_waits.fetch_add(1, std::memory_order_relaxed);
         commit_budget = std::max<size_t>(1, work.size() / 2);
-        if (work.empty()) {
-          // Not even deletions fit: wait for the next ack instead of spinning.
+        acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
+        if (work.empty() && doomed_seqs.size() == 1) {
+          // Not even one deletion fits: wait for the next ack, not spin.
           ctx->log(log_level::error, "the log is too full to delete acked events: " + t.error());
-          acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
           writer_running = false;
           writer_idle.notify_all();
           return;
         }
+        if (work.empty())
+          delete_budget = std::max<size_t>(1, doomed_seqs.size() / 2);
         deletions_alone = !doomed_seqs.empty();
-        acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
         for (auto it = work.rbegin(); it != work.rend(); ++it) {
           queued_bytes += it->entry.size() + 8 + entry_overhead;
           queued.push_front(std::move(*it));
@@ -210,11 +216,14 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
         continue;
       }
       if (!ok && !doomed_seqs.empty()) {
-        // Kept on disk: replayed after a restart (a duplicate, not a loss).
+        // Kept on disk and tried again with the next ack.
         ctx->log(log_level::warning, "cannot forget acked events: " + t.error());
+        acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
       }
-      if (ok)
+      if (ok) {
         commit_budget = std::min(commit_budget * 2, max_commit_budget);
+        delete_budget = std::min(delete_budget * 2, max_commit_budget);
+      }
       if (!ok) {
         // Nothing of this transaction is on disk: fail its events (their
         // sources send them again); not dropped.
@@ -351,6 +360,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   bool writer_running = false;
   size_t commit_budget = max_commit_budget; ///< events per transaction
   bool deletions_alone = false; ///< the next transaction only deletes
+  size_t delete_budget = max_commit_budget; ///< deletions per transaction
   uint64_t next_seq = 0;
   uint64_t read_pos = 0;       ///< next entry to replay
   std::vector<uint64_t> acked; ///< entries to delete
