@@ -112,7 +112,9 @@ using connector_actor = event_sink_actor::extend_with<contraflow_actor, connecta
   // the blocking pool -> connector: pull() threw
   caf::reacts_to<atom::fault_atom, std::string>,
   // the implementation queued context calls: take all of them
-  caf::reacts_to<atom::data_atom>>;
+  caf::reacts_to<atom::data_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 /// What a pipeline must know about the graph around it.
 struct pipeline_wiring {
@@ -132,7 +134,9 @@ using pipeline_actor = event_sink_actor::extend_with<ack_target_actor>::extend<
   // deployer -> pipeline: begin the graceful stop (for pipelines nothing feeds)
   caf::reacts_to<atom::drain_atom>,
   // itself -> pipeline: advance time-driven operators
-  caf::reacts_to<atom::tick_atom>>;
+  caf::reacts_to<atom::tick_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 } // namespace temblor
 

@@ -43,6 +43,8 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
     spec.ports = c.ports;
     spec.blocking = c.blocking;
     spec.services = plan.services;
+    spec.stats = c.stats;
+    spec.metrics = plan.metrics;
     if (c.descriptor) {
       spec.rebuild = [descriptor = c.descriptor, args = c.args](
                        std::shared_ptr<connectors::connector_context> context, std::string& err)
@@ -61,7 +63,8 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
     st.states[c.id] = stage_state::initializing;
   }
   for (const auto& p : plan.pipelines) {
-    auto handle = sys.spawn(pipeline, p.id, p.alias, p.program, deployer_actor{self});
+    auto handle = sys.spawn(pipeline, p.id, p.alias, p.program, deployer_actor{self}, p.stats,
+                            plan.metrics);
     self->monitor(handle);
     st.pipelines.emplace(p.id, std::move(handle));
     st.aliases[p.id] = p.alias;
