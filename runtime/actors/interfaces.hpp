@@ -69,7 +69,15 @@ using deployer_actor = caf::typed_actor<
   // connector or supervisor -> deployer: stage `id` entered a state
   caf::reacts_to<atom::status_atom, uint64_t, stage_state>,
   // anyone -> deployer: the states of every connector, as alias -> state
-  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>>;
+  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>,
+  // REST API -> deployer: every flow with its connectors, in Tremor's REST shapes
+  // ({"flows": [{"alias", "status", "connectors": [{"alias", "type", "status",
+  // "connectivity", "pipelines": {port: [{"alias", "port"}]}}]}]})
+  caf::replies_to<caf::get_atom>::with<value>,
+  // REST API -> deployer: pause / resume flow `flow` (connector "" = all of
+  // them) or one of its connectors; false when there is no such thing
+  caf::replies_to<atom::pause_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<atom::resume_atom, std::string, std::string>::with<bool>>;
 
 /// How a stage's output port reaches the next stage.
 struct port_link {

@@ -157,6 +157,7 @@ void connector_machine::on_connected() {
   if (connection_ == connection::connected)
     return;
   connection_ = connection::connected;
+  settings_.stats->connected.store(1, std::memory_order_relaxed);
   connected_at_ = out_.now();
   traffic_ = false;
   out_.tell_supervisor(connection_report::connected, "");
@@ -177,6 +178,7 @@ void connector_machine::on_lost(const std::string& reason) {
   if (connection_ != connection::connected)
     return;
   connection_ = connection::idle;
+  settings_.stats->connected.store(0, std::memory_order_relaxed);
   if (sink_)
     sink_->set_connected(false);
   if (source_)
@@ -295,6 +297,7 @@ void connector_machine::fault(const std::string& what) {
     }
   }
   connection_ = connection::idle;
+  settings_.stats->connected.store(0, std::memory_order_relaxed);
   if (sink_)
     sink_->set_connected(false);
   if (!fresh) {

@@ -65,6 +65,8 @@ public:
   std::atomic<uint64_t> reconnects{0}; ///< connect attempts after the first
   /// 1 while the source may read (connected, every sink downstream up).
   std::atomic<uint64_t> open{0};
+  /// 1 while the connector is connected.
+  std::atomic<uint64_t> connected{0};
 
   /// Seconds between Tremor measurements on the metrics channel (0: none).
   uint64_t metrics_interval_s = 0;
