@@ -1,6 +1,7 @@
 // The temblor command line: Tremor's spelling of `server run`, `run` and
 // `test`, so existing scripts keep working.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -9,11 +10,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "connectors/reference.hpp"
+#include "runtime/core/suggest.hpp"
 #include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
+#include "runtime/system/log_config.hpp"
 #include "runtime/system/run_flows.hpp"
 #include "runtime/system/run_query.hpp"
 #include "tools/temblor/harness/test_command.hpp"
@@ -28,22 +30,22 @@ std::string self_executable(const char* argv0) {
   return argv0;
 }
 
-// RUST_LOG first (Tremor users set it), then the log4rs file's root level.
-void configure_logging(const std::string& logger_config) {
-  temblor::log::level level = temblor::log::level::info;
-  if (const char* env = std::getenv("RUST_LOG"))
-    temblor::log::parse_level(env, level);
-  if (!logger_config.empty()) {
-    try {
-      auto root = YAML::LoadFile(logger_config)["root"];
-      if (root && root["level"])
-        temblor::log::parse_level(root["level"].as<std::string>(), level);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "warning: cannot read logger config %s: %s\n", logger_config.c_str(),
-                   e.what());
-    }
+// The log4rs file first, then RUST_LOG over it (Tremor users set either);
+// what does not map to our logger is said once, as a warning.
+void configure_logging(const std::string& logger_config, const std::string& format,
+                       const std::string& instance) {
+  temblor::log::set_instance(instance);
+  if (format == "json")
+    temblor::log::set_format(temblor::log::format::json);
+  std::vector<std::string> warnings;
+  if (!logger_config.empty())
+    warnings = temblor::log::apply_log4rs(logger_config);
+  if (const char* env = std::getenv("RUST_LOG")) {
+    auto more = temblor::log::apply_rust_log(env);
+    warnings.insert(warnings.end(), more.begin(), more.end());
   }
-  temblor::log::set_level(level);
+  for (const auto& w : warnings)
+    temblor::log::warning(w);
 }
 
 } // namespace
@@ -61,6 +63,9 @@ int main(int argc, char** argv) {
   std::string logger_config;
   app.add_option("-i,--instance", instance, "Instance name, shown in logs and metrics");
   app.add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
+    ->check(CLI::IsMember({"text", "json"}));
 
   temblor::run_options run;
   temblor::query_run_options query;
@@ -102,6 +107,8 @@ int main(int argc, char** argv) {
   server_run->add_option("-a,--api-host", api_host, "REST API address (not served yet)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  server_run->add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
+    ->check(CLI::IsMember({"text", "json"}));
   server_run->add_flag("--keep-serving", server.keep_serving,
                        "Keep running when every flow has failed (default: exit non-zero)");
   size_t io_threads = 0;
@@ -112,6 +119,19 @@ int main(int argc, char** argv) {
   auto* connectors_cmd = app.add_subcommand(
     "connectors", "Print the connector reference (types, config keys, defaults) as Markdown");
 
+  // CLI11 only says "A subcommand is required" for a mistyped one.
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({}))
+      names.push_back(sub->get_name());
+    std::string given = argv[1];
+    if (std::find(names.begin(), names.end(), given) == names.end()) {
+      std::fprintf(stderr, "error: unknown command `%s`; %s\n", given.c_str(),
+                   temblor::unknown_name_hint(given, names).c_str());
+      return 2;
+    }
+  }
+
   CLI11_PARSE(app, argc, argv);
   if (*connectors_cmd) {
     std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
@@ -119,7 +139,7 @@ int main(int argc, char** argv) {
                stdout);
     return 0;
   }
-  configure_logging(logger_config);
+  configure_logging(logger_config, log_format, instance);
   temblor::dsl::set_instance_name(instance);
 
   if (*check_cmd)
