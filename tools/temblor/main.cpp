@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -18,6 +21,10 @@
 #include "runtime/system/log_config.hpp"
 #include "runtime/system/run_flows.hpp"
 #include "runtime/system/run_query.hpp"
+#include "tools/temblor/devtools/completions.hpp"
+#include "tools/temblor/devtools/dbg.hpp"
+#include "tools/temblor/devtools/module_docs.hpp"
+#include "tools/temblor/devtools/project_skeleton.hpp"
 #include "tools/temblor/harness/test_command.hpp"
 
 namespace {
@@ -46,6 +53,52 @@ void configure_logging(const std::string& logger_config, const std::string& form
   }
   for (const auto& w : warnings)
     temblor::log::warning(w);
+}
+
+// `temblor doc FILE.tremor|DIR [OUT_DIR]`: Markdown to stdout for one file,
+// one .md per module (same relative path) for a directory.
+int write_docs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  fs::path in = args[0];
+  std::vector<fs::path> modules;
+  std::error_code ec;
+  if (fs::is_directory(in, ec)) {
+    for (const auto& entry : fs::recursive_directory_iterator(in, ec))
+      if (entry.path().extension() == ".tremor")
+        modules.push_back(entry.path());
+    std::sort(modules.begin(), modules.end());
+  } else {
+    modules.push_back(in);
+  }
+  int status = 0;
+  for (const auto& path : modules) {
+    std::ifstream file(path);
+    if (!file) {
+      std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
+      status = 1;
+      continue;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    fs::path rel = fs::is_directory(in, ec) ? fs::relative(path, in) : path.filename();
+    std::string name = rel.replace_extension("").generic_string();
+    for (size_t i = 0; (i = name.find('/', i)) != std::string::npos;)
+      name.replace(i, 1, "::");
+    std::string markdown, err;
+    if (!temblor::devtools::module_markdown(name, path.string(), text.str(), markdown, err)) {
+      std::fputs(err.c_str(), stderr);
+      status = 1;
+      continue;
+    }
+    if (args.size() < 2) {
+      std::fputs(markdown.c_str(), stdout);
+      continue;
+    }
+    fs::path out = fs::path(args[1]) / rel.replace_extension(".md");
+    fs::create_directories(out.parent_path(), ec);
+    std::ofstream(out) << markdown;
+  }
+  return status;
 }
 
 } // namespace
@@ -119,6 +172,32 @@ int main(int argc, char** argv) {
   auto* connectors_cmd = app.add_subcommand(
     "connectors", "Print the connector reference (types, config keys, defaults) as Markdown");
 
+  std::string dbg_view, dbg_file;
+  auto* dbg_cmd = app.add_subcommand("dbg", "Show what the loader makes of a file");
+  dbg_cmd->add_flag("-b,--no-banner", "Accepted for Tremor compatibility");
+  dbg_cmd->add_flag("-n,--no-highlight", "Accepted for Tremor compatibility");
+  dbg_cmd->add_flag("-r,--raw", "Accepted for Tremor compatibility");
+  dbg_cmd->add_option("view", dbg_view, "dot (flow graph), ast (resolved deployment), lex (tokens), src")
+    ->required()
+    ->check(CLI::IsMember({"dot", "ast", "lex", "src"}));
+  dbg_cmd->add_option("file", dbg_file, "The .troy (or .trickle/.tremor for lex and src) file")
+    ->required();
+
+  std::string new_name;
+  auto* new_cmd = app.add_subcommand("new", "Create a project skeleton: a flow, its modules, a test and a README");
+  new_cmd->add_option("name", new_name, "Directory to create")->required();
+
+  std::vector<std::string> doc_args;
+  auto* doc_cmd = app.add_subcommand(
+    "doc", "Write a module's ### and ## doc comments as Markdown: doc FILE.tremor|DIR [OUT_DIR]");
+  doc_cmd->add_option("paths", doc_args, "A module file or a directory of them, then the output directory")
+    ->required()
+    ->expected(1, 2);
+
+  std::string shell;
+  auto* completions_cmd = app.add_subcommand("completions", "Print a shell completion script");
+  completions_cmd->add_option("shell", shell, "bash, zsh or fish")->required();
+
   // CLI11 only says "A subcommand is required" for a mistyped one.
   if (argc >= 2 && argv[1][0] != '-') {
     std::vector<std::string> names;
@@ -133,6 +212,28 @@ int main(int argc, char** argv) {
   }
 
   CLI11_PARSE(app, argc, argv);
+  if (*dbg_cmd)
+    return temblor::devtools::run_dbg(dbg_view, dbg_file);
+  if (*new_cmd) {
+    std::string err;
+    if (!temblor::devtools::make_project(new_name, err)) {
+      std::fprintf(stderr, "error: %s\n", err.c_str());
+      return 1;
+    }
+    std::printf("created %s: see %s/README.md\n", new_name.c_str(), new_name.c_str());
+    return 0;
+  }
+  if (*doc_cmd)
+    return write_docs(doc_args);
+  if (*completions_cmd) {
+    std::string script;
+    if (!temblor::devtools::completion_script(shell, script)) {
+      std::fprintf(stderr, "error: unknown shell `%s` (bash, zsh, fish)\n", shell.c_str());
+      return 2;
+    }
+    std::fputs(script.c_str(), stdout);
+    return 0;
+  }
   if (*connectors_cmd) {
     std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
                  .c_str(),
