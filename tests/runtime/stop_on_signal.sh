@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# SIGTERM while 100k events are in flight: every event is written, exit 0.
-# Usage: drain_on_sigterm.sh TEMBLOR_BINARY
+# Sends SIGNAL while 100k events are in flight from a file to a file.
+# TERM and INT drain gracefully: every event is written once, in order, and
+# the exit status is 0. QUIT stops at once: the drain reads its sources to
+# the end, so at once means well short of every event.
+# Usage: stop_on_signal.sh TEMBLOR_BINARY TERM|INT|QUIT
 set -euo pipefail
 temblor=$(realpath "$1")
+signal=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -36,11 +40,19 @@ for _ in $(seq 200); do
   [ -s out.json ] && break
   sleep 0.01
 done
-kill -TERM "$pid"
+kill -"$signal" "$pid"
 status=0
 wait "$pid" || status=$?
 written=$(wc -l < out.json)
-echo "exit status $status, $written of $count events written"
+echo "SIG$signal: exit status $status, $written of $count events written"
+if [ "$signal" = QUIT ]; then
+  if [ "$written" -ge "$count" ]; then
+    echo "SIGQUIT drained every event instead of stopping at once" >&2
+    cat err.log >&2
+    exit 1
+  fi
+  exit 0
+fi
 if [ "$status" -ne 0 ] || [ "$written" -ne "$count" ]; then
   cat err.log >&2
   exit 1
