@@ -46,7 +46,7 @@ deploy flow numbered;
 
 
 def main():
-    binary = sys.argv[1]
+    binary = os.path.abspath(sys.argv[1])
     cwd = work_dir()
     with open(os.path.join(cwd, "in.txt"), "w") as f:
         for i in range(COUNT):
@@ -54,8 +54,9 @@ def main():
     with open(os.path.join(cwd, "flow.troy"), "w") as f:
         f.write(FLOW)
     with open(os.path.join(cwd, "err.log"), "wb") as err:
+        # Unbuffered: communicate() reads the pipe itself, past any buffer.
         proc = subprocess.Popen([binary, "server", "run", "-n", "flow.troy"], cwd=cwd,
-                                stdout=subprocess.PIPE, stderr=err)
+                                stdout=subprocess.PIPE, stderr=err, bufsize=0)
     first = proc.stdout.readline()
     check(first != b"", "temblor wrote nothing before exiting")
     proc.send_signal(signal.SIGTERM)
