@@ -25,6 +25,7 @@
 
 #include "connectors/config_schema.hpp"
 #include "runtime/core/event.hpp"
+#include "runtime/core/metrics_hub.hpp"
 #include "runtime/core/registry.hpp"
 #include "runtime/core/value.hpp"
 #include "runtime/io/io_pool.hpp"
@@ -134,6 +135,8 @@ struct start_args {
   bool sink_linked = false;
   /// Something is connected to `out`.
   bool source_linked = false;
+  /// Tremor's metrics channel (the `metrics` connector reads and writes it).
+  metrics_hub* metrics = nullptr;
 };
 
 /// One connector implementation. Hooks have defaults so a source-only or
@@ -215,6 +218,11 @@ public:
   /// Flushes buffered output; called after every batch of writes and at the
   /// end of a drain, so sinks may buffer within a batch.
   virtual void flush() {}
+  /// Ends every output stream at a graceful stop, before the last flush(): a
+  /// sink calls `ser.finish_stream(stream, frames)` for each stream it wrote
+  /// and writes those frames (a streaming-compress trailer, what `collect`
+  /// held). Frames of streams left unfinished are counted and logged as lost.
+  virtual void finish(serializer& ser) { (void)ser; }
   /// Releases everything; no context call may happen after it returns.
   virtual void stop() {}
 };
