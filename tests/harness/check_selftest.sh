@@ -15,8 +15,8 @@ selftest=$(cd "$(dirname "$2")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$selftest/." "$work/"
-fill_free_ports "$work"
 dir=$work/$(basename "$(dirname "$2")")/$(basename "$2")
+fill_free_ports "$dir"
 args=""
 [ -f "$dir/selftest-args" ] && args=$(cat "$dir/selftest-args")
 # shellcheck disable=SC2086

@@ -4,8 +4,19 @@
 # binds a fixed port (a fixed one in Linux's ephemeral range collides with
 # other connections now and then).
 fill_free_ports() {
-  grep -rl --include='*.yaml' '@FREE_PORT@' "$1" | while IFS= read -r file; do
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    sed -i "s/@FREE_PORT@/$port/g" "$file"
+  files=$(grep -rl --include='*.yaml' '@FREE_PORT@' "$1")
+  [ -n "$files" ] || return 0
+  # One interpreter for all of them; sockets stay bound until every port is
+  # picked, so the ports differ.
+  ports=$(printf '%s\n' "$files" | /usr/bin/python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in sys.stdin]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+  set -- $ports
+  for file in $files; do
+    sed -i "s/@FREE_PORT@/$1/g" "$file"
+    shift
   done
 }
