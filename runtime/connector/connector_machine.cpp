@@ -160,6 +160,10 @@ void connector_machine::on_connected() {
   settings_.stats->connected.store(1, std::memory_order_relaxed);
   connected_at_ = out_.now();
   traffic_ = false;
+  // The first connection is news for an operator; reconnects are logged by
+  // the supervisor with their attempt count.
+  if (connects_ == 1)
+    out_.log(connectors::log_level::info, "connected");
   out_.tell_supervisor(connection_report::connected, "");
   if (sink_)
     sink_->set_connected(true);

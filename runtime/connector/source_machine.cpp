@@ -280,6 +280,23 @@ void source_machine::drain(bool finish_input) {
 void source_machine::finish() {
   if (phase_ == phase::drained)
     return;
+  if (phase_ == phase::draining && !finish_input_ && !exhausted_) {
+    // Stopped mid-stream: what the preprocessors hold is the start of a
+    // record the rest of which was never read (half a line). Emitting it
+    // would hand sinks a truncated event; it is counted instead.
+    size_t partial = 0;
+    for (auto& [stream, decoder] : decoders_) {
+      std::vector<codecs::decoded> rest;
+      decoder->finish(rest);
+      partial += rest.size();
+    }
+    decoders_.clear();
+    if (partial > 0) {
+      settings_.stats->dropped.fetch_add(partial, std::memory_order_relaxed);
+      out_.log(connectors::log_level::info,
+               std::to_string(partial) + " partial record(s) cut off by the stop were not emitted");
+    }
+  }
   std::vector<uint64_t> streams;
   for (const auto& [stream, decoder] : decoders_)
     streams.push_back(stream);
