@@ -228,6 +228,7 @@ TEST_CASE("decode errors nobody reads are logged with a running count, not per e
   rig.out.linked_ports = {"out"};
   rig.start();
   rig.machine->connect();
+  rig.out.logs.clear(); // the "connected" line
   for (int i = 0; i < 5; ++i)
     rig.context->receive_bytes(0, "{broken", value{});
   rig.machine->take_calls();
@@ -244,6 +245,7 @@ TEST_CASE("an event emitted to a port the connector did not declare is counted a
   machine_rig rig(connectors::source_ports());
   rig.start();
   rig.machine->connect();
+  rig.out.logs.clear(); // the "connected" line
   rig.context->emit("metrics", 0, value{1}, value{});
   rig.context->emit("metrics", 0, value{2}, value{});
   rig.context->emit("err", 0, value{"e"}, value{});
@@ -290,6 +292,8 @@ TEST_CASE("a sink that is down fails everything and logs the outage once") {
   CHECK(rig.impl->written.empty());
   rig.context->connected();
   rig.machine->take_calls();
+  REQUIRE(rig.out.logs.back() == "connected");
+  rig.out.logs.pop_back();
   batch.events = {machine_rig::txn(3)};
   rig.machine->write("in", batch);
   // The outage's total is reported once a write succeeds again.
