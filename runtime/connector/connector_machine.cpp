@@ -101,7 +101,9 @@ void connector_machine::stop_impl() {
 void connector_machine::take_calls() {
   // Calls made while these are handled (a resume() that queues data, say)
   // are taken in the next round.
+  bool over_mark = false;
   for (int round = 0; connection_ != connection::stopped; ++round) {
+    over_mark = over_mark || context_->over_mark();
     context_->take(calls_);
     if (calls_.empty())
       break;
@@ -150,6 +152,8 @@ void connector_machine::take_calls() {
       source_->flush();
   }
   calls_.clear();
+  if (source_ && connection_ != connection::stopped)
+    source_->apply_backpressure(over_mark);
   maybe_report_drained();
 }
 

@@ -34,6 +34,8 @@ void context_queue::push(context_call call) {
     // loop then costs one message per burst, not one per frame.
     if (calls_.empty())
       wake = wake_;
+    if (call.what == context_call::kind::bytes)
+      queued_bytes_.fetch_add(call.text.size(), std::memory_order_relaxed);
     calls_.push_back(std::move(call));
   }
   if (wake)
@@ -44,6 +46,7 @@ void context_queue::take(std::vector<context_call>& out) {
   out.clear();
   std::lock_guard<std::mutex> guard(mutex_);
   out.swap(calls_);
+  queued_bytes_.store(0, std::memory_order_relaxed);
 }
 
 void context_queue::log(connectors::log_level level, std::string message) {

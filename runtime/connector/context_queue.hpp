@@ -65,6 +65,13 @@ public:
 
   /// Moves every queued call into `out` (cleared first), in order.
   void take(std::vector<context_call>& out);
+  /// Whether the bytes queued since the last take() passed `queued_bytes_mark`:
+  /// the owner is slower than the connector's input, and should pause it.
+  bool over_mark() const { return queued_bytes_.load(std::memory_order_relaxed) > queued_bytes_mark; }
+
+  /// Bytes an event loop may queue before its connector is paused (the
+  /// kernel's buffers then hold the rest and TCP flow control engages).
+  static constexpr size_t queued_bytes_mark = 4 << 20;
 
   /// Returns every counter's current value, by name.
   std::map<std::string, uint64_t> counters() const { return counters_->snapshot(); }
@@ -92,6 +99,7 @@ private:
   std::string alias_;
   std::mutex mutex_;
   std::vector<context_call> calls_;
+  std::atomic<size_t> queued_bytes_{0};
   std::function<void()> wake_;
   bool detached_ = false;
   std::shared_ptr<counter_set> counters_;

@@ -75,7 +75,7 @@ void source_machine::update() {
   // An unlinked source runs whenever it is connected: what it reads is
   // dropped anyway, and a paused transport would not see control frames and
   // closes either (a ws_client sink's socket then lingers).
-  set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()));
+  set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()) && !throttled_);
   settings_.stats->open.store(gate_.open() ? 1 : 0, std::memory_order_relaxed);
   if (exhausted_)
     phase_ = phase::exhausted;
@@ -85,6 +85,17 @@ void source_machine::update() {
     pull_scheduled_ = true;
     out_.schedule_pull();
   }
+}
+
+void source_machine::apply_backpressure(bool queue_over_mark) {
+  // Only what leaves takes credit: an unlinked source is never throttled.
+  bool over = gate_.linked() && (queue_over_mark || credit_->exhausted());
+  if (over == throttled_)
+    return;
+  throttled_ = over;
+  if (over)
+    settings_.stats->named().get("backpressure_pauses").fetch_add(1, std::memory_order_relaxed);
+  update();
 }
 
 // -- input ----------------------------------------------------------------------

@@ -78,6 +78,13 @@ public:
   /// The implementation's pull() returned `more`.
   void pulled(bool more);
 
+  /// Pauses a push source while its input outruns the flow: `queue_over_mark`
+  /// (its event loop queued more than the mark) or the in-flight budget is
+  /// used up; resumes it once neither holds. Called after each round of
+  /// input and when a credit unit comes back.
+  void apply_backpressure(bool queue_over_mark);
+  bool throttled() const { return throttled_; }
+
   // -- stopping ----------------------------------------------------------------------
 
   /// Begins the graceful stop. `finish_input`: a pull-based source reads to
@@ -118,6 +125,7 @@ private:
   phase phase_ = phase::waiting;
   source_gate gate_;
   bool push_running_ = false; ///< resume() was the last thing we told it
+  bool throttled_ = false;    ///< paused by backpressure (apply_backpressure)
   bool pull_scheduled_ = false;
   bool pull_in_flight_ = false;
   bool pull_done_ = false; ///< pull() said there is nothing more to pull

@@ -184,6 +184,49 @@ TEST_CASE("the in-flight budget stops pulls until a batch comes back") {
   CHECK(rig.impl->count("pull") == 3);
 }
 
+TEST_CASE("a push source is paused while its batches use up the budget, and resumed after") {
+  // Without this, a slow pipeline let a server's input pile up in memory
+  // instead of leaving it in the kernel's buffers (TCP flow control).
+  machine_rig rig(connectors::source_ports());
+  rig.impl->push = true;
+  rig.out.keep_credit = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  REQUIRE(rig.impl->count("resume") == 1);
+  rig.context->receive_value(0, value{"a"}, value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("pause") == 0);
+  rig.context->receive_value(0, value{"b"}, value{});
+  rig.machine->take_calls(); // the second batch uses up the budget of 2
+  CHECK(rig.impl->count("pause") == 1);
+  CHECK(rig.machine->source()->throttled());
+  rig.out.credits.clear(); // the sinks are done with both batches
+  CHECK(rig.credit_wakes == 1);
+  rig.machine->pull(); // what the wake-up turns into
+  CHECK(rig.impl->count("resume") == 2);
+  CHECK(rig.machine->stats().named().get("backpressure_pauses") == 1);
+}
+
+TEST_CASE("a push source is paused when its event loop queued more than the mark") {
+  machine_rig rig(connectors::source_ports(), false, {},
+                  codecs::chain_spec{value{"string"}, value{array{"separate"}}, value{}});
+  rig.impl->push = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  std::string chunk(1 << 20, 'x');
+  chunk += "\n";
+  for (int i = 0; i < 5; ++i)
+    rig.context->receive_bytes(0, chunk, value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("pause") == 1);
+  // The actor caught up and the sinks have room: reading goes on.
+  rig.context->receive_bytes(0, "small\n", value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("resume") == 2);
+}
+
 TEST_CASE("acks and fails reach the implementation for this source's entries only") {
   machine_rig rig(connectors::source_ports());
   rig.start();
