@@ -107,6 +107,37 @@ void context_queue::emit(std::string port, uint64_t stream, value payload, value
   push(std::move(c));
 }
 
+void context_queue::receive_bytes_as(uint64_t stream, uint64_t pull_id, std::string data,
+                                     value meta) {
+  context_call c;
+  c.what = kind::bytes;
+  c.stream = stream;
+  c.text = std::move(data);
+  c.meta = std::move(meta);
+  c.has_pull_id = true;
+  c.pull_id = pull_id;
+  push(std::move(c));
+}
+
+void context_queue::receive_value_as(uint64_t stream, uint64_t pull_id, value payload,
+                                     value meta) {
+  context_call c;
+  c.what = kind::structured;
+  c.stream = stream;
+  c.payload = std::move(payload);
+  c.meta = std::move(meta);
+  c.has_pull_id = true;
+  c.pull_id = pull_id;
+  push(std::move(c));
+}
+
+void context_queue::pull_again(uint64_t delay_ns) {
+  context_call c;
+  c.what = kind::pull_again;
+  c.delay_ns = delay_ns;
+  push(std::move(c));
+}
+
 void context_queue::stream_finished(uint64_t stream) {
   context_call c;
   c.what = kind::stream_end;

@@ -31,6 +31,7 @@ struct context_call {
     emitted,    ///< a value for `port`
     stream_end,
     source_end,
+    pull_again, ///< `delay_ns`
     ack,
     fail,
     breaker, ///< `open` says which way
@@ -44,6 +45,8 @@ struct context_call {
   event_id id;        ///< ack, fail
   bool open = false;  ///< breaker: open for traffic; shutdown: graceful
   uint64_t delay_ns = 0;
+  bool has_pull_id = false; ///< bytes/structured: the source chose `pull_id`
+  uint64_t pull_id = 0;
 };
 
 class context_queue final : public connectors::connector_context {
@@ -85,8 +88,11 @@ public:
   void receive_bytes(uint64_t stream, std::string data, value meta) override;
   void receive_value(uint64_t stream, value payload, value meta) override;
   void emit(std::string port, uint64_t stream, value payload, value meta) override;
+  void receive_bytes_as(uint64_t stream, uint64_t pull_id, std::string data, value meta) override;
+  void receive_value_as(uint64_t stream, uint64_t pull_id, value payload, value meta) override;
   void stream_finished(uint64_t stream) override;
   void source_finished() override;
+  void pull_again(uint64_t delay_ns) override;
   void ack(const event_id& id) override;
   void fail(const event_id& id) override;
   void circuit_breaker(bool open_for_traffic) override;

@@ -298,6 +298,46 @@ TEST_CASE("an event emitted to a port the connector did not declare is counted a
   CHECK(rig.out.payloads("err") == std::vector<std::string>{"e"});
 }
 
+TEST_CASE("a source that names its pull ids gets them back in acks; others are numbered after") {
+  machine_rig rig(connectors::source_ports());
+  rig.impl->push = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  rig.context->receive_value_as(0, 41, value{"offset 41"}, value{});
+  rig.context->receive_value(0, value{"next"}, value{});
+  rig.machine->take_calls();
+  REQUIRE(rig.out.batches.size() == 1);
+  const auto& evs = rig.out.batches[0].events;
+  REQUIRE(evs.size() == 2);
+  CHECK(evs[0].id.origins().front().min_pull == 41);
+  CHECK(evs[1].id.origins().front().min_pull == 42);
+  rig.machine->contraflow(true, evs[0].id);
+  CHECK(rig.impl->calls.back() == "ack 0:41");
+}
+
+TEST_CASE("a pull source with nothing to read asks to be pulled again after a delay") {
+  machine_rig rig(connectors::source_ports());
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  REQUIRE(rig.out.pull_requests == 1);
+  rig.machine->pull(); // no chunks: pull() says nothing more
+  CHECK(rig.out.pull_requests == 1);
+  rig.context->pull_again(5'000'000);
+  rig.machine->take_calls();
+  REQUIRE(rig.out.pull_requests == 2);
+  CHECK(rig.out.pull_delays.back() == 5'000'000);
+  rig.impl->chunks = {"late"};
+  rig.machine->pull();
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"late"});
+  // Asked twice before the pull ran: still one pull scheduled.
+  rig.context->pull_again(0);
+  rig.context->pull_again(0);
+  rig.machine->take_calls();
+  CHECK(rig.out.pull_requests == 3);
+}
+
 // -- sink side -------------------------------------------------------------------------
 
 TEST_CASE("a sink acks and fails transactional events in order by the implementation's answer") {
@@ -320,6 +360,37 @@ TEST_CASE("a sink acks and fails transactional events in order by the implementa
   CHECK(rig.out.trail == std::vector<std::string>{"restore", "ack", "ack", "fail", "ack"});
   CHECK(rig.impl->written == std::vector<std::string>{"in:a", "in:b", "in:c", "in:d"});
   CHECK(rig.impl->count("flush") == 3);
+}
+
+TEST_CASE("a transactional event is acked only after the flush that wrote it") {
+  machine_rig rig(connectors::sink_ports());
+  rig.start({});
+  rig.machine->connect();
+  event_batch batch;
+  batch.events = {machine_rig::txn(0, "a")};
+  rig.machine->write("in", batch);
+  CHECK(rig.out.acks.size() == 1);
+  // The flush loses the connection: what it held is failed, not acked.
+  rig.impl->lose_on_flush = true;
+  batch.events = {machine_rig::txn(1, "b"), machine_rig::txn(2, "c")};
+  rig.machine->write("in", batch);
+  CHECK(rig.out.acks.size() == 1);
+  REQUIRE(rig.out.fails.size() == 2);
+  CHECK(rig.out.fails[0].origins().front().min_pull == 1);
+}
+
+TEST_CASE("a graceful stop waits for the sink's writes still in flight") {
+  machine_rig rig(connectors::sink_ports());
+  rig.start({});
+  rig.machine->connect();
+  rig.impl->in_flight = 1;
+  rig.machine->drain(false);
+  rig.machine->drain_marker();
+  CHECK(rig.out.drained == 0);
+  rig.impl->in_flight = 0;
+  rig.context->ack(machine_rig::txn(7).id); // the completion wakes the machine
+  rig.machine->take_calls();
+  CHECK(rig.out.drained == 1);
 }
 
 TEST_CASE("a sink that is down fails everything and logs the outage once") {
