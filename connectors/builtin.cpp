@@ -10,6 +10,7 @@
 #include "connectors/kafka/kafka_consumer.hpp"
 #include "connectors/kafka/kafka_producer.hpp"
 #include "connectors/kv/kv.hpp"
+#include "connectors/metrics/metrics.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/wal/wal.hpp"
@@ -28,6 +29,7 @@ const connector_registry& builtin_connectors() {
     r.add(kafka::kafka_consumer_descriptor());
     r.add(kafka::kafka_producer_descriptor());
     r.add(kv_descriptor());
+    r.add(metrics_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
