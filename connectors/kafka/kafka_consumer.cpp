@@ -20,15 +20,12 @@ namespace temblor::connectors::kafka {
 
 namespace {
 
-// In transactional modes every message is a stream of its own, so an ack
-// names its partition and offset whatever the codec made of the message:
-// the stream id is the partition's slot above the offset.
-constexpr unsigned offset_bits = 40;
-constexpr uint64_t offset_mask = (uint64_t{1} << offset_bits) - 1;
-
-uint64_t message_stream(uint32_t slot, int64_t offset) {
-  return (uint64_t{slot} << offset_bits) | (static_cast<uint64_t>(offset) & offset_mask);
-}
+// A partition's messages travel on one stream, each event carrying its
+// message's offset as pull id, so acks and fails name offsets. The stream id
+// is the partition's slot below a generation that grows whenever the
+// partition is (re)assigned or rewound (offset_tracker).
+constexpr unsigned slot_bits = 20;
+constexpr uint64_t slot_mask = (uint64_t{1} << slot_bits) - 1;
 
 // Events a transactional consumer may have unacknowledged before it pauses
 // fetching; it resumes below half.
@@ -55,8 +52,12 @@ struct partition_slot {
   std::string topic;
   int32_t partition = 0;
   bool assigned = false;
+  uint32_t slot = 0;
+  uint64_t generation = 0;
   offset_tracker tracker;
   int64_t stored = -1; ///< the offset last stored for commit
+
+  uint64_t next_stream() { return (++generation << slot_bits) | slot; }
 };
 
 /// Everything the actor thread (acks, pause), the event loop (draining
@@ -94,7 +95,8 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
       for (int i = 0; i < parts->cnt; ++i) {
         auto& s = slots[slot_for(parts->elems[i].topic, parts->elems[i].partition)];
         s.assigned = true;
-        s.tracker.clear();
+        s.tracker.restart(s.next_stream());
+        finish_streams_locked(s);
         s.stored = -1;
       }
       // A partition that arrives while fetching is paused starts paused.
@@ -116,7 +118,8 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
           // Acks still to come for this partition are ignored: its new owner
           // reads from the committed offset, so they come again there.
           in_flight_total -= s.tracker.in_flight();
-          s.tracker.clear();
+          s.tracker.restart(s.next_stream());
+          finish_streams_locked(s);
           s.assigned = false;
         }
         drop_held_locked([](const rd_kafka_message_t*) { return true; }, parts);
@@ -215,16 +218,26 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     record meta;
     meta.set("kafka_consumer", value{std::move(km)});
     std::string payload(static_cast<const char*>(m->payload), m->len);
+    auto offset = static_cast<uint64_t>(m->offset);
     if (!cfg.mode.transactional) {
-      ctx->receive_bytes(slot, std::move(payload), value{std::move(meta)});
+      ctx->receive_bytes_as(s.tracker.stream(), offset, std::move(payload), value{std::move(meta)});
       return;
     }
-    uint64_t stream = message_stream(slot, m->offset);
-    s.tracker.emitted(m->offset);
+    // Fetched before a rewind's seek took effect: it comes again.
+    if (!s.tracker.emitted(m->offset))
+      return;
     ++in_flight_total;
-    ctx->receive_bytes(stream, std::move(payload), value{std::move(meta)});
-    ctx->stream_finished(stream);
+    ctx->receive_bytes_as(s.tracker.stream(), offset, std::move(payload), value{std::move(meta)});
     update_fetch_locked();
+  }
+
+  /// Ends the streams of `s` nothing is in flight on any more.
+  void finish_streams_locked(partition_slot& s) {
+    auto finished = s.tracker.take_finished();
+    if (stopped)
+      return; // no context call after stop()
+    for (uint64_t stream : finished)
+      ctx->stream_finished(stream);
   }
 
   static value headers_of(const rd_kafka_message_t* m) {
@@ -289,33 +302,36 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
       post_drain();
   }
 
-  void ack(uint64_t stream) {
+  void ack(uint64_t stream, uint64_t pull_id) {
     std::lock_guard<std::mutex> guard(mutex);
     partition_slot* s = slot_of_stream(stream);
-    if (!s)
-      return;
-    if (!s->tracker.ack(static_cast<int64_t>(stream & offset_mask))) {
+    size_t done = s ? s->tracker.ack(stream, static_cast<int64_t>(pull_id)) : 0;
+    if (done == 0) {
       stale_acks.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    --in_flight_total;
+    in_flight_total -= done;
+    finish_streams_locked(*s);
     store_locked(*s);
     update_fetch_locked();
   }
 
-  void fail(uint64_t stream) {
+  /// Reads the partition again from the failed offset (Tremor seeks back
+  /// even when a later offset was acked meanwhile).
+  void fail(uint64_t stream, uint64_t pull_id) {
     if (!cfg.mode.retry_failed_events) {
-      ack(stream); // given up on: the offset moves past it
+      ack(stream, pull_id); // given up on: the offset moves past it
       return;
     }
     std::lock_guard<std::mutex> guard(mutex);
     partition_slot* s = slot_of_stream(stream);
-    auto offset = static_cast<int64_t>(stream & offset_mask);
+    auto offset = static_cast<int64_t>(pull_id);
     if (!s)
       return;
     size_t before = s->tracker.in_flight();
-    if (!s->tracker.rewind(offset))
+    if (!s->tracker.rewind(stream, offset, s->next_stream()))
       return;
+    finish_streams_locked(*s);
     in_flight_total -= before - s->tracker.in_flight();
     rewinds.fetch_add(1, std::memory_order_relaxed);
     auto same_partition_after = [&](const rd_kafka_message_t* m) {
@@ -332,6 +348,7 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     update_fetch_locked();
   }
 
+  /// Stores the offset to commit; after a rewind it may go back.
   void store_locked(partition_slot& s) {
     int64_t c = s.tracker.committable();
     if (c < 0 || c == s.stored)
@@ -347,7 +364,7 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
   partition_slot* slot_of_stream(uint64_t stream) {
     if (stopped || !handle)
       return nullptr;
-    uint64_t slot = stream >> offset_bits;
+    uint64_t slot = stream & slot_mask;
     if (slot >= slots.size() || !slots[slot].assigned)
       return nullptr;
     return &slots[slot];
@@ -362,6 +379,7 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
     slots.emplace_back();
     slots.back().topic = topic;
     slots.back().partition = partition;
+    slots.back().slot = slot;
     slot_index.emplace(std::move(key), slot);
     return slot;
   }
@@ -431,7 +449,8 @@ struct consumer_core : std::enable_shared_from_this<consumer_core> {
       dropped.swap(held);
       in_flight_total = 0;
       for (auto& s : slots) {
-        s.tracker.clear();
+        s.tracker.restart(s.next_stream());
+        s.tracker.take_finished(); // closing: the runtime ends its streams itself
         s.assigned = false;
       }
     }
@@ -489,8 +508,8 @@ public:
   void resume() override { core_->set_flowing(true); }
   void pause() override { core_->set_flowing(false); }
 
-  void ack(uint64_t stream, uint64_t) override { core_->ack(stream); }
-  void fail(uint64_t stream, uint64_t) override { core_->fail(stream); }
+  void ack(uint64_t stream, uint64_t pull_id) override { core_->ack(stream, pull_id); }
+  void fail(uint64_t stream, uint64_t pull_id) override { core_->fail(stream, pull_id); }
 
   void drain() override { core_->set_flowing(false); }
 

@@ -1,21 +1,27 @@
 #include "connectors/wal/wal.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 
-#include "codecs/json.hpp"
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
 #include "connectors/kafka/offset_tracker.hpp"
-#include "connectors/kv/lmdb_store.hpp"
+#include "connectors/wal/wal_log.hpp"
 
 namespace temblor::connectors {
 
 namespace {
 
-using kv::lmdb_store;
-
-// Events replayed downstream and not yet acked, at most.
+// Events replayed downstream and not yet acked, at most; after a fail the
+// replay starts again with a small window that doubles per round trip, so a
+// flaky sink does not get the whole window again after every failure.
 constexpr size_t max_in_flight = 4096;
+constexpr size_t window_after_fail = 16;
 // LMDB's B-tree pages, copy-on-write pages and free list take room beside
 // the events, so events may fill 40% of the map; what arrives beyond waits
 // in memory, unacked, until acks free room. The breaker trips when persisted
@@ -28,25 +34,13 @@ constexpr double restore_fill = 0.15;
 constexpr size_t max_commit_budget = 65536;
 // Bytes an entry costs beyond its key and value (LMDB node header, page slack).
 constexpr size_t entry_overhead = 24;
+// Acknowledged entries stay on disk this long before they are deleted: an
+// ack covers every entry up to it, and when events go to several sinks one
+// sink's ack may arrive just before another's fail of an earlier entry,
+// which is then still there to send again.
+constexpr auto settle_time = std::chrono::seconds(1);
 
-/// An event as stored: the JSON of its payload, a NUL, the JSON of its meta.
-std::string encode_entry(const event& ev) {
-  std::string out, err;
-  codecs::json_encode(ev.payload, codecs::json_mode::unsorted, out, err);
-  out.push_back('\0');
-  codecs::json_encode(ev.meta, codecs::json_mode::unsorted, out, err);
-  return out;
-}
-
-bool decode_entry(std::string_view entry, value& payload, value& meta, std::string& err) {
-  auto nul = entry.find('\0');
-  if (nul == std::string_view::npos) {
-    err = "entry without meta";
-    return false;
-  }
-  return codecs::json_decode(entry.substr(0, nul), payload, err) &&
-         codecs::json_decode(entry.substr(nul + 1), meta, err);
-}
+using settle_clock = std::chrono::steady_clock;
 
 struct pending_write {
   uint64_t seq = 0;
@@ -62,34 +56,22 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
     : path(std::move(path)), capacity(capacity), ctx(std::move(c)),
       persist_failures(ctx->counter("persist_failures")),
       map_full_waits(ctx->counter("map_full_waits")),
-      retries(ctx->counter("retries")) {}
+      retries(ctx->counter("retries")), unreadable(ctx->counter("unreadable_entries")),
+      late_fails(ctx->counter("late_fails")) {}
 
   bool open(std::string& err) {
     std::lock_guard<std::mutex> guard(mutex);
-    if (store.is_open())
+    if (opened)
       return true;
-    if (!store.open(path, capacity, err))
+    if (!log.open(path, capacity, err))
       return false;
+    opened = true;
     // What survived a restart is replayed from its first entry on.
-    lmdb_store::txn t(store, false);
-    bool first = true;
-    bool ok = t.scan({}, {}, [&](std::string_view key, std::string_view val) {
-      uint64_t seq = kv::u64_of_key(key);
-      if (first)
-        read_pos = seq;
-      first = false;
-      next_seq = seq + 1;
-      stored_bytes += key.size() + val.size() + entry_overhead;
-      ++stored_entries;
-      return true;
-    });
-    if (!ok) {
-      err = "cannot read the log in " + path + ": " + t.error();
-      return false;
-    }
-    tree_bytes = t.tree_bytes();
-    if (stored_entries > 0)
-      ctx->log(log_level::info, std::to_string(stored_entries) + " event(s) to replay from " + path);
+    read_pos = log.first_seq();
+    next_seq = log.next_seq();
+    tree_bytes = log.tree_bytes();
+    if (log.entries() > 0)
+      ctx->log(log_level::info, std::to_string(log.entries()) + " event(s) to replay from " + path);
     update_breaker_locked();
     return true;
   }
@@ -98,7 +80,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
 
   sink_outcome write(const event& ev) {
     pending_write w;
-    w.entry = encode_entry(ev);
+    w.entry = wal_log::encode(ev.payload, ev.meta);
     w.transactional = ev.transactional;
     if (ev.transactional)
       w.id = ev.id;
@@ -140,12 +122,13 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       size_t work_bytes = 0;
       {
         std::lock_guard<std::mutex> guard(mutex);
+        take_settled_locked();
         size_t limit = static_cast<size_t>(static_cast<double>(capacity) * commit_fill);
         while (!stopped && !deletions_alone && !queued.empty() && work.size() < commit_budget) {
           size_t need = queued.front().entry.size() + 8 + entry_overhead;
           // One event larger than the room is tried alone (and failed if it
           // cannot fit at all) rather than blocking the log for ever.
-          bool alone = stored_entries == 0 && work.empty();
+          bool alone = log.entries() == 0 && work.empty();
           if (!alone && tree_bytes + work_bytes + need > limit)
             break;
           work_bytes += need;
@@ -156,6 +139,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
         if (stopped || (work.empty() && acked.empty())) {
           writer_running = false;
           writer_idle.notify_all();
+          arm_settle_timer_locked();
           return;
         }
         // Deletions too go in smaller steps while the map is tight (each
@@ -168,32 +152,16 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       // One transaction, one sync: the acked entries go and the new ones
       // come. When the map is too full for both, the deletions go alone
       // first and the new events follow in halves.
-      size_t removed = 0, removed_entries = 0;
-      lmdb_store::txn t(store, true);
-      bool ok = t.ok();
-      std::string val;
-      for (uint64_t seq : doomed_seqs) {
-        std::string key = kv::u64_key(seq);
-        if (ok && t.get(key, val)) {
-          ok = t.del(key);
-          removed += key.size() + val.size() + entry_overhead;
-          ++removed_entries;
-        }
-      }
-      for (auto& w : work) {
-        if (!ok)
-          break;
-        ok = t.put(kv::u64_key(w.seq), w.entry, true);
-      }
-      size_t tree_after = ok ? t.tree_bytes() : 0;
-      ok = ok && t.commit();
+      std::vector<std::pair<uint64_t, std::string_view>> append;
+      append.reserve(work.size());
+      for (const auto& w : work)
+        append.emplace_back(w.seq, w.entry);
+      auto result = log.commit(doomed_seqs, append);
+      bool ok = result.ok;
       std::lock_guard<std::mutex> guard(mutex);
-      if (ok) {
-        stored_bytes -= std::min(stored_bytes, removed);
-        stored_entries -= std::min(stored_entries, removed_entries);
-        tree_bytes = tree_after;
-      }
-      if (!ok && t.full() && (!doomed_seqs.empty() || work.size() > 1)) {
+      if (ok)
+        tree_bytes = log.tree_bytes();
+      if (!ok && result.full && (!doomed_seqs.empty() || work.size() > 1)) {
         // Fuller than estimated (LMDB's own pages): the events wait in
         // memory, unacked.
         map_full_waits.fetch_add(1, std::memory_order_relaxed);
@@ -201,7 +169,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
         acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
         if (work.empty() && doomed_seqs.size() == 1) {
           // Not even one deletion fits: wait for the next ack, not spin.
-          ctx->log(log_level::error, "the log is too full to delete acked events: " + t.error());
+          ctx->log(log_level::error, "the log is too full to delete acked events: " + result.error);
           writer_running = false;
           writer_idle.notify_all();
           return;
@@ -217,7 +185,7 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       }
       if (!ok && !doomed_seqs.empty()) {
         // Kept on disk and tried again with the next ack.
-        ctx->log(log_level::warning, "cannot forget acked events: " + t.error());
+        ctx->log(log_level::warning, "cannot forget acked events: " + result.error);
         acked.insert(acked.begin(), doomed_seqs.begin(), doomed_seqs.end());
       }
       if (ok) {
@@ -229,20 +197,46 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
         // sources send them again); not dropped.
         persist_failures.fetch_add(work.size(), std::memory_order_relaxed);
         ctx->log(log_level::warning, "cannot persist " + std::to_string(work.size()) +
-                                       " event(s): " + t.error());
+                                       " event(s): " + result.error);
         for (auto& w : work)
           if (w.transactional && !stopped)
             ctx->fail(w.id);
         continue;
       }
-      stored_bytes += work_bytes;
-      stored_entries += work.size();
       for (auto& w : work)
         if (w.transactional && !stopped)
           ctx->ack(w.id);
       update_breaker_locked();
       replay_locked();
     }
+  }
+
+  /// Acked entries whose settle time passed become deletions.
+  void take_settled_locked() {
+    auto now = settle_clock::now();
+    while (!settling.empty() && now - settling.front().second >= settle_time) {
+      acked.push_back(settling.front().first);
+      settling.pop_front();
+    }
+  }
+
+  /// Runs the writer again once the oldest settling entry may go.
+  void arm_settle_timer_locked() {
+    if (settling.empty() || settle_timer_armed || stopped || !io)
+      return;
+    settle_timer_armed = true;
+    auto due = settling.front().second + settle_time;
+    // Timer operations stay on its loop's thread.
+    asio::post(*io, [self = shared_from_this(), due] {
+      self->settle_timer->expires_at(due);
+      self->settle_timer->async_wait([self](const asio::error_code& ec) {
+        std::lock_guard<std::mutex> guard(self->mutex);
+        self->settle_timer_armed = false;
+        if (ec || self->stopped)
+          return;
+        self->schedule_writer_locked();
+      });
+    });
   }
 
   void update_breaker_locked() {
@@ -258,57 +252,54 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
 
   // -- source side ------------------------------------------------------------
 
-  /// Emits persisted events from the read position, each its own stream
-  /// (its sequence number), so an ack names exactly the entry it is for.
+  /// Emits persisted events from the read position on one stream, each
+  /// carrying its entry's number as pull id (acks name entries).
   void replay_locked() {
     if (!flowing || stopped)
       return;
-    if (retry.empty() && (tracker.in_flight() >= max_in_flight || read_pos >= next_seq))
+    if (tracker.in_flight() >= window || read_pos >= next_seq)
       return;
-    lmdb_store::txn t(store, false);
-    if (!t.ok())
-      return;
-    for (; !retry.empty(); retry.pop_front()) {
-      uint64_t seq = retry.front();
-      std::string entry;
-      value payload, meta;
-      std::string err;
-      if (!t.get(kv::u64_key(seq), entry) || !decode_entry(entry, payload, meta, err)) {
-        ctx->log(log_level::error, "cannot send entry " + std::to_string(seq) + " again: " + err + t.error());
-        continue;
-      }
-      ctx->receive_value(seq, std::move(payload), std::move(meta));
-      ctx->stream_finished(seq);
-    }
-    if (tracker.in_flight() >= max_in_flight || read_pos >= next_seq)
-      return;
-    t.scan(kv::u64_key(read_pos), {}, [&](std::string_view key, std::string_view val) {
-      uint64_t seq = kv::u64_of_key(key);
-      value payload, meta;
-      std::string err;
-      if (!decode_entry(val, payload, meta, err)) {
-        ctx->log(log_level::error, "skipping unreadable entry " + std::to_string(seq) + ": " + err);
+    std::string err;
+    bool ok = log.read(
+      read_pos,
+      [&](uint64_t seq, value payload, value meta) {
         read_pos = seq + 1;
-        return true;
-      }
-      tracker.emitted(static_cast<int64_t>(seq));
-      read_pos = seq + 1;
-      ctx->receive_value(seq, std::move(payload), std::move(meta));
-      ctx->stream_finished(seq);
-      return tracker.in_flight() < max_in_flight;
-    });
+        if (!tracker.emitted(static_cast<int64_t>(seq)))
+          return true; // cannot happen: the log's entries ascend
+        ctx->receive_value_as(tracker.stream(), seq, std::move(payload), std::move(meta));
+        return tracker.in_flight() < window;
+      },
+      [&](uint64_t seq, const std::string& why) {
+        // Never replayed half: reported, and forgotten with the next acks.
+        unreadable.fetch_add(1, std::memory_order_relaxed);
+        ctx->log(log_level::error, "skipping unreadable entry " + std::to_string(seq) + ": " + why);
+        read_pos = seq + 1;
+        acked.push_back(seq);
+      },
+      err);
+    if (!ok)
+      ctx->log(log_level::error, "cannot read the log: " + err);
+    if (!acked.empty())
+      schedule_writer_locked();
   }
 
-  void ack(uint64_t seq) {
+  /// Acknowledges every entry up to `seq` the stream carried (a batch's ack
+  /// names its last event); they are deleted with the next transaction, so
+  /// after a crash only what was in flight is replayed.
+  void ack(uint64_t stream, uint64_t seq) {
     std::lock_guard<std::mutex> guard(mutex);
-    if (!tracker.ack(static_cast<int64_t>(seq)))
+    std::vector<int64_t> done;
+    if (tracker.ack(stream, static_cast<int64_t>(seq), &done) == 0)
       return;
-    // Each acked entry goes at once: after a crash only what was still
-    // in flight is replayed.
-    acked.push_back(seq);
-    schedule_writer_locked();
+    auto now = settle_clock::now();
+    for (int64_t d : done)
+      settling.emplace_back(static_cast<uint64_t>(d), now);
+    finish_streams_locked();
+    arm_settle_timer_locked();
+    // One more per acked entry: the window doubles per round trip.
+    window = std::min(window + done.size(), max_in_flight);
     // Refill in bulk rather than one read transaction per ack.
-    if (tracker.in_flight() <= max_in_flight / 2)
+    if (tracker.in_flight() <= window / 2)
       replay_locked();
   }
 
@@ -321,21 +312,47 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
       queued.push_back(std::move(w));
     }
     batch.clear();
+    // No fail can come any more: what settles may go now.
+    for (const auto& s : settling)
+      acked.push_back(s.first);
+    settling.clear();
     schedule_writer_locked();
     writer_idle.wait_for(lock, std::chrono::seconds(5), [&] { return !writer_running; });
     stopped = true;
   }
 
-  /// A failed event is sent again on its own; the ones after it that were
-  /// written stay written (no rewind storm behind a flaky sink).
-  void fail(uint64_t seq) {
+  /// Replays again from the failed entry (Tremor's wal reverts to it): the
+  /// ones after it were in flight and come again on a new stream. A fail for
+  /// an entry a later ack covered is honoured while the entry settles, and
+  /// counted as late (stale) after.
+  void fail(uint64_t stream, uint64_t seq) {
     std::lock_guard<std::mutex> guard(mutex);
-    if (tracker.ack(static_cast<int64_t>(seq)) == false)
+    auto entry = static_cast<int64_t>(seq);
+    if (!tracker.in_flight(entry)) {
+      auto it = std::find_if(settling.begin(), settling.end(),
+                             [&](const auto& s) { return s.first == seq; });
+      if (it == settling.end()) {
+        late_fails.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    if (!tracker.rewind(stream, entry, ++last_stream))
       return;
-    tracker.emitted(static_cast<int64_t>(seq));
+    // What settles from the failed entry on is sent again, so kept.
+    settling.erase(std::remove_if(settling.begin(), settling.end(),
+                                  [&](const auto& s) { return s.first >= seq; }),
+                   settling.end());
     retries.fetch_add(1, std::memory_order_relaxed);
-    retry.push_back(seq);
+    read_pos = seq;
+    window = window_after_fail;
+    finish_streams_locked();
     replay_locked();
+  }
+
+  void finish_streams_locked() {
+    for (uint64_t s : tracker.take_finished())
+      if (!stopped)
+        ctx->stream_finished(s);
   }
 
   void set_flowing(bool on) {
@@ -351,10 +368,16 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   std::atomic<uint64_t>& persist_failures;
   std::atomic<uint64_t>& map_full_waits;
   std::atomic<uint64_t>& retries;
+  std::atomic<uint64_t>& unreadable;
+  /// Fails for entries acknowledged (by a later ack) and deleted already.
+  std::atomic<uint64_t>& late_fails;
+  asio::io_context* io = nullptr;
+  std::shared_ptr<asio::steady_timer> settle_timer;
 
   std::mutex mutex; ///< guards what follows
   std::condition_variable writer_idle;
-  lmdb_store store;
+  wal_log log;
+  bool opened = false;
   std::vector<pending_write> batch;  ///< written since the last flush()
   std::deque<pending_write> queued;  ///< flushed, waiting for the writer
   bool writer_running = false;
@@ -364,12 +387,13 @@ struct wal_core : std::enable_shared_from_this<wal_core> {
   uint64_t next_seq = 0;
   uint64_t read_pos = 0;       ///< next entry to replay
   std::vector<uint64_t> acked; ///< entries to delete
-  size_t stored_bytes = 0;
+  std::deque<std::pair<uint64_t, settle_clock::time_point>> settling; ///< acked, in ack order
+  bool settle_timer_armed = false;
+  size_t window = max_in_flight; ///< events replayed and not acked, at most
   size_t queued_bytes = 0; ///< flushed, not yet on disk
   size_t tree_bytes = 0;   ///< pages LMDB's tree occupies (out-of-order deletes leave gaps)
-  size_t stored_entries = 0;
-  kafka::offset_tracker tracker;
-  std::deque<uint64_t> retry; ///< failed entries to send again
+  uint64_t last_stream = 1;
+  kafka::offset_tracker tracker{last_stream};
   bool flowing = false;
   bool breaker_tripped = false;
   bool stopped = false;
@@ -384,7 +408,11 @@ public:
   connector_ports ports() const override { return duplex_ports(); }
   bool transactional() const override { return true; }
 
-  void start(const start_args& args) override { core_->blocking = args.services.blocking; }
+  void start(const start_args& args) override {
+    core_->blocking = args.services.blocking;
+    core_->io = &args.services.io->next();
+    core_->settle_timer = std::make_shared<asio::steady_timer>(*core_->io);
+  }
 
   void connect() override {
     std::string err;
@@ -397,8 +425,8 @@ public:
 
   void resume() override { core_->set_flowing(true); }
   void pause() override { core_->set_flowing(false); }
-  void ack(uint64_t stream, uint64_t) override { core_->ack(stream); }
-  void fail(uint64_t stream, uint64_t) override { core_->fail(stream); }
+  void ack(uint64_t stream, uint64_t pull_id) override { core_->ack(stream, pull_id); }
+  void fail(uint64_t stream, uint64_t pull_id) override { core_->fail(stream, pull_id); }
 
   sink_outcome write(std::string_view, const event& ev, serializer&) override {
     return core_->write(ev);
@@ -406,7 +434,11 @@ public:
   void flush() override { core_->flush(); }
   void drain() override { core_->set_flowing(false); }
 
-  void stop() override { core_->close(); }
+  void stop() override {
+    core_->close();
+    if (core_->settle_timer)
+      asio::post(*core_->io, [timer = core_->settle_timer] { timer->cancel(); });
+  }
 
 private:
   std::shared_ptr<wal_core> core_;

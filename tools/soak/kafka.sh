@@ -19,7 +19,8 @@ if [ "${1:-}" = --short ]; then short=1; shift; fi
 what=${1:-all}
 work=$(mktemp -d)
 source "$here/kafka_lib.sh"
-trap 'kafka_cleanup; rm -rf "$work"' EXIT
+# The scenario's status is the script's, whatever the clean-up meets.
+trap 'status=$?; kafka_cleanup; rm -rf "$work" 2>/dev/null; exit $status' EXIT
 cd "$work"
 
 if [ $short = 1 ]; then restarts=${RESTARTS:-3}; messages=${MESSAGES:-3000}

@@ -20,7 +20,7 @@ short=0
 if [ "${1:-}" = --short ]; then short=1; shift; fi
 work=$(mktemp -d)
 source "$here/kafka_lib.sh"
-trap 'kafka_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'status=$?; kafka_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$work" 2>/dev/null; exit $status' EXIT
 cd "$work"
 if [ $short = 1 ]; then n=${MESSAGES:-16000}; else n=${MESSAGES:-100000}; fi
 kills=5
@@ -144,12 +144,17 @@ def held(run):
         m = re.search(rb'"i":(\d+)', bytes.fromhex(value))
         if m: ids.add(int(m.group(1)))
     return ids
-written = {}
-for run in range(1, last + 1):
+def lines_of(run):
     try:
-        written[run] = [json.loads(l)["i"] for l in open(f"out.{run}.json")]
+        lines = open(f"out.{run}.json").read().split("\n")
     except FileNotFoundError:
-        written[run] = []
+        return []
+    # kill -9 between two write() calls of one flush tears the last line:
+    # that event was not acked (acks follow the flush), so not delivered.
+    if lines and lines[-1] != "":
+        print(f"run {run}: a torn last line at the kill (not acked): {lines[-1][:40]!r}")
+    return [json.loads(l)["i"] for l in lines[:-1]]
+written = {run: lines_of(run) for run in range(1, last + 1)}
 everything = [i for r in written for i in written[r]]
 missing = set(range(1, n + 1)) - set(everything)
 if missing:
@@ -165,11 +170,14 @@ for run in range(1, last):
         sys.exit(f"FAIL: {len(h - later)} event(s) held after run {run} never arrived")
     # Written by this run but still held when it was killed: in flight.
     in_flight.append(len(h & set(written[run])))
+# Within a run a failed event makes the log replay from it (Tremor's wal):
+# what followed it was in flight and is written again.
 within = sum(len(w) - len(set(w)) for w in written.values())
-print(f"events {n}, lines {len(everything)}, duplicates {len(everything) - n}: "
+across = sum(len(set(w)) for w in written.values()) - n
+print(f"events {n}, lines {len(everything)}: duplicates across the kills {across}, "
       f"written but still in the log at each stop {in_flight} (sum {sum(in_flight)}); "
-      f"written twice within one run {within}")
-if len(everything) - n > sum(in_flight):
-    sys.exit("FAIL: more duplicates than events in flight at the kills")
+      f"written again within a run after a failed event {within}")
+if across > sum(in_flight):
+    sys.exit("FAIL: more duplicates across the kills than events in flight at them")
 PY
 echo "PASS: wal"

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -19,13 +21,22 @@ namespace {
 
 using namespace ws::testing;
 
-/// Records acks and fails of events, which fake_context ignores.
+/// Records acks and fails of events, and the pull ids a source chose, which
+/// fake_context ignores.
 class delivery_context : public fake_context {
 public:
   void ack(const event_id& id) override { record(id, acked); }
   void fail(const event_id& id) override { record(id, failed); }
+  void receive_bytes_as(uint64_t stream, uint64_t pull_id, std::string data, value meta) override {
+    {
+      std::lock_guard<std::mutex> g(mtx);
+      pull_ids.push_back(pull_id);
+    }
+    receive_bytes(stream, std::move(data), std::move(meta));
+  }
 
   std::vector<uint64_t> acked, failed; ///< pull ids
+  std::vector<uint64_t> pull_ids;      ///< of received frames, in order
 
 private:
   void record(const event_id& id, std::vector<uint64_t>& into) {
@@ -139,25 +150,51 @@ int64_t meta_int(const value& meta, const char* key) {
 
 } // namespace
 
-TEST_CASE("offset_tracker: commits below the lowest unacked offset, rewinds forget what follows") {
-  offset_tracker t;
+TEST_CASE("offset_tracker: an ack covers every entry up to it, a fail reads again from it") {
+  offset_tracker t(1);
   CHECK(t.committable() == -1);
   for (int64_t o = 10; o < 15; ++o)
-    t.emitted(o);
+    CHECK(t.emitted(o));
+  CHECK_FALSE(t.emitted(12)); // out of order
   CHECK(t.committable() == 10);
-  CHECK(t.ack(12));
-  CHECK(t.committable() == 10); // 10 and 11 are still in flight
-  CHECK(t.ack(10));
-  CHECK(t.committable() == 11);
-  CHECK_FALSE(t.ack(10)); // stale
-  CHECK(t.rewind(13));    // 13 and 14 come again
-  CHECK(t.in_flight() == 1);
-  CHECK_FALSE(t.ack(14));
-  CHECK(t.ack(11));
-  CHECK(t.committable() == 13); // 12 was acked; 13 is next to read
-  t.emitted(13);
-  CHECK(t.ack(13));
+  std::vector<int64_t> done;
+  CHECK(t.ack(1, 11, &done) == 2); // a batch of 10 and 11 names 11
+  CHECK(done == std::vector<int64_t>{10, 11});
+  CHECK(t.committable() == 12);
+  CHECK(t.ack(1, 11) == 0); // stale
+  CHECK(t.ack(7, 14) == 0); // not a stream of this log
+
+  // 12 fails: 12.. come again on stream 2; stream 1's acks count below 12.
+  CHECK(t.rewind(1, 12, 2));
+  CHECK(t.stream() == 2);
+  CHECK(t.in_flight() == 0);
+  CHECK(t.committable() == 12);
+  CHECK(t.ack(1, 14) == 0); // an ack of the old 14 covers nothing sent again
+  CHECK_FALSE(t.emitted(14)); // fetched before the seek took effect
+  CHECK(t.emitted(12));
+  CHECK(t.emitted(13));
+  CHECK(t.take_finished() == std::vector<uint64_t>{1}); // nothing in flight on it
+  CHECK(t.ack(2, 12) == 1);
+  CHECK(t.committable() == 13);
+  CHECK_FALSE(t.rewind(2, 20, 3)); // never sent
+  CHECK_FALSE(t.rewind(1, 13, 3)); // a stream no longer ours
+
+  // A rewind below entries still in flight on an older stream: their acks
+  // count only below the new rewind point.
+  CHECK(t.emitted(14));
+  CHECK(t.rewind(2, 14, 3));
+  CHECK(t.emitted(14));
+  CHECK(t.ack(2, 14) == 1); // 13 (stream 2), not the 14 sent again
   CHECK(t.committable() == 14);
+  CHECK(t.take_finished() == std::vector<uint64_t>{2});
+  CHECK(t.ack(3, 14) == 1);
+  CHECK(t.committable() == 15);
+
+  t.restart(4);
+  CHECK(t.stream() == 4);
+  CHECK(t.committable() == -1);
+  CHECK(t.take_finished() == std::vector<uint64_t>{3});
+  CHECK(t.emitted(3)); // a new assignment starts anywhere
 }
 
 TEST_CASE("kafka options: Tremor's modes and their validation") {
@@ -250,31 +287,44 @@ TEST_CASE("kafka_consumer: transactional mode commits only acked offsets and rew
   REQUIRE(ctx->wait_connect_outcome());
   c->resume();
   REQUIRE(ctx->wait([&] { return ctx->frames.size() >= 10; }, 20s));
-  std::vector<uint64_t> streams;
+  uint64_t stream = 0;
   {
     std::lock_guard<std::mutex> g(ctx->mtx);
+    stream = ctx->frames[0].stream;
     for (size_t i = 0; i < 10; ++i) {
       CHECK(ctx->frames[i].data == payloads[i]);
       CHECK(meta_int(ctx->frames[i].meta, "offset") == static_cast<int64_t>(i));
       CHECK(meta_int(ctx->frames[i].meta, "partition") == 0);
       CHECK(ctx->frames[i].meta.get("kafka_consumer")->get("topic")->as_string() == "tx");
-      streams.push_back(ctx->frames[i].stream);
+      // One stream for the partition; the pull id is the offset.
+      CHECK(ctx->frames[i].stream == stream);
+      CHECK(ctx->pull_ids[i] == i);
     }
+    CHECK(std::count(ctx->finished.begin(), ctx->finished.end(), stream) == 0);
   }
-  // Every message is a stream of its own, finished at once.
-  CHECK(ctx->wait([&] { return ctx->finished.size() == 10; }));
-  // Offsets 0..3 acked, 5 acked out of order, 4 failed: the partition
-  // rewinds to 4 and 4.. come again; the commit stays at 4.
-  for (int i : {0, 1, 2, 3, 5})
-    c->ack(streams[i], 0);
-  c->fail(streams[4], 0);
+  // Offsets 0..3 acked (a batch's ack names its last), 4 failed: the
+  // partition rewinds to 4 and 4.. come again on a new stream; the commit
+  // stays at 4.
+  c->ack(stream, 3);
+  c->fail(stream, 4);
   REQUIRE(ctx->wait([&] { return ctx->frames.size() >= 16; }, 20s));
+  uint64_t again = 0;
   {
     std::lock_guard<std::mutex> g(ctx->mtx);
+    again = ctx->frames[10].stream;
+    CHECK(again != stream);
     CHECK(meta_int(ctx->frames[10].meta, "offset") == 4);
+    CHECK(ctx->pull_ids[10] == 4);
     CHECK(meta_int(ctx->frames[15].meta, "offset") == 9);
+    CHECK(ctx->pull_ids[15] == 9);
+    // The old stream carries nothing in flight any more: ended.
+    CHECK(std::count(ctx->finished.begin(), ctx->finished.end(), stream) == 1);
+    CHECK(std::count(ctx->finished.begin(), ctx->finished.end(), again) == 0);
   }
   CHECK(ctx->counters["rewinds"] == 1);
+  // An ack of the old 9 (sent before the rewind) covers none of the new ones.
+  c->ack(stream, 9);
+  CHECK(ctx->counters["stale_acks"] == 1);
   bool committed_4 = false;
   for (int tries = 0; tries < 50 && !committed_4; ++tries) {
     committed_4 = m.committed("g1", "tx", 0) == 4;
@@ -283,14 +333,7 @@ TEST_CASE("kafka_consumer: transactional mode commits only acked offsets and rew
   }
   CHECK(committed_4);
   // The redelivered ones acked: the commit moves to the end.
-  {
-    std::lock_guard<std::mutex> g(ctx->mtx);
-    streams.clear();
-    for (size_t i = 10; i < ctx->frames.size(); ++i)
-      streams.push_back(ctx->frames[i].stream);
-  }
-  for (auto s : streams)
-    c->ack(s, 0);
+  c->ack(again, 9);
   bool committed_10 = false;
   for (int tries = 0; tries < 50 && !committed_10; ++tries) {
     committed_10 = m.committed("g1", "tx", 0) == 10;
