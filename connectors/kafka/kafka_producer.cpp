@@ -1,5 +1,6 @@
 #include "connectors/kafka/kafka_producer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -19,6 +20,9 @@ namespace {
 
 constexpr auto poll_interval = std::chrono::milliseconds(100);
 constexpr int flush_timeout_ms = 5000;
+// How long a graceful stop waits for what librdkafka holds (after the
+// runtime waited for the transactional events' delivery reports).
+constexpr auto finish_timeout = std::chrono::seconds(3);
 
 struct producer_settings {
   std::string bootstrap;
@@ -77,11 +81,16 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
     }
     if (--d->remaining > 0)
       return;
-    if (d->transactional && !stopped) {
-      if (d->failed)
-        ctx->fail(d->id);
-      else
-        ctx->ack(d->id);
+    if (d->transactional) {
+      // Counted down before the ack: the runtime looks at writes_in_flight()
+      // again when the ack arrives.
+      transactional_pending.fetch_sub(1, std::memory_order_relaxed);
+      if (!stopped) {
+        if (d->failed)
+          ctx->fail(d->id);
+        else
+          ctx->ack(d->id);
+      }
     }
     delete d;
   }
@@ -205,16 +214,25 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
                 proto.headers.emplace_back(name, *t);
         }
     }
-    auto* d = new delivery;
-    d->transactional = ev.transactional;
-    if (ev.transactional)
-      d->id = ev.id;
-    d->remaining = static_cast<int>(frames.size());
     std::lock_guard<std::mutex> guard(mutex);
-    if (!handle) {
-      delete d;
+    if (!handle)
       return sink_outcome::failed;
+    // Delivery reports complete the event, transactional or not.
+    enqueue_locked(proto, frames, ev.transactional ? &ev.id : nullptr);
+    return ev.transactional ? sink_outcome::pending : sink_outcome::done;
+  }
+
+  /// Sends `frames` (or parks them behind what waits for room) as one
+  /// delivery, acked or failed when it is `id`'s.
+  void enqueue_locked(const parked_message& proto, std::vector<std::string>& frames,
+                      const event_id* id) {
+    auto* d = new delivery;
+    d->transactional = id != nullptr;
+    if (id) {
+      d->id = *id;
+      transactional_pending.fetch_add(1, std::memory_order_relaxed);
     }
+    d->remaining = static_cast<int>(frames.size());
     for (auto& frame : frames) {
       parked_message p = proto;
       p.owner = d;
@@ -223,8 +241,48 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
       if (!parked.empty() || !send_locked(p))
         parked.push_back(std::move(p));
     }
-    // Delivery reports complete the event, transactional or not.
-    return ev.transactional ? sink_outcome::pending : sink_outcome::done;
+  }
+
+  /// Graceful stop: sends what the stream's postprocessors held, then waits
+  /// (bounded) until librdkafka delivered everything it holds, parked
+  /// messages included.
+  void finish(serializer& ser) {
+    std::vector<std::string> tail;
+    ser.finish_stream(0, tail);
+    std::shared_ptr<kafka_handle> h;
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      h = handle;
+      if (h && !tail.empty()) {
+        parked_message proto;
+        if (const std::string* key = text_of(&cfg.key)) {
+          proto.key = *key;
+          proto.has_key = true;
+        }
+        enqueue_locked(proto, tail, nullptr);
+      }
+    }
+    if (!h)
+      return;
+    auto deadline = std::chrono::steady_clock::now() + finish_timeout;
+    size_t waiting = 0;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> guard(mutex);
+        while (!parked.empty() && send_locked(parked.front()))
+          parked.pop_front();
+        waiting = parked.size() + static_cast<size_t>(rd_kafka_outq_len(h->get()));
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      if (waiting == 0 || left.count() <= 0)
+        break;
+      // Sends at once (linger ignored) and serves delivery reports.
+      rd_kafka_flush(h->get(), static_cast<int>(std::min<int64_t>(left.count(), 100)));
+    }
+    if (waiting > 0)
+      ctx->log(log_level::warning, std::to_string(waiting) +
+                                     " message(s) still undelivered at the stop (brokers unreachable?)");
   }
 
   bool open(std::string& err) {
@@ -279,6 +337,8 @@ struct producer_core : std::enable_shared_from_this<producer_core> {
   std::atomic<uint64_t>& delivery_failures;
   std::atomic<uint64_t>& queue_full;
   std::vector<std::string> frames; ///< actor thread only
+  /// Transactional events whose delivery reports are still to come.
+  std::atomic<size_t> transactional_pending{0};
   std::atomic<bool> poll_posted{false};
   std::atomic<bool> stopped{false};
   std::atomic<bool> timer_running{false};
@@ -308,6 +368,12 @@ public:
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
     return core_->write(ev, ser);
   }
+
+  /// A graceful stop waits for the delivery reports of transactional events.
+  size_t writes_in_flight() const override {
+    return core_->transactional_pending.load(std::memory_order_relaxed);
+  }
+  void finish(serializer& ser) override { core_->finish(ser); }
 
   void stop() override {
     if (core_->stopped)

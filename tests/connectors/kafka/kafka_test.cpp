@@ -461,4 +461,90 @@ TEST_CASE("kafka_producer: a full queue trips the circuit breaker, and it restor
   p->stop();
 }
 
+TEST_CASE("kafka_producer: transactional events are in flight until their delivery reports") {
+  mock_cluster m("dr", 1);
+  auto ctx = std::make_shared<delivery_context>();
+  record opts;
+  opts.set("message.timeout.ms", 60000);
+  record cfg;
+  cfg.set("brokers", brokers_of(m));
+  cfg.set("topic", "dr");
+  cfg.set("rdkafka_options", value{std::move(opts)});
+  std::string err;
+  auto p = make_connector(kafka_producer_descriptor(), value{std::move(cfg)}, ctx, 1, err);
+  REQUIRE(p);
+  p->start(test_start());
+  p->connect();
+  REQUIRE(ctx->wait_connect_outcome());
+  CHECK(p->writes_in_flight() == 0);
+  // No broker answers: the events stay in flight, neither acked nor failed.
+  for (int32_t b = 1; b <= 3; ++b)
+    rd_kafka_mock_broker_set_down(m.cluster, b);
+  echo_serializer ser;
+  for (uint64_t i = 0; i < 3; ++i) {
+    event ev = make_event(3, 0, "m" + std::to_string(i), value{});
+    ev.id = event_id{3, 0, i};
+    ev.transactional = true;
+    CHECK(p->write("in", ev, ser) == sink_outcome::pending);
+  }
+  event plain = make_event(3, 0, "plain", value{});
+  CHECK(p->write("in", plain, ser) == sink_outcome::done);
+  CHECK(p->writes_in_flight() == 3); // the plain one is not waited for
+  CHECK_FALSE(ctx->wait([&] { return !ctx->acked.empty() || !ctx->failed.empty(); }, 1500ms));
+  CHECK(p->writes_in_flight() == 3);
+  // The brokers come back: each delivery report acks its event, and the
+  // count is down before the ack arrives.
+  for (int32_t b = 1; b <= 3; ++b)
+    rd_kafka_mock_broker_set_up(m.cluster, b);
+  REQUIRE(ctx->wait([&] { return ctx->acked.size() == 3; }, 20s));
+  CHECK(p->writes_in_flight() == 0);
+  CHECK(ctx->failed.empty());
+  CHECK(m.kcat_read("dr", 0).size() == 4);
+  p->stop();
+}
+
+TEST_CASE("kafka_producer: finish() delivers what librdkafka holds, and gives up after its bound") {
+  mock_cluster m("fin", 1);
+  auto ctx = std::make_shared<delivery_context>();
+  record opts;
+  opts.set("linger.ms", 60000); // librdkafka would hold the messages a minute
+  record cfg;
+  cfg.set("brokers", brokers_of(m));
+  cfg.set("topic", "fin");
+  cfg.set("rdkafka_options", value{std::move(opts)});
+  std::string err;
+  auto p = make_connector(kafka_producer_descriptor(), value{std::move(cfg)}, ctx, 1, err);
+  REQUIRE(p);
+  p->start(test_start());
+  p->connect();
+  REQUIRE(ctx->wait_connect_outcome());
+  echo_serializer ser;
+  for (int i = 0; i < 5; ++i)
+    CHECK(p->write("in", make_event(3, 0, "m" + std::to_string(i), value{}), ser) == sink_outcome::done);
+  auto started = std::chrono::steady_clock::now();
+  p->finish(ser);
+  CHECK(std::chrono::steady_clock::now() - started < 2s);
+  CHECK(ser.finished == std::vector<uint64_t>{0}); // the stream's tail was asked for
+  // On the broker before stop(), not a minute later.
+  CHECK(m.kcat_read("fin", 0).size() == 5);
+
+  // Brokers gone: finish() returns after its bound and says what is left.
+  for (int32_t b = 1; b <= 3; ++b)
+    rd_kafka_mock_broker_set_down(m.cluster, b);
+  CHECK(p->write("in", make_event(3, 0, "late", value{}), ser) == sink_outcome::done);
+  started = std::chrono::steady_clock::now();
+  p->finish(ser);
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took >= 2s);
+  CHECK(took < 8s);
+  {
+    std::lock_guard<std::mutex> g(ctx->mtx);
+    bool said = false;
+    for (const auto& line : ctx->logs)
+      said = said || line.find("1 message(s) still undelivered") != std::string::npos;
+    CHECK(said);
+  }
+  p->stop();
+}
+
 } // namespace temblor::connectors::kafka
