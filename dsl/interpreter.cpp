@@ -1,7 +1,10 @@
 #include "dsl/interpreter.hpp"
 
 #include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <string_view>
 #include <limits>
 #include <map>
 
@@ -23,6 +26,28 @@ constexpr int max_recursion = 1024;
 status fail(eval_ctx& c, const source_span& s, std::string msg) {
   c.err.span = s;
   c.err.message = std::move(msg);
+  c.err.first_line = c.err.last_line = 0;
+  c.err.note.clear();
+  return status::error;
+}
+
+// Widens the report of the error `st` to the lines of `outer`.
+status within(eval_ctx& c, const source_span& outer, status st) {
+  c.err.first_line = outer.begin.line;
+  c.err.last_line = outer.end.line;
+  return st;
+}
+
+// An error whose report shows the lines of the enclosing `outer` expression.
+status fail_in(eval_ctx& c, const source_span& outer, const source_span& s, std::string msg) {
+  return within(c, outer, fail(c, s, std::move(msg)));
+}
+
+// An error whose report shows two lines of context around the span.
+status fail_with_context(eval_ctx& c, const source_span& s, std::string msg) {
+  fail(c, s, std::move(msg));
+  c.err.first_line = s.begin.line > 2 ? s.begin.line - 2 : 1;
+  c.err.last_line = s.end.line + 2;
   return status::error;
 }
 
@@ -76,17 +101,33 @@ const char* root_word(path_root r) {
 
 status eval_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out);
 
-// Resolves an index value against `cur`, which may live in `tmp`.
+status missing_key(eval_ctx& c, const expr& e, const source_span& s, const std::string& key) {
+  return fail(c, s,
+              std::string("Trying to access a non existing ") + root_word(e.root) + " key `" + key +
+                "`");
+}
+
+// Tremor's texts for a bad array index: a negative one is a "Bad array
+// index", one past the end is "out of bounds"; both name the valid range.
+status bad_index(eval_ctx& c, const source_span& s, int64_t i, size_t len) {
+  if (i < 0)
+    return fail(c, s, "Bad array index, got `" + std::to_string(i) +
+                        "` but expected an index in the range 0:" + std::to_string(len));
+  return fail(c, s, "Array index out of bounds, got index " + std::to_string(i) +
+                      " but expected an index in the range 0:" + std::to_string(len));
+}
+
+// Resolves a segment against `cur` (the result may live in `tmp`). Errors
+// point at the segment that failed (the key, the index, the range), not at
+// the whole path, as Tremor's do.
 status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, value& tmp,
             const value*& out) {
   if (seg.k == segment::kind::field) {
     if (!cur->is_record())
-      return type_conflict(c, e.span, *cur, "record");
+      return type_conflict(c, seg.span, *cur, "record");
     const value* v = cur->as_record().find(seg.name);
     if (!v)
-      return fail(c, e.span,
-                  std::string("Trying to access a non existing ") + root_word(e.root) + " key `" +
-                    seg.name + "`");
+      return missing_key(c, e, seg.span, seg.name);
     out = v;
     return status::ok;
   }
@@ -94,26 +135,30 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   const value* idx = nullptr;
   TEMBLOR_TRY(eval_ref(*seg.a, c, itmp, idx));
   if (seg.k == segment::kind::index) {
+    // The index's type decides what it needs: a string key a record, an
+    // integer an array.
     if (idx->is_string()) {
       if (!cur->is_record())
-        return type_conflict(c, e.span, *cur, "record");
+        return type_conflict(c, seg.span, *cur, "record");
       const value* v = cur->as_record().find(idx->as_string());
       if (!v)
-        return fail(c, e.span,
-                    std::string("Trying to access a non existing ") + root_word(e.root) +
-                      " key `" + idx->as_string() + "`");
+        return missing_key(c, e, seg.span, idx->as_string());
       out = v;
       return status::ok;
     }
     int64_t i = 0;
-    if (!idx->get_i64(i))
+    if (!idx->get_i64(i)) {
+      if (cur->is_record())
+        return type_conflict(c, seg.span, *idx, "string");
+      if (cur->is_array())
+        return type_conflict(c, seg.span, *idx, "integer");
       return type_conflict(c, seg.span, *idx, "one of integer, string");
+    }
     if (!cur->is_array())
-      return type_conflict(c, e.span, *cur, "array");
+      return type_conflict(c, seg.span, *cur, "array");
     const auto& a = cur->as_array();
     if (i < 0 || static_cast<size_t>(i) >= a.size())
-      return fail(c, e.span,
-                  "Trying to access an index that is out of range. idx: " + std::to_string(i));
+      return bad_index(c, seg.span, i, a.size());
     out = &a[static_cast<size_t>(i)];
     return status::ok;
   }
@@ -122,32 +167,24 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   TEMBLOR_TRY(eval_ref(*seg.b, c, etmp, end));
   int64_t b = 0, en = 0;
   if (!idx->get_i64(b))
-    return type_conflict(c, seg.span, *idx, "integer");
+    return type_conflict(c, seg.a->span, *idx, "integer");
   if (!end->get_i64(en))
-    return type_conflict(c, seg.span, *end, "integer");
+    return type_conflict(c, seg.b->span, *end, "integer");
+  if (!cur->is_array())
+    return type_conflict(c, seg.span, *cur, "array");
+  const auto& a = cur->as_array();
+  if (b < 0)
+    return bad_index(c, seg.a->span, b, a.size());
   if (en < b)
-    return fail(c, e.span, "A range's end cannot be smaller than its start, " +
-                             std::to_string(b) + ":" + std::to_string(en) + " is invalid");
-  if (cur->is_array()) {
-    const auto& a = cur->as_array();
-    if (b < 0 || static_cast<size_t>(en) > a.size())
-      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
-                               std::to_string(b) + " end: " + std::to_string(en));
-    array slice(a.begin() + b, a.begin() + en);
-    tmp = value(std::move(slice));
-    out = &tmp;
-    return status::ok;
-  }
-  if (const std::string* s = cur->get_text()) {
-    if (b < 0 || static_cast<size_t>(en) > s->size())
-      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
-                               std::to_string(b) + " end: " + std::to_string(en));
-    std::string sub = s->substr(static_cast<size_t>(b), static_cast<size_t>(en - b));
-    tmp = value(std::move(sub));
-    out = &tmp;
-    return status::ok;
-  }
-  return type_conflict(c, e.span, *cur, "array");
+    return fail(c, seg.span, "A range's end cannot be smaller than its start, " +
+                               std::to_string(b) + ":" + std::to_string(en) + " is invalid");
+  if (static_cast<size_t>(en) > a.size())
+    return fail(c, seg.span, "Array index out of bounds, got index range " + std::to_string(b) +
+                               ":" + std::to_string(en) + " but expected a subrange of 0:" +
+                               std::to_string(a.size()));
+  tmp = value(array(a.begin() + b, a.begin() + en));
+  out = &tmp;
+  return status::ok;
 }
 
 status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
@@ -467,7 +504,7 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
       return status::ok;
     }
   }
-  return fail(c, e.span, std::string("The unary operation `") + op_text(e.op) +
+  return fail(c, e.items[0]->span, std::string("The unary operation `") + op_text(e.op) +
                            "` is not defined for the type `" + type_name(*v) + "`");
 }
 
@@ -480,36 +517,47 @@ void append_display(const value& v, std::string& out) {
 
 // -- assignment -----------------------------------------------------------------
 
-status assign(const expr& target, eval_ctx& c, value v) {
+// The span of `let`'s errors: the target and the value, as Tremor's.
+source_span assignment_span(const expr& let) {
+  return source_span{let.items[0]->span.begin, let.items[1]->span.end, let.span.file};
+}
+
+// Runs `let target = v` for the `let` expression `let`.
+status assign(const expr& let, eval_ctx& c, value v) {
+  const expr& target = *let.items[0];
   value* cur = nullptr;
   switch (target.root) {
     case path_root::event:
       if (!c.event)
-        return fail(c, target.span, "`event` is not available here");
+        return fail_with_context(c, assignment_span(let), "`event` is not available here");
       cur = c.event;
       break;
     case path_root::meta:
       if (target.segments.empty() || !c.meta)
-        return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+        return fail_with_context(c, assignment_span(let), "You are trying to assign to a value that isn't valid");
       cur = c.meta;
       break;
     case path_root::state:
       if (!c.state)
-        return fail(c, target.span, "`state` is not available here");
+        return fail_with_context(c, assignment_span(let), "`state` is not available here");
       cur = c.state;
       break;
     case path_root::local:
+      cur = find_local(c, target.root_name);
+      if (!cur && target.constant)
+        return fail_with_context(c, assignment_span(let), "Can't assign to a constant expression");
       if (target.segments.empty()) {
         set_local(c, target.root_name, std::move(v));
         return status::ok;
       }
-      cur = find_local(c, target.root_name);
       if (!cur)
-        return fail(c, target.span,
-                    "Trying to access a non existing local key `" + target.root_name + "`");
+        return fail_with_context(c, assignment_span(let), "Trying to access a non existing local key `" + target.root_name + "`");
       break;
-    default:
-      return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+    case path_root::args:
+    case path_root::group:
+    case path_root::window:
+    case path_root::constant:
+    case path_root::expr: return fail_with_context(c, assignment_span(let), "Can't assign to a constant expression");
   }
   for (const auto& seg : target.segments) {
     std::string key;
@@ -528,14 +576,14 @@ status assign(const expr& target, eval_ctx& c, value v) {
     }
     if (idx >= 0) {
       if (!cur->is_array() || static_cast<size_t>(idx) >= cur->as_array().size())
-        return fail(c, target.span, "Trying to assign to an index outside of the array");
+        return fail_with_context(c, assignment_span(let), "Trying to assign to an index outside of the array");
       cur = &cur->as_array()[static_cast<size_t>(idx)];
       continue;
     }
     if (cur->is_null())
       *cur = value(record{});
     if (!cur->is_record())
-      return fail(c, target.span,
+      return fail_with_context(c, assignment_span(let),
                   "Trying to assign the field `" + key + "` on a value of type " +
                     type_name(*cur));
     value* next = cur->as_record().find(key);
@@ -718,13 +766,17 @@ status eval_match(const expr& e, eval_ctx& c, value& out) {
       value g;
       TEMBLOR_TRY(eval(*mc.guard, c, g));
       if (!g.is_bool())
-        return fail(c, mc.guard->span, "A guard must be a boolean, not " + type_name(g));
+        return fail_in(c, e.span, mc.guard->span,
+                       "Conflicting types, got " + type_name(g) + " but expected boolean");
       if (!g.as_bool())
         continue;
     }
     return eval_block(mc.body, c, out);
   }
-  return fail(c, e.span, "A match expression executed but no clause matched");
+  fail(c, e.span, "A match expression executed but no clause matched");
+  c.err.note = "Consider adding a `default => null` clause at the end of your match or validate "
+               "full coverage beforehand.";
+  return status::error;
 }
 
 // -- patch / merge --------------------------------------------------------------
@@ -736,16 +788,25 @@ void merge_into(value& target, const value& patch) {
   }
   if (!target.is_record())
     target = value(record{});
+  // Unlike RFC 7396, Tremor keeps a key whose new value is null.
   for (const auto& [k, v] : patch.as_record()) {
-    if (v.is_null()) {
-      target.as_record().erase(k);
-      continue;
-    }
     value* cur = target.as_record().find(k);
     if (cur && cur->is_record() && v.is_record())
       merge_into(*cur, v);
     else
       target.as_record().set(k, v);
+  }
+}
+
+// `default => {…}`: adds the keys `target` lacks, recursing into records
+// both sides have.
+void default_into(record& target, record&& defaults) {
+  for (auto& [k, x] : defaults) {
+    value* cur = target.find(k);
+    if (!cur)
+      target.set(k, std::move(x));
+    else if (cur->is_record() && x.is_record())
+      default_into(cur->as_record(), std::move(x.as_record()));
   }
 }
 
@@ -774,7 +835,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
 
 status patch_ops(const expr& e, eval_ctx& c, value& target) {
   if (!target.is_record())
-    return type_conflict(c, e.items[0]->span, target, "record");
+    return within(c, e.span, type_conflict(c, e.items[0]->span, target, "record"));
   // Phase one evaluates every operation and checks it against the keys the
   // record will have at that point; phase two applies them and cannot fail.
   // So a failing patch leaves its target untouched, as Tremor's does.
@@ -801,7 +862,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       value k;
       TEMBLOR_TRY(eval(*op.key, c, k));
       if (!k.is_string())
-        return type_conflict(c, op.key->span, k, "string");
+        return within(c, e.span, type_conflict(c, op.key->span, k, "string"));
       p.key = std::move(k.as_string());
     }
     if (op.value && op.k != patch_op::kind::move && op.k != patch_op::kind::copy)
@@ -809,13 +870,13 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
     switch (op.k) {
       case patch_op::kind::insert:
         if (present(p.key))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be written to already exists: " + p.key);
         overrides[p.key] = true;
         break;
       case patch_op::kind::update:
         if (!present(p.key))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be updated does not exists: " + p.key);
         break;
       case patch_op::kind::upsert: overrides[p.key] = true; break;
@@ -825,12 +886,12 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
         value to;
         TEMBLOR_TRY(eval(*op.value, c, to));
         if (!to.is_string())
-          return type_conflict(c, op.value->span, to, "string");
+          return within(c, e.span, type_conflict(c, op.value->span, to, "string"));
         p.to = std::move(to.as_string());
         if (!present(p.key))
           break;
         if (present(p.to))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be written to already exists: " + p.to);
         overrides[p.to] = true;
         if (op.k == patch_op::kind::move)
@@ -840,14 +901,16 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       case patch_op::kind::merge:
         if (p.root) {
           if (!p.v.is_record())
-            return type_conflict(c, op.value->span, p.v, "record");
+            return fail_in(c, e.span, op.span,
+                        "Merge can only be performed on keys that either do not exist or are "
+                        "records but the key '<target>' has the type " + type_name(p.v));
           for (const auto& [k, x] : p.v.as_record())
-            overrides[k] = !x.is_null();
+            overrides[k] = true;
         } else {
           // Only a missing key or a record can be merged into.
           const value* existing = overrides.count(p.key) ? nullptr : orig.find(p.key);
           if (existing && !existing->is_record())
-            return fail(c, op.span,
+            return fail_in(c, e.span, op.span,
                         "Merge can only be performed on keys that either do not exist or are "
                         "records but the key '" + p.key + "' has the type " +
                           type_name(*existing));
@@ -857,7 +920,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       case patch_op::kind::default_:
         if (p.root) {
           if (!p.v.is_record())
-            return type_conflict(c, op.value->span, p.v, "record");
+            return within(c, e.span, type_conflict(c, op.value->span, p.v, "record"));
           for (const auto& [k, x] : p.v.as_record())
             overrides[k] = true;
         } else {
@@ -897,9 +960,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
         break;
       case patch_op::kind::default_:
         if (p.root) {
-          for (auto& [k, x] : p.v.as_record())
-            if (!r.contains(k))
-              r.set(k, std::move(x));
+          default_into(r, std::move(p.v.as_record()));
         } else if (!r.contains(p.key)) {
           r.set(std::move(p.key), std::move(p.v));
         }
@@ -1002,7 +1063,7 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   status s = status::ok;
   for (int iteration = 0;; ++iteration) {
     if (iteration > max_recursion) {
-      s = fail(c, e.span, "Recursion limit Reached");
+      s = fail_with_context(c, e.span, "Recursion limit Reached");
       break;
     }
     c.locals.clear();
@@ -1073,12 +1134,12 @@ status native_error(eval_ctx& c, const source_span& s, const std::string& name, 
                     std::string err) {
   std::string mfa = name + "/" + std::to_string(arity);
   if (err.empty())
-    return fail(c, s, "Bad type passed to function " + mfa);
+    return fail_with_context(c, s, "Bad type passed to function " + mfa);
   size_t colon = err.find(": ");
   if (colon != std::string::npos && colon > 0 && name.size() >= colon &&
       name.compare(name.size() - colon, colon, err, 0, colon) == 0)
     err.erase(0, colon + 2);
-  return fail(c, s, "Runtime error in function " + mfa + ": " + err);
+  return fail_with_context(c, s, "Runtime error in function " + mfa + ": " + err);
 }
 
 status eval_call(const expr& e, eval_ctx& c, value& out) {
@@ -1330,7 +1391,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
     case expr_kind::let: {
       value v;
       TEMBLOR_TRY(eval(*e.items[1], c, v));
-      TEMBLOR_TRY(assign(*e.items[0], c, std::move(v)));
+      TEMBLOR_TRY(assign(e, c, std::move(v)));
       out = value();
       c.last_was_let = true;
       return status::ok;
@@ -1364,28 +1425,48 @@ std::string render_runtime_error(const runtime_error& e) {
     out += "      | " + e.message + "\n\n";
     return out;
   }
-  const std::string& text = e.span.file->text;
-  size_t start = 0;
-  for (uint32_t l = 1; l < e.span.begin.line && start != std::string::npos; ++l) {
-    start = text.find('\n', start);
-    if (start != std::string::npos)
-      ++start;
+  // The lines as Rust's `str::lines` sees them: no empty line after a
+  // trailing newline, "\r\n" ends a line too.
+  std::vector<std::string_view> lines;
+  std::string_view text = e.span.file->text;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos)
+      break;
+    text.remove_prefix(nl + 1);
   }
-  std::string line;
-  if (start != std::string::npos) {
-    size_t end = text.find('\n', start);
-    line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  // Tremor shows two lines of context around the span and puts the
+  // carets under its last line: from the span's start when it is one line,
+  // else from the line's start.
+  const source_pos& b = e.span.begin;
+  const source_pos& en = e.span.end.line >= b.line ? e.span.end : b;
+  size_t caret_line = std::min<size_t>(en.line, std::max<size_t>(lines.size(), 1));
+  size_t first = b.line, last = caret_line;
+  if (e.first_line && e.first_line <= b.line && e.last_line >= en.line) {
+    first = e.first_line;
+    last = std::min<size_t>(e.last_line, lines.size());
   }
-  char num[16];
-  std::snprintf(num, sizeof(num), "%5u", e.span.begin.line);
-  out += std::string(num) + " | " + line + "\n";
-  size_t col = e.span.begin.column > 0 ? e.span.begin.column - 1 : 0;
-  size_t width = 1;
-  if (e.span.end.line == e.span.begin.line && e.span.end.column > e.span.begin.column)
-    width = e.span.end.column - e.span.begin.column;
-  else if (e.span.end.line > e.span.begin.line && line.size() > col)
-    width = line.size() - col;
-  out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n\n";
+  size_t col = en.line == b.line && b.column > 0 ? b.column - 1 : 0;
+  size_t end_col = en.column > 0 ? en.column - 1 : 0;
+  size_t width = end_col > col ? end_col - col : 1;
+  for (size_t l = first; l <= std::max(last, caret_line); ++l) {
+    char num[16];
+    std::snprintf(num, sizeof(num), "%5zu", l);
+    out += std::string(num) + " | ";
+    if (l <= lines.size())
+      out += lines[l - 1];
+    out += "\n";
+    if (l == caret_line) {
+      out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n";
+      if (!e.note.empty())
+        out += "      | " + std::string(col + width + 1, ' ') + "NOTE: " + e.note + "\n";
+    }
+  }
+  out += "\n";
   return out;
 }
 

@@ -20,6 +20,11 @@ enum class status : uint8_t { ok, error, emit, drop, recur };
 struct runtime_error {
   source_span span;
   std::string message;
+  /// The lines shown around the span (Tremor's outer range: the enclosing
+  /// match or patch, or two lines of context); 0 = the span's own lines.
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  std::string note; ///< printed under the message as `NOTE: …`
 };
 
 /// Everything an expression can see while it runs.

@@ -959,8 +959,9 @@ private:
     if (t.is_kw("let")) {
       auto e = make(expr_kind::let, advance().span);
       auto target = parse_unary();
-      if (target->kind != expr_kind::path || target->root == path_root::expr ||
-          target->root == path_root::constant)
+      // `let (expr)[…] = …` parses; like Tremor, running it fails
+      // ("Can't assign to a constant expression").
+      if (target->kind != expr_kind::path || target->root == path_root::constant)
         fail(target->span, "You are trying to assign to a value that isn't valid");
       expect_punct("=");
       e->items.push_back(std::move(target));
@@ -1060,16 +1061,17 @@ private:
         e = as_path(std::move(e));
         e->segments.push_back(std::move(s));
       } else if (peek().is_punct("[")) {
-        source_span b = advance().span;
+        advance();
         segment s;
         s.k = segment::kind::index;
         s.a = parse_complex();
+        s.span = s.a->span;
         if (accept_punct(":")) {
           s.k = segment::kind::range;
           s.b = parse_complex();
+          s.span.end = s.b->span.end;
         }
         expect_punct("]");
-        s.span = span_from(b);
         e = as_path(std::move(e));
         e->segments.push_back(std::move(s));
       } else {
