@@ -479,7 +479,14 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
         out = value(!v->as_bool());
         return status::ok;
       }
+      // Tremor complements a non-negative integer as unsigned (`!12` is
+      // 18446744073709551603), a negative one as signed.
+      uint64_t u = 0;
       int64_t i = 0;
+      if (v->get_u64(u)) {
+        out = value(static_cast<unsigned long long>(~u));
+        return status::ok;
+      }
       if (v->get_i64(i)) {
         out = value(static_cast<long long>(~i));
         return status::ok;
@@ -596,19 +603,33 @@ status assign(const expr& let, eval_ctx& c, value v) {
 }
 
 // -- patterns -------------------------------------------------------------------
+//
+// With `bound` set, a pattern also yields Tremor's result: a record pattern
+// the keys it tested (present ones, extractions, nested patterns; not
+// comparisons), an array pattern `[index, value]` pairs of the elements each
+// element pattern matched, a tuple the results of its elements. Names bound
+// by `x = …` are pushed as new locals (see eval_match).
 
 status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, value* bound);
 
+void push_binding(eval_ctx& c, const std::string& name, value v) {
+  c.locals.emplace_back(name, std::move(v));
+}
+
 status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, record* outr) {
   const value* v = r.find(f.key);
+  if (!v) {
+    ok = f.k == field_pred::kind::absent;
+    return status::ok;
+  }
   switch (f.k) {
-    case field_pred::kind::present: ok = v != nullptr; return status::ok;
-    case field_pred::kind::absent: ok = v == nullptr; return status::ok;
+    case field_pred::kind::present:
+      ok = true;
+      if (outr)
+        outr->set(f.key, *v);
+      return status::ok;
+    case field_pred::kind::absent: ok = false; return status::ok;
     case field_pred::kind::compare: {
-      if (!v) {
-        ok = false;
-        return status::ok;
-      }
       value t;
       const value* rhs = nullptr;
       TEMBLOR_TRY(eval_ref(*f.rhs, c, t, rhs));
@@ -624,19 +645,48 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
     }
     case field_pred::kind::extract:
     case field_pred::kind::pattern: {
-      if (!v) {
-        ok = false;
-        return status::ok;
-      }
+      bool need = outr || !f.bind.empty();
       value sub;
-      TEMBLOR_TRY(match_pattern(*f.sub, *v, c, ok, &sub));
+      TEMBLOR_TRY(match_pattern(*f.sub, *v, c, ok, need ? &sub : nullptr));
       if (ok && !f.bind.empty())
-        set_local(c, f.bind, sub);
+        push_binding(c, f.bind, sub);
       if (ok && outr)
         outr->set(f.key, std::move(sub));
       return status::ok;
     }
   }
+  return status::ok;
+}
+
+status match_array(const pattern& p, const array& a, eval_ctx& c, bool& ok, value* bound) {
+  // Every element pattern must match at least one element (`%[]` matches
+  // any array); the pairs come pattern by pattern, in element order.
+  array pairs;
+  for (const auto& el : p.elems) {
+    bool any = false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (el->k == pattern::kind::wildcard) {
+        any = true;
+        break;
+      }
+      bool m = false;
+      value sub;
+      TEMBLOR_TRY(match_pattern(*el, a[i], c, m, bound ? &sub : nullptr));
+      if (!m)
+        continue;
+      any = true;
+      if (!bound)
+        break;
+      pairs.push_back(value(array{value(static_cast<unsigned long long>(i)), std::move(sub)}));
+    }
+    if (!any) {
+      ok = false;
+      return status::ok;
+    }
+  }
+  ok = true;
+  if (bound)
+    *bound = value(std::move(pairs));
   return status::ok;
 }
 
@@ -653,16 +703,16 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       TEMBLOR_TRY(eval_ref(*p.value, c, t, x));
       ok = script_eq(v, *x);
       if (ok && bound)
-        *bound = v;
+        *bound = *x;
       return status::ok;
     }
     case pattern::kind::assign: {
       value sub;
       TEMBLOR_TRY(match_pattern(*p.sub, v, c, ok, &sub));
       if (ok) {
-        set_local(c, p.name, sub);
         if (bound)
-          *bound = std::move(sub);
+          *bound = sub;
+        push_binding(c, p.name, std::move(sub));
       }
       return status::ok;
     }
@@ -678,51 +728,23 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
         ok = false;
         return status::ok;
       }
-      record copy;
-      record* outr = nullptr;
-      if (bound) {
-        copy = v.as_record();
-        outr = &copy;
-      }
+      record tested;
       for (const auto& f : p.fields) {
-        TEMBLOR_TRY(match_field(f, v.as_record(), c, ok, outr));
+        TEMBLOR_TRY(match_field(f, v.as_record(), c, ok, bound ? &tested : nullptr));
         if (!ok)
           return status::ok;
       }
       ok = true;
       if (bound)
-        *bound = value(std::move(copy));
+        *bound = value(std::move(tested));
       return status::ok;
     }
-    case pattern::kind::array: {
-      // `%[]` matches only the empty array; otherwise every element
-      // pattern must match at least one element.
-      if (!v.is_array() || (p.elems.empty() && !v.as_array().empty())) {
+    case pattern::kind::array:
+      if (!v.is_array()) {
         ok = false;
         return status::ok;
       }
-      array matched;
-      for (const auto& el : p.elems) {
-        bool any = false;
-        for (const auto& x : v.as_array()) {
-          bool m = false;
-          value sub;
-          TEMBLOR_TRY(match_pattern(*el, x, c, m, &sub));
-          if (m) {
-            any = true;
-            matched.push_back(std::move(sub));
-          }
-        }
-        if (!any) {
-          ok = false;
-          return status::ok;
-        }
-      }
-      ok = true;
-      if (bound)
-        *bound = value(std::move(matched));
-      return status::ok;
-    }
+      return match_array(p, v.as_array(), c, ok, bound);
     case pattern::kind::tuple: {
       if (!v.is_array()) {
         ok = false;
@@ -736,14 +758,15 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       array out;
       for (size_t i = 0; i < p.elems.size(); ++i) {
         value sub;
-        TEMBLOR_TRY(match_pattern(*p.elems[i], a[i], c, ok, &sub));
+        TEMBLOR_TRY(match_pattern(*p.elems[i], a[i], c, ok, bound ? &sub : nullptr));
         if (!ok)
           return status::ok;
-        out.push_back(std::move(sub));
+        if (bound)
+          out.push_back(std::move(sub));
       }
       ok = true;
       if (bound)
-        *bound = v;
+        *bound = value(std::move(out));
       return status::ok;
     }
   }
@@ -751,27 +774,41 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
   return status::ok;
 }
 
+// Drops the `count` pattern bindings pushed at `from`; locals a case body
+// added after them (with `let`) stay, as Tremor's locals outlive the case.
+void drop_bindings(eval_ctx& c, size_t from, size_t count) {
+  if (count)
+    c.locals.erase(c.locals.begin() + static_cast<std::ptrdiff_t>(from),
+                   c.locals.begin() + static_cast<std::ptrdiff_t>(from + count));
+}
+
 status eval_match(const expr& e, eval_ctx& c, value& out) {
   // The subject is matched by reference (no copy of a whole event); case
-  // bodies run only after their pattern is done with it.
+  // bodies run only after their pattern is done with it. Names a case's
+  // pattern binds are its own: they shadow outer locals and end with it.
   value tmp;
   const value* subject = nullptr;
   TEMBLOR_TRY(eval_ref(*e.items[0], c, tmp, subject));
   for (const auto& mc : e.cases) {
     bool ok = false;
+    size_t mark = c.locals.size();
     TEMBLOR_TRY(match_pattern(*mc.pat, *subject, c, ok, nullptr));
-    if (!ok)
-      continue;
-    if (mc.guard) {
+    size_t bindings = c.locals.size() - mark;
+    if (ok && mc.guard) {
       value g;
       TEMBLOR_TRY(eval(*mc.guard, c, g));
       if (!g.is_bool())
         return fail_in(c, e.span, mc.guard->span,
                        "Conflicting types, got " + type_name(g) + " but expected boolean");
-      if (!g.as_bool())
-        continue;
+      ok = g.as_bool();
     }
-    return eval_block(mc.body, c, out);
+    if (!ok) {
+      drop_bindings(c, mark, bindings);
+      continue;
+    }
+    status st = eval_block(mc.body, c, out);
+    drop_bindings(c, mark, bindings);
+    return st;
   }
   fail(c, e.span, "A match expression executed but no clause matched");
   c.err.note = "Consider adding a `default => null` clause at the end of your match or validate "
@@ -1030,7 +1067,6 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
     return type_conflict(c, e.items[0]->span, subject, "one of array, record");
   }
   out = std::move(acc);
-  c.last_was_let = false;
   return status::ok;
 }
 
@@ -1086,7 +1122,9 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
       bool hit = false;
       for (const auto& mc : f.cases) {
         bool ok = false;
-        s = match_pattern(*mc.pat, tv, c, ok, nullptr);
+        bool is_tuple = mc.pat->k == pattern::kind::tuple;
+        value matched;
+        s = match_pattern(*mc.pat, tv, c, ok, is_tuple ? &matched : nullptr);
         if (s != status::ok)
           break;
         if (!ok)
@@ -1099,6 +1137,11 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
           if (!g.is_bool() || !g.as_bool())
             continue;
         }
+        // Like Tremor, the body sees each parameter as what its element
+        // pattern yielded (`case (~ json||)` makes it the decoded value).
+        if (is_tuple)
+          for (size_t i = 0; i < f.params.size() && i < matched.as_array().size(); ++i)
+            set_local(c, f.params[i], std::move(matched.as_array()[i]));
         hit = true;
         s = eval_block(mc.body, c, out);
         break;
@@ -1121,8 +1164,6 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   --c.call_depth;
   c.locals.swap(saved);
   c.args = saved_args;
-  // A `let` inside the function says nothing about the caller's statement.
-  c.last_was_let = false;
   return s;
 }
 
@@ -1393,7 +1434,6 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       TEMBLOR_TRY(eval(*e.items[1], c, v));
       TEMBLOR_TRY(assign(e, c, std::move(v)));
       out = value();
-      c.last_was_let = true;
       return status::ok;
     }
     case expr_kind::emit: {
@@ -1412,10 +1452,13 @@ status eval(const expr& e, eval_ctx& c, value& out) {
 }
 
 status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out) {
-  for (const auto& x : body) {
-    c.last_was_let = false;
+  for (const auto& x : body)
     TEMBLOR_TRY(eval(*x, c, out));
-  }
+  // A block ending in `let` is worth the value it assigned (Tremor's
+  // `case … => let a = 1; let b = 2` yields 2); only read back here, so a
+  // statement-level `let` copies nothing.
+  if (!body.empty() && body.back()->kind == expr_kind::let)
+    return eval(*body.back()->items[0], c, out);
   return status::ok;
 }
 

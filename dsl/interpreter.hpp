@@ -43,9 +43,6 @@ struct eval_ctx {
   value emitted;          ///< set with status::emit
   std::string emit_port;  ///< empty = the default port
   std::vector<value> recur_args;
-  /// True when the value of the last statement run came from a `let`
-  /// (scripts then keep the event instead of replacing it with null).
-  bool last_was_let = false;
   /// Finished aggregate values of a windowed select, by aggr_index.
   const std::vector<value>* aggr_values = nullptr;
 };

@@ -424,13 +424,30 @@ private:
     return true;
   }
 
+  // `|…|`: `\|` is a `|`, `\\` a backslash, and a backslash before a line
+  // break joins the lines (dropping the next line's indentation); any other
+  // escape is an error, as in Tremor (a regex's `\d` is written `\\d`).
   bool extractor() {
     source_pos b = pos_;
     bump();
     std::string body;
     while (pos_.offset < end_ && peek() != '|') {
-      if (peek() == '\\' && peek(1) == '|') {
+      if (peek() == '\\') {
         bump();
+        unsigned char e = peek();
+        if (e == '|' || e == '\\') {
+          body.push_back(static_cast<char>(e));
+          bump();
+        } else if (e == '\n' || (e == '\r' && peek(1) == '\n')) {
+          while (pos_.offset < end_ && (peek() == '\r' || peek() == '\n'))
+            bump();
+          while (pos_.offset < end_ && (peek() == ' ' || peek() == '\t'))
+            bump();
+        } else if (pos_.offset < end_) {
+          return fail(pos_, std::string("An unexpected escape code '") + static_cast<char>(e) +
+                              "' was found");
+        }
+        continue;
       }
       body.push_back(static_cast<char>(peek()));
       bump();

@@ -910,12 +910,14 @@ private:
   // TopExprs: expressions, consts, fns, intrinsics and uses separated by `;`,
   // ending at `end`, `script` (when inside define script) or eof.
   void parse_top_exprs(scope_items& items, std::vector<expr_ptr>& body, bool stop_at_script) {
+    bool const_last = false;
     while (true) {
       if (!accept_doc("`const`, `fn` or `intrinsic`", {"const", "fn", "intrinsic"}))
         break;
       const token& t = peek();
       if (t.kind == tok::eof || t.is_kw("end") || (stop_at_script && t.is_kw("script")))
         break;
+      const_last = t.is_kw("const");
       if (t.is_kw("const"))
         items.consts.push_back(parse_const());
       else if (t.is_kw("fn"))
@@ -931,6 +933,14 @@ private:
     }
     if (body.empty() && items.fns.empty() && items.consts.empty())
       unexpected("an expression");
+    // A `const` is a statement worth its value: a script ending in one
+    // yields it.
+    if (const_last) {
+      const const_def& c = items.consts.back();
+      auto ref = make_path(path_root::local, c.span);
+      ref->root_name = c.name;
+      body.push_back(std::move(ref));
+    }
   }
 
   // A block of expressions separated by `;` or `,`, ending before `case`,
