@@ -151,7 +151,7 @@ void bind_path(expr& e, const scope& s, diagnostics& diags) {
         e.constant = it->second;
     }
     if (!e.constant)
-      diags.error(e.span, "Unknown constant `" + e.root_name + "`");
+      diags.error(e.span, "The constant " + e.root_name + " (absolute path) is not defined.");
   }
   for (auto& seg : e.segments) {
     if (seg.a)
@@ -179,7 +179,7 @@ void bind_pattern(pattern& p, const scope& s, diagnostics& diags) {
   if (p.k == pattern::kind::extractor && !p.compiled) {
     std::string err;
     if (!compile_extractor(p, err))
-      diags.error(p.span, err);
+      diags.error(p.span, "Invalid tilde predicate pattern: " + err);
   }
 }
 
@@ -229,14 +229,83 @@ void mark_event_consumers(expr& e) {
   }
 }
 
-void bind_expr(expr& e, const scope& s, diagnostics& diags) {
+namespace {
+
+// Natives whose result depends on more than their arguments (clock,
+// randomness, the host, the event's origin): never folded.
+bool is_pure_native(const std::string& name) {
+  static const char* const impure[] = {"random::", "system::", "origin::", "win::",
+                                       "datetime::today"};
+  for (const char* prefix : impure)
+    if (name.rfind(prefix, 0) == 0)
+      return false;
+  return find_native(name) != nullptr;
+}
+
+bool is_literal(const expr_ptr& x) { return !x || x->kind == expr_kind::literal; }
+
+// True when `e` is made of literals only, so Tremor evaluates it at load
+// time: records, arrays, interpolations, operators, paths into literals and
+// calls of pure natives (not match, patch, merge or user functions).
+bool is_foldable(const expr& e) {
+  switch (e.kind) {
+    case expr_kind::record:
+    case expr_kind::array:
+    case expr_kind::string:
+    case expr_kind::unary:
+    case expr_kind::binary: break;
+    case expr_kind::path:
+      if (e.root != path_root::expr)
+        return false;
+      for (const auto& seg : e.segments)
+        if (!is_literal(seg.a) || !is_literal(seg.b))
+          return false;
+      break;
+    case expr_kind::call:
+      if (!e.aggr_name.empty() || !e.target.user || !e.target.user->is_intrinsic ||
+          !is_pure_native(e.target.user->native_name))
+        return false;
+      break;
+    default: return false;
+  }
+  for (const auto& x : e.items)
+    if (!is_literal(x))
+      return false;
+  for (const auto& x : e.keys)
+    if (!is_literal(x))
+      return false;
+  return true;
+}
+
+// Evaluates a constant `e` and turns it into a literal; a failure is a load
+// error with Tremor's runtime text (`[1].a`, `42 >> 64`, `string::len(1)`).
+void fold(expr& e, diagnostics& diags) {
+  eval_ctx c;
+  value v;
+  status st = eval(e, c, v);
+  if (st == status::error) {
+    diags.error(c.err.span, c.err.message);
+    return;
+  }
+  if (st != status::ok)
+    return;
+  expr lit(expr_kind::literal, e.span);
+  lit.lit = std::move(v);
+  e = std::move(lit);
+}
+
+void bind_expr_in(expr& e, const scope& s, diagnostics& diags, bool may_fold) {
   if (e.kind == expr_kind::call)
     bind_call(e, s, diags);
   if (e.kind == expr_kind::path)
     bind_path(e, s, diags);
-  for (auto& x : e.items)
-    if (x)
-      bind_expr(*x, s, diags);
+  // A `let` target and the path of `present`/`absent` are places, not
+  // values: they are never folded.
+  bool place_first = e.kind == expr_kind::let || e.kind == expr_kind::present ||
+                     e.kind == expr_kind::absent;
+  for (size_t i = 0; i < e.items.size(); ++i)
+    if (e.items[i])
+      bind_expr_in(*e.items[i], s, diags, !(place_first && i == 0));
   for (auto& x : e.keys)
     if (x)
       bind_expr(*x, s, diags);
@@ -264,7 +333,13 @@ void bind_expr(expr& e, const scope& s, diagnostics& diags) {
     mark_event_consumers(*e.items[1]);
   if (e.kind == expr_kind::emit && e.items[0])
     mark_event_consumers(*e.items[0]);
+  if (may_fold && is_foldable(e))
+    fold(e, diags);
 }
+
+} // namespace
+
+void bind_expr(expr& e, const scope& s, diagnostics& diags) { bind_expr_in(e, s, diags, true); }
 
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
   if (f.is_intrinsic) {

@@ -63,7 +63,7 @@ bool compile_extractor(pattern& p, std::string& err) {
   } else if (n == "datetime") {
     c->kind = ex_kind::datetime;
   } else {
-    err = "Unknown extractor `" + n + "`";
+    err = "Unsupported extractor " + n;
     return false;
   }
   p.compiled = c;

@@ -51,10 +51,14 @@ status fail_with_context(eval_ctx& c, const source_span& s, std::string msg) {
   return status::error;
 }
 
+// The type names of Tremor's error texts ("boolean" where type::as_string
+// says "bool").
+std::string error_type_name(const value& v) { return v.is_bool() ? "boolean" : type_name(v); }
+
 // Tremor's TypeConflict text: "Conflicting types, got string but expected
 // record" (several expected types read "one of a, b").
 status type_conflict(eval_ctx& c, const source_span& s, const value& got, const char* expected) {
-  return fail(c, s, "Conflicting types, got " + type_name(got) + " but expected " + expected);
+  return fail(c, s, "Conflicting types, got " + error_type_name(got) + " but expected " + expected);
 }
 
 #define TEMBLOR_TRY(x)                                                                                     \
@@ -277,7 +281,7 @@ status binop_error(eval_ctx& c, const source_span& s, op_code op, const value& a
                    const value& b) {
   return fail(c, s,
               std::string("The binary operation `") + op_text(op) +
-                "` is not defined for the type `" + type_name(a) + "` and `" + type_name(b) + "`");
+                "` is not defined for the type `" + error_type_name(a) + "` and `" + error_type_name(b) + "`");
 }
 
 status int_arith(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
@@ -355,23 +359,10 @@ status float_arith(const source_span& s, op_code op, eval_ctx& c, const value& a
   }
 }
 
-// `+` on strings, arrays, records and bytes.
+// `+` on strings and bytes (Tremor 0.12 has no `+` for arrays or records).
 bool concat(const value& a, const value& b, value& out) {
   if (a.is_string() && b.is_string()) {
     out = value(a.as_string() + b.as_string());
-    return true;
-  }
-  if (a.is_array() && b.is_array()) {
-    array r = a.as_array();
-    r.insert(r.end(), b.as_array().begin(), b.as_array().end());
-    out = value(std::move(r));
-    return true;
-  }
-  if (a.is_record() && b.is_record()) {
-    record r = a.as_record();
-    for (const auto& [k, v] : b.as_record())
-      r.set(k, v);
-    out = value(std::move(r));
     return true;
   }
   if (a.is_bytes() && b.is_bytes()) {
@@ -430,7 +421,7 @@ status eval_logical(const expr& e, eval_ctx& c, value& out) {
     if (!v->is_bool())
       return fail(c, e.items[side]->span,
                   std::string("The binary operation `") + op_text(e.op) +
-                    "` is not defined for the type `" + type_name(*v) + "`");
+                    "` is not defined for the type `" + error_type_name(*v) + "`");
     bool decided = e.op == op_code::and_ ? !v->as_bool() : v->as_bool();
     if (decided || side == 1) {
       out = value(v->as_bool());
@@ -512,7 +503,7 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
     }
   }
   return fail(c, e.items[0]->span, std::string("The unary operation `") + op_text(e.op) +
-                           "` is not defined for the type `" + type_name(*v) + "`");
+                           "` is not defined for the type `" + error_type_name(*v) + "`");
 }
 
 void append_display(const value& v, std::string& out) {
@@ -592,7 +583,7 @@ status assign(const expr& let, eval_ctx& c, value v) {
     if (!cur->is_record())
       return fail_with_context(c, assignment_span(let),
                   "Trying to assign the field `" + key + "` on a value of type " +
-                    type_name(*cur));
+                    error_type_name(*cur));
     value* next = cur->as_record().find(key);
     if (!next)
       next = &cur->as_record().set(key, value());
@@ -799,7 +790,7 @@ status eval_match(const expr& e, eval_ctx& c, value& out) {
       TEMBLOR_TRY(eval(*mc.guard, c, g));
       if (!g.is_bool())
         return fail_in(c, e.span, mc.guard->span,
-                       "Conflicting types, got " + type_name(g) + " but expected boolean");
+                       "Conflicting types, got " + error_type_name(g) + " but expected boolean");
       ok = g.as_bool();
     }
     if (!ok) {
@@ -940,7 +931,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
           if (!p.v.is_record())
             return fail_in(c, e.span, op.span,
                         "Merge can only be performed on keys that either do not exist or are "
-                        "records but the key '<target>' has the type " + type_name(p.v));
+                        "records but the key '<target>' has the type " + error_type_name(p.v));
           for (const auto& [k, x] : p.v.as_record())
             overrides[k] = true;
         } else {
@@ -950,7 +941,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
             return fail_in(c, e.span, op.span,
                         "Merge can only be performed on keys that either do not exist or are "
                         "records but the key '" + p.key + "' has the type " +
-                          type_name(*existing));
+                          error_type_name(*existing));
           overrides[p.key] = true;
         }
         break;

@@ -35,7 +35,7 @@ bool is_hex(unsigned char c) {
 }
 
 // Longest match first.
-const char* const puncts[] = {">>>", "...", "<<", ">>", "<=", ">=", "==", "!=", "=>", "::",
+const char* const puncts[] = {">>>", "...", ":::", "<<", ">>", "<=", ">=", "==", "!=", "=>", "::",
                               "~=",  "%{",  "%[", "%(", ",",  "$",  ".",  ";",  ":",  "=",
                               "_",   "(",   ")",  "{",  "}",  "[",  "]",  "/",  "+",  "-",
                               "*",   "%",   "^",  "&",  "!",  "~",  "<",  ">"};
@@ -76,14 +76,22 @@ private:
   }
   source_span span_from(source_pos b) const { return source_span{b, pos_, file_}; }
 
-  bool fail(source_pos at, std::string msg) {
+  bool fail(source_pos at, std::string msg, std::string hint = {}) {
     source_pos e = at;
     if (e.offset < end_) {
       ++e.offset;
       ++e.column;
     }
-    diags_.error(source_span{at, e, file_}, std::move(msg));
+    diags_.error(source_span{at, e, file_}, std::move(msg), std::move(hint));
     return false;
+  }
+  bool fail_span(source_pos at, std::string msg, std::string hint = {}) {
+    diags_.error(source_span{at, pos_, file_}, std::move(msg), std::move(hint));
+    return false;
+  }
+  bool unterminated_interpolation(source_pos open) {
+    return fail(open, "It looks like you forgot to terminate a string interpolation with a closing '}'",
+                "Did you mean to write a literal '#{'? Escape it as '\\#{'.");
   }
   // Tremor's texts, including the doubled "with" of the heredoc one.
   static constexpr const char* unterminated_string =
@@ -157,7 +165,12 @@ private:
         push(tok::config, b, "#!config");
         return true;
       }
-      return unexpected(source_pos{b.line, b.column + 1, b.offset + 1});
+      // Any other `#!` is a token no grammar rule accepts: the parser
+      // reports it where it stands, as Tremor's does.
+      bump();
+      bump();
+      push(tok::punct, b, "#!");
+      return true;
     }
     // `##` doc comment or `###` module comment, up to the end of the line.
     bool module = peek(2) == '#';
@@ -208,13 +221,15 @@ private:
         if (d != '_') {
           int x = is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10;
           if (v > (UINT64_MAX >> 4))
-            return fail(b, "The integer is too large");
+            return fail(b, "An invalid hexadecimal");
           v = (v << 4) | static_cast<uint64_t>(x);
           ++digits;
         }
         bump();
       }
-      if (digits == 0 || ident_continue(peek()))
+      if (digits == 0)
+        return fail(b, "An invalid hexadecimal");
+      if (ident_continue(peek()))
         return unexpected(pos_);
       push(tok::integer, b, src_.substr(b.offset, pos_.offset - b.offset));
       out_.back().u = v;
@@ -248,6 +263,8 @@ private:
           digits.push_back(static_cast<char>(peek()));
           bump();
         }
+      } else if (peek() == 'e' || peek() == 'E') {
+        return fail(b, "An invalid float literal");
       }
     }
     if (ident_continue(peek()))
@@ -262,7 +279,7 @@ private:
     for (char d : digits) {
       uint64_t n = static_cast<uint64_t>(d - '0');
       if (v > (UINT64_MAX - n) / 10)
-        return fail(b, "The integer is too large");
+        return fail(b, "An invalid integer literal");
       v = v * 10 + n;
     }
     push(tok::integer, b, text);
@@ -271,11 +288,19 @@ private:
   }
 
 
-  // Skips a string literal inside an interpolation, including its own
-  // interpolations; `nesting` bounds the recursion.
-  bool skip_nested_string(source_pos open, int nesting) {
-    bump(); // opening quote
-    while (pos_.offset < end_ && peek() != '"') {
+  // Skips a string literal (or heredoc) inside an interpolation, including
+  // its own interpolations; `nesting` bounds the recursion. A string left
+  // open at the end of its line is Tremor's unterminated string; running
+  // out of input leaves the interpolation unterminated.
+  bool skip_nested_string(source_pos open, source_pos interpolation, int nesting) {
+    bool heredoc = pos_.offset + 3 <= end_ && src_.compare(pos_.offset, 3, "\"\"\"") == 0;
+    for (int i = 0; i < (heredoc ? 3 : 1); ++i)
+      bump();
+    while (pos_.offset < end_) {
+      if (heredoc ? src_.compare(pos_.offset, 3, "\"\"\"") == 0 : peek() == '"')
+        break;
+      if (!heredoc && peek() == '\n')
+        return fail(open, unterminated_string);
       if (peek() == '\\' && pos_.offset + 1 < end_) {
         bump();
         bump();
@@ -291,8 +316,9 @@ private:
       bump();
     }
     if (pos_.offset >= end_)
-      return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
-    bump();
+      return unterminated_interpolation(interpolation);
+    for (int i = 0; i < (heredoc ? 3 : 1); ++i)
+      bump();
     return true;
   }
 
@@ -305,7 +331,7 @@ private:
     while (pos_.offset < end_) {
       unsigned char c = peek();
       if (c == '"') {
-        if (!skip_nested_string(pos_, nesting))
+        if (!skip_nested_string(pos_, open, nesting))
           return false;
         continue;
       }
@@ -318,7 +344,7 @@ private:
       }
       bump();
     }
-    return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
+    return unterminated_interpolation(open);
   }
 
   bool string() {
@@ -368,6 +394,8 @@ private:
       if (c == '\\') {
         source_pos esc = pos_;
         bump();
+        if (pos_.offset >= end_)
+          return fail(pos_, "An unexpected end of stream was found");
         unsigned char e = peek();
         switch (e) {
           case '"': lit.push_back('"'); break;
@@ -389,6 +417,10 @@ private:
             }
             for (int i = 0; i < 4; ++i)
               bump();
+            if (cp >= 0xD800 && cp <= 0xDFFF) { // a lone surrogate is no character
+              bump();
+              return fail_span(esc, "An invalid UTF8 escape sequence was found");
+            }
             append_utf8(lit, cp);
             break;
           }
@@ -411,6 +443,9 @@ private:
           return false;
         p.end_offset = pos_.offset;
         bump();
+        if (src_.find_first_not_of(" \t\r\n", p.begin.offset) >= p.end_offset)
+          return fail_span(open, "You have an interpolation without content.",
+                           "Did you mean to write a literal '#{'? Escape it as '\\#{'.");
         t.parts.push_back(std::move(p));
         continue;
       }

@@ -262,12 +262,22 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
 
   // -- nodes -------------------------------------------------------------------
   for (auto& c : def->creates) {
+    bool is_stream = c.what == "stream";
     for (const auto& n : prog->nodes) {
       if (n.name == c.alias) {
-        diags.error(c.span, "Duplicate node `" + c.alias + "` in pipeline `" + def->name + "`");
+        if (is_stream && n.k == node_spec::kind::stream)
+          diags.error(c.span, "Can't define the stream `" + c.alias + "` twice");
+        else
+          diags.error(c.span, "Name `" + c.alias +
+                                "` is already in use for another node, please use another name.");
         break;
       }
     }
+    if (contains(prog->in_ports, c.alias) || contains(prog->out_ports, c.alias))
+      diags.error(c.span, is_stream ? std::string("Streams cannot share names with from/into ports")
+                                    : "Name `" + c.alias +
+                                        "` is already in use for another node, please use another "
+                                        "name.");
     node_spec n;
     n.name = c.alias;
     n.span = c.span;
@@ -297,6 +307,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
       // Bind the script body once, in a scope holding its own uses, consts
       // and fns.
       if (store->bound.insert(sd.get()).second) {
+        check_script_duplicates(*sd, diags);
         scope_items items;
         for (auto& u : sd->uses)
           items.uses.push_back(u);
@@ -521,22 +532,28 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         sp.aggrs = std::move(tmp);
       }
     }
+    // Tremor's text names the stream with the port it would use.
+    auto undefined_stream = [&](const std::string& node, const std::string& port,
+                                const std::vector<std::string>& names) {
+      diags.error(s.span, "Stream used in `from` or `into` is not defined: " + node + "/" + port,
+                  unknown_name_hint(node, names));
+    };
+    std::vector<std::string> known = prog->in_ports;
+    known.insert(known.end(), prog->out_ports.begin(), prog->out_ports.end());
+    for (auto& nd : prog->nodes)
+      if (!contains(known, nd.name))
+        known.push_back(nd.name);
     sp.from_node = node_index(s.from_node);
     if (sp.from_node >= 0) {
       sp.from_port = s.from_port.empty() ? "out" : s.from_port;
-    } else {
-      if (!s.from_port.empty()) {
-        diags.error(s.span, "Unknown node `" + s.from_node + "` in `from`");
+      const node_spec& n = prog->nodes[static_cast<size_t>(sp.from_node)];
+      if (n.sub && !contains(n.sub->out_ports, sp.from_port)) {
+        undefined_stream(s.from_node, sp.from_port, n.sub->out_ports);
         continue;
       }
-      if (!contains(prog->in_ports, s.from_node)) {
-        std::vector<std::string> names = prog->in_ports;
-        for (auto& nd : prog->nodes)
-          names.push_back(nd.name);
-        diags.error(s.span,
-                    "Unknown stream or input port `" + s.from_node + "` in pipeline `" +
-                      def->name + "`",
-                    unknown_name_hint(s.from_node, names));
+    } else {
+      if (!s.from_port.empty() || !contains(prog->in_ports, s.from_node)) {
+        undefined_stream(s.from_node, s.from_port.empty() ? "out" : s.from_port, known);
         continue;
       }
       sp.from_port = s.from_node;
@@ -544,16 +561,17 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
     sp.into_node = node_index(s.into_node);
     if (sp.into_node >= 0) {
       sp.into_port = s.into_port.empty() ? "in" : s.into_port;
+      const node_spec& n = prog->nodes[static_cast<size_t>(sp.into_node)];
+      if (n.sub && !contains(n.sub->in_ports, sp.into_port)) {
+        undefined_stream(s.into_node, sp.into_port, n.sub->in_ports);
+        continue;
+      }
     } else {
-      if (!s.into_port.empty()) {
-        diags.error(s.span, "Unknown node `" + s.into_node + "` in `into`");
+      if (!s.into_port.empty() || !contains(prog->out_ports, s.into_node)) {
+        undefined_stream(s.into_node, s.into_port.empty() ? "in" : s.into_port, known);
         continue;
       }
       sp.into_port = s.into_node;
-      // Tremor declares output ports with `into`; an undeclared one used by
-      // a select is added rather than rejected.
-      if (!contains(prog->out_ports, sp.into_port))
-        prog->out_ports.push_back(sp.into_port);
     }
     prog->selects.push_back(std::move(sp));
   }

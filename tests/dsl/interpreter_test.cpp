@@ -53,13 +53,39 @@ TEST_CASE("integer overflow is an error") {
   CHECK(r.st == status::error);
 }
 
-TEST_CASE("plus concatenates strings and arrays and merges records") {
+TEST_CASE("plus concatenates strings but not arrays or records") {
   CHECK(eval_json(R"("a" + "b")") == R"("ab")");
-  CHECK(eval_json("[1] + [2, 3]") == "[1,2,3]");
-  CHECK(eval_json(R"({"a": 1, "b": 1} + {"b": 2})") == R"({"a":1,"b":2})");
-  auto r = run_script(R"("a" + 1)");
+  auto r = run_script(R"(let a = "a"; a + 1)");
   CHECK(r.st == status::error);
   CHECK(r.error == "The binary operation `+` is not defined for the type `string` and `integer`");
+  r = run_script("let a = [1]; a + [2, 3]");
+  CHECK(r.error == "The binary operation `+` is not defined for the type `array` and `array`");
+  r = run_script(R"(let a = {"a": 1}; a + {"b": 2})");
+  CHECK(r.error == "The binary operation `+` is not defined for the type `record` and `record`");
+}
+
+TEST_CASE("constant expressions are evaluated at load time and their errors are load errors") {
+  // Each would only fail when run; Tremor rejects them when it loads.
+  auto r = run_script("[1] + [2]");
+  CHECK(r.error.find("error: The binary operation `+` is not defined for the type `array` and "
+                     "`array`") != std::string::npos);
+  r = run_script("- false");
+  CHECK(r.error.find("The unary operation `-` is not defined for the type `boolean`") !=
+        std::string::npos);
+  r = run_script(R"({"a": [1, 2]}.a[1:5])");
+  CHECK(r.error.find("Array index out of bounds, got index range 1:5 but expected a subrange of "
+                     "0:2") != std::string::npos);
+  r = run_script("42 >> 64");
+  CHECK(r.error.find("RHS value is larger than or equal to the number of bits in LHS value") !=
+        std::string::npos);
+  r = run_script("use std::string;\nstring::len(1)");
+  CHECK(r.error.find("Bad type passed to function string::len/1") != std::string::npos);
+  // Paths that are places, and calls whose result is not a function of
+  // their arguments, stay as they are.
+  CHECK(eval_json(R"(absent {"a": 1}.b)") == "true");
+  CHECK(eval_json("use std::random;\nrandom::integer(0, 1) == 0") != "");
+  // Folding keeps the value.
+  CHECK(eval_json(R"({"a": [1, 2 + 3]}.a[1])") == "5");
 }
 
 TEST_CASE("paths read event fields and metadata by index and range") {
