@@ -135,7 +135,9 @@ void bind_call(expr& e, const scope& s, diagnostics& diags) {
   }
   // Tremor resolves a call only through the functions in scope and the
   // modules brought in by `use`; stdlib natives need their module's `use`.
-  diags.error(e.span, "Call to undefined function " + e.name, undefined_function_hint(e.name, s));
+  // Tremor names an unqualified function with its (empty) module path: `::g`.
+  std::string shown = e.name.find("::") == std::string::npos ? "::" + e.name : e.name;
+  diags.error(e.span, "Call to undefined function " + shown, undefined_function_hint(e.name, s));
 }
 
 void bind_path(expr& e, const scope& s, diagnostics& diags) {
@@ -341,6 +343,52 @@ void bind_expr_in(expr& e, const scope& s, diagnostics& diags, bool may_fold) {
 
 void bind_expr(expr& e, const scope& s, diagnostics& diags) { bind_expr_in(e, s, diags, true); }
 
+namespace {
+
+void check_recur_block(const std::vector<expr_ptr>& body, bool tail, diagnostics& diags);
+
+// `recur` must be the last thing its function does: the last statement of
+// the body, or of a case of a match in that position.
+void check_recur(const expr& e, bool tail, diagnostics& diags) {
+  if (e.kind == expr_kind::recur && !tail)
+    diags.error(e.span, "Can not recur from this location");
+  for (const auto& x : e.items)
+    if (x)
+      check_recur(*x, false, diags);
+  for (const auto& x : e.keys)
+    if (x)
+      check_recur(*x, false, diags);
+  for (const auto& seg : e.segments) {
+    if (seg.a)
+      check_recur(*seg.a, false, diags);
+    if (seg.b)
+      check_recur(*seg.b, false, diags);
+  }
+  for (const auto& mc : e.cases) {
+    if (mc.guard)
+      check_recur(*mc.guard, false, diags);
+    check_recur_block(mc.body, tail && e.kind == expr_kind::match, diags);
+  }
+  for (const auto& fc : e.for_cases) {
+    if (fc.guard)
+      check_recur(*fc.guard, false, diags);
+    check_recur_block(fc.body, false, diags);
+  }
+  for (const auto& op : e.patches) {
+    if (op.key)
+      check_recur(*op.key, false, diags);
+    if (op.value)
+      check_recur(*op.value, false, diags);
+  }
+}
+
+void check_recur_block(const std::vector<expr_ptr>& body, bool tail, diagnostics& diags) {
+  for (size_t i = 0; i < body.size(); ++i)
+    check_recur(*body[i], tail && i + 1 == body.size(), diags);
+}
+
+} // namespace
+
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
   if (f.is_intrinsic) {
     const native_entry* n = find_native(f.native_name);
@@ -361,7 +409,58 @@ void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
       bind_expr(*mc.guard, s, diags);
     for (auto& b : mc.body)
       bind_expr(*b, s, diags);
+    check_recur_block(mc.body, true, diags);
   }
+  check_recur_block(f.body, true, diags);
+}
+
+bool is_load_time_expr(const expr& e, bool allow_args) {
+  if (e.kind == expr_kind::path) {
+    switch (e.root) {
+      case path_root::event:
+      case path_root::meta:
+      case path_root::state:
+      case path_root::group:
+      case path_root::window: return false;
+      case path_root::args:
+        if (!allow_args)
+          return false;
+        break;
+      default: break;
+    }
+  }
+  if (e.kind == expr_kind::call &&
+      (!e.aggr_name.empty() ||
+       (e.target.user && e.target.user->is_intrinsic && !is_pure_native(e.target.user->native_name))))
+    return false;
+  auto ok = [&](const expr_ptr& x) { return !x || is_load_time_expr(*x, allow_args); };
+  for (const auto& x : e.items)
+    if (!ok(x))
+      return false;
+  for (const auto& x : e.keys)
+    if (!ok(x))
+      return false;
+  for (const auto& seg : e.segments)
+    if (!ok(seg.a) || !ok(seg.b))
+      return false;
+  for (const auto& mc : e.cases) {
+    if (!ok(mc.guard))
+      return false;
+    for (const auto& b : mc.body)
+      if (!ok(b))
+        return false;
+  }
+  for (const auto& fc : e.for_cases) {
+    if (!ok(fc.guard))
+      return false;
+    for (const auto& b : fc.body)
+      if (!ok(b))
+        return false;
+  }
+  for (const auto& op : e.patches)
+    if (!ok(op.key) || !ok(op.value))
+      return false;
+  return true;
 }
 
 bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags) {

@@ -62,6 +62,9 @@ public:
 
   void run(module_ast& root) {
     scope* rs = loader_.make_scope(root.items, nullptr);
+    check_connector_definitions(root.items);
+    for (const auto& f : root.items.flows)
+      check_connector_definitions(f->items);
     std::vector<std::string> seen;
     for (auto& d : root.deploys) {
       if (std::find(seen.begin(), seen.end(), d.alias) != seen.end()) {
@@ -77,7 +80,12 @@ public:
         std::vector<std::string> names;
         for (auto& f : root.items.flows)
           names.push_back(f->name);
-        diags().error(d.from.span, "Unknown flow `" + join(d.from) + "`",
+        std::string defined;
+        for (const auto& n : names)
+          defined += (defined.empty() ? " " : ", ") + n;
+        diags().error(d.from.span,
+                      "Artefact `" + join(d.from) + "` is not defined or not found, the following "
+                      "are defined:" + defined,
                       d.from.path.empty() ? unknown_name_hint(d.from.name, names) : "");
         continue;
       }
@@ -86,13 +94,31 @@ public:
       value args;
       value no_args{record{}};
       bind_defaults(loader_, fd->args, *owner);
-      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args))
+      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args, d.alias))
         continue;
       instantiate(*fd, owner, d, std::move(args));
     }
   }
 
 private:
+  // A connector definition's `with` takes only the settings Tremor knows,
+  // deployed or not.
+  void check_connector_definitions(const scope_items& items) {
+    for (const auto& cd : items.connectors)
+      for (const auto& w : cd->with)
+        if (std::find_if(std::begin(connector_settings), std::end(connector_settings),
+                         [&](const char* k) { return w.name == k; }) ==
+            std::end(connector_settings))
+          diags().error(w.span,
+                        "Invalid `with` parameter \"" + w.name + "\" in definition of connector \"" +
+                          cd->name + "\".",
+                        "Available parameters are: codec, config, metrics_interval_s, "
+                        "postprocessors, preprocessors, reconnect");
+  }
+
+  static constexpr const char* connector_settings[] = {
+    "codec", "config", "preprocessors", "postprocessors", "reconnect", "metrics_interval_s"};
+
   static std::string join(const mod_target& t) {
     std::string s;
     for (auto& p : t.path)
@@ -151,7 +177,7 @@ private:
         }
         value cargs;
         bind_defaults(loader_, cd->args, *cowner);
-        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs))
+        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs, c.alias))
           continue;
         record with;
         bool ok = true;
@@ -162,11 +188,10 @@ private:
             ok = false;
             continue;
           }
-          // Tremor evaluates but ignores keys it does not know.
-          static const char* const known[] = {"codec",     "config",         "preprocessors",
-                                              "postprocessors", "reconnect", "metrics_interval_s"};
-          if (std::find_if(std::begin(known), std::end(known),
-                           [&](const char* k) { return w.name == k; }) == std::end(known))
+          // Definitions outside the deployed file were not checked above.
+          if (std::find_if(std::begin(connector_settings), std::end(connector_settings),
+                           [&](const char* k) { return w.name == k; }) ==
+              std::end(connector_settings))
             continue;
           with.set(w.name, std::move(v));
         }
@@ -193,7 +218,7 @@ private:
         }
         value pargs;
         bind_defaults(loader_, pd->args, *powner);
-        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs))
+        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs, c.alias))
           continue;
         auto prog = compile_pipeline(loader_, pd, powner, std::move(pargs));
         if (!prog)

@@ -289,10 +289,12 @@ private:
 
 
   // Skips a string literal (or heredoc) inside an interpolation, including
-  // its own interpolations; `nesting` bounds the recursion. A string left
-  // open at the end of its line is Tremor's unterminated string; running
-  // out of input leaves the interpolation unterminated.
-  bool skip_nested_string(source_pos open, source_pos interpolation, int nesting) {
+  // its own interpolations; `nesting` bounds the recursion. Running out of
+  // input leaves the interpolation unterminated; so does a string left open
+  // at the end of its line, except inside a heredoc, where Tremor reports
+  // the string.
+  bool skip_nested_string(source_pos open, source_pos interpolation, int nesting,
+                          bool in_heredoc) {
     bool heredoc = pos_.offset + 3 <= end_ && src_.compare(pos_.offset, 3, "\"\"\"") == 0;
     for (int i = 0; i < (heredoc ? 3 : 1); ++i)
       bump();
@@ -300,7 +302,7 @@ private:
       if (heredoc ? src_.compare(pos_.offset, 3, "\"\"\"") == 0 : peek() == '"')
         break;
       if (!heredoc && peek() == '\n')
-        return fail(open, unterminated_string);
+        return in_heredoc ? fail(open, unterminated_string) : unterminated_interpolation(interpolation);
       if (peek() == '\\' && pos_.offset + 1 < end_) {
         bump();
         bump();
@@ -310,7 +312,7 @@ private:
         source_pos inner = pos_;
         bump();
         bump();
-        if (!skip_interpolation(inner, nesting + 1))
+        if (!skip_interpolation(inner, in_heredoc || heredoc, nesting + 1))
           return false;
       }
       bump();
@@ -324,14 +326,14 @@ private:
 
   // Skips a `#{ … }` body, honouring nested braces and strings; leaves pos_
   // on the closing brace.
-  bool skip_interpolation(source_pos open, int nesting = 0) {
+  bool skip_interpolation(source_pos open, bool in_heredoc, int nesting = 0) {
     if (nesting > 64)
       return fail(open, "String interpolations are nested too deeply");
     int depth = 0;
     while (pos_.offset < end_) {
       unsigned char c = peek();
       if (c == '"') {
-        if (!skip_nested_string(pos_, open, nesting))
+        if (!skip_nested_string(pos_, open, nesting, in_heredoc))
           return false;
         continue;
       }
@@ -439,7 +441,7 @@ private:
         string_part p;
         p.is_expr = true;
         p.begin = pos_;
-        if (!skip_interpolation(open))
+        if (!skip_interpolation(open, heredoc))
           return false;
         p.end_offset = pos_.offset;
         bump();

@@ -171,7 +171,9 @@ scope* module_loader::make_scope(scope_items& items, const scope* parent) {
   for (size_t i = 0; i < items.consts.size(); ++i) {
     auto& c = items.consts[i];
     bind_expr(*c.init, *s, diags_);
-    if (eval_const(*c.init, nullptr, *slots[i], diags_))
+    if (!is_load_time_expr(*c.init, false))
+      diags_.error(c.span, not_constant_text);
+    else if (eval_const(*c.init, nullptr, *slots[i], diags_))
       c.evaluated = true;
   }
   return s;

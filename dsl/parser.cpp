@@ -1582,6 +1582,14 @@ private:
     return f;
   }
 
+  // Patch keys (and move/copy targets) are string literals, which may
+  // interpolate.
+  expr_ptr parse_patch_key() {
+    if (peek().kind != tok::string)
+      unexpected("one of `\"`, `\"\"\"`");
+    return parse_string_token(advance());
+  }
+
   expr_ptr parse_patch() {
     auto e = make(expr_kind::patch, advance().span);
     e->items.push_back(parse_complex());
@@ -1594,21 +1602,21 @@ private:
       if (w == "insert" || w == "upsert" || w == "update") {
         op.k = w == "insert" ? patch_op::kind::insert
                              : (w == "upsert" ? patch_op::kind::upsert : patch_op::kind::update);
-        op.key = parse_expr();
+        op.key = parse_patch_key();
         expect_punct("=>");
         op.value = parse_complex();
       } else if (w == "erase") {
         op.k = patch_op::kind::erase;
-        op.key = parse_expr();
+        op.key = parse_patch_key();
       } else if (w == "move" || w == "copy") {
         op.k = w == "move" ? patch_op::kind::move : patch_op::kind::copy;
-        op.key = parse_expr();
+        op.key = parse_patch_key();
         expect_punct("=>");
-        op.value = parse_expr();
+        op.value = parse_patch_key();
       } else if (w == "merge" || w == "default") {
         op.k = w == "merge" ? patch_op::kind::merge : patch_op::kind::default_;
         if (!peek().is_punct("=>"))
-          op.key = parse_expr();
+          op.key = parse_patch_key();
         expect_punct("=>");
         op.value = parse_complex();
       } else {

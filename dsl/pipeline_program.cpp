@@ -173,7 +173,7 @@ void bind_defaults(module_loader& loader, std::vector<arg_decl>& decls, const sc
 
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
                   const value& caller, const source_span& at, diagnostics& diags,
-                  value& out) {
+                  value& out, const std::string& troy_alias) {
   bool ok = true;
   record r;
   std::vector<std::string> names;
@@ -181,13 +181,27 @@ bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_ent
     names.push_back(d.name);
   for (const auto& w : with) {
     if (!contains(names, w.name)) {
-      diags.error(w.span, "Unknown argument `" + w.name + "`",
-                  names.empty() ? std::string("this definition takes no arguments")
-                                : unknown_name_hint(w.name, names));
+      std::string hint = names.empty() ? std::string("this definition takes no arguments")
+                                       : unknown_name_hint(w.name, names);
+      if (troy_alias.empty())
+        diags.error(w.span, "Unknown parameter " + w.name, hint);
+      else
+        diags.error(w.span,
+                    "`with` parameter \"" + w.name +
+                      "\" does not correspond to an argument in the target definition \"" +
+                      troy_alias + "\"",
+                    names.empty() ? "The definition of \"" + troy_alias +
+                                      "\" does not expose any args. Remove this `with`."
+                                  : hint);
       ok = false;
       continue;
     }
     value v;
+    if (!is_load_time_expr(*w.val, true)) {
+      diags.error(w.span, not_constant_text);
+      ok = false;
+      continue;
+    }
     if (!eval_const(*w.val, &caller, v, diags)) {
       ok = false;
       continue;
@@ -206,6 +220,11 @@ bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_ent
       continue;
     }
     value v;
+    if (!is_load_time_expr(*d.default_value, true)) {
+      diags.error(d.span, not_constant_text);
+      ok = false;
+      continue;
+    }
     if (!eval_const(*d.default_value, &caller, v, diags)) {
       ok = false;
       continue;
@@ -324,7 +343,10 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           bind_fn(*f, *ss, diags);
         for (size_t i = 0; i < sd->consts.size(); ++i) {
           bind_expr(*sd->consts[i].init, *ss, diags);
-          eval_const(*sd->consts[i].init, nullptr, *slots[i], diags);
+          if (!is_load_time_expr(*sd->consts[i].init, false))
+            diags.error(sd->consts[i].span, not_constant_text);
+          else
+            eval_const(*sd->consts[i].init, nullptr, *slots[i], diags);
         }
         if (sd->state)
           bind_expr(*sd->state, *ss, diags);
