@@ -20,8 +20,9 @@ __extension__ typedef __int128 i128;
 
 // Calls nested deeper than this fail cleanly instead of exhausting the stack.
 constexpr int max_call_depth = 128;
-// `recur` iterations allowed per call (Tremor's default recursion limit).
-constexpr int max_recursion = 1024;
+// `recur` iterations allowed per call: Tremor's default recursion limit,
+// or what `server run -r` set.
+uint64_t recursion_limit = 1024;
 
 status fail(eval_ctx& c, const source_span& s, std::string msg) {
   c.err.span = s;
@@ -1088,8 +1089,8 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   value varargs;
   ++c.call_depth;
   status s = status::ok;
-  for (int iteration = 0;; ++iteration) {
-    if (iteration > max_recursion) {
+  for (uint64_t iteration = 0;; ++iteration) {
+    if (iteration > recursion_limit) {
       s = fail_with_context(c, e.span, "Recursion limit Reached");
       break;
     }
@@ -1287,6 +1288,8 @@ status eval_bytes(const expr& e, eval_ctx& c, value& out) {
 } // namespace
 
 const eval_ctx* current_eval_ctx() { return current_ctx; }
+
+void set_recursion_limit(uint64_t limit) { recursion_limit = limit; }
 
 std::string type_name(const value& v) { return std::string(kind_name(v.kind())); }
 

@@ -51,6 +51,10 @@ struct eval_ctx {
 /// natives like `system::ingest_ns` can read the event; nullptr otherwise.
 const eval_ctx* current_eval_ctx();
 
+/// Sets how often a function may `recur` per call (`server run -r`; Tremor's
+/// default is 1024). Call once at startup, before any pipeline runs.
+void set_recursion_limit(uint64_t limit);
+
 /// Evaluates `e` into `out`.
 status eval(const expr& e, eval_ctx& c, value& out);
 /// Evaluates a block; `out` receives the last value.

@@ -906,7 +906,7 @@ private:
   select_stmt parse_select() {
     select_stmt s;
     s.span = advance().span; // select
-    s.target = parse_complex();
+    s.target = parse_expr();
     expect_kw("from");
     parse_node_ref(s.from_node, s.from_port);
     if (accept_punct("[")) {
@@ -919,7 +919,7 @@ private:
     }
     const char* next = s.windows.empty() ? "`[`, `where`, `group` or `into`" : "`where`, `group` or `into`";
     if (accept_kw("where")) {
-      s.where = parse_complex();
+      s.where = parse_expr();
       next = "an operator, `group` or `into`";
     }
     if (accept_kw("group")) {
@@ -933,7 +933,7 @@ private:
     advance();
     parse_node_ref(s.into_node, s.into_port);
     if (accept_kw("having"))
-      s.having = parse_complex();
+      s.having = parse_expr();
     s.span = span_from(s.span);
     return s;
   }

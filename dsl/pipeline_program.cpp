@@ -5,6 +5,7 @@
 
 #include "dsl/binder.hpp"
 #include "dsl/operators.hpp"
+#include "dsl/select_checks.hpp"
 #include "runtime/core/suggest.hpp"
 
 namespace temblor::dsl {
@@ -500,6 +501,10 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         for (auto& x : g->items)
           stack.push_back(&x);
       }
+    }
+    if (store->bound.insert(&s.span).second) { // once per definition
+      check_select_locals(s, diags);
+      check_windowed_event_refs(s, diags);
     }
     select_spec sp;
     sp.stmt = &s;

@@ -192,6 +192,23 @@ TEST_CASE("functions recurse with recur and match arguments in the of form") {
   CHECK(deep.st == status::error);
 }
 
+TEST_CASE("the recursion limit (server run -r) bounds how often a function recurs") {
+  const char* src = R"(
+    fn up(n, last) with
+      match n == last of
+        case true => n
+        default => recur(n + 1, last)
+      end
+    end;
+  )";
+  set_recursion_limit(5);
+  CHECK(eval_json(std::string(src) + "up(0, 5)") == "5");
+  auto r = run_script(std::string(src) + "up(0, 6)");
+  set_recursion_limit(1024);
+  CHECK(r.error == "Recursion limit Reached");
+  CHECK(eval_json(std::string(src) + "up(0, 6)") == "6");
+}
+
 TEST_CASE("constants and stdlib calls through use") {
   CHECK(eval_json("use std::time::nanos; const SECS = 2; nanos::from_seconds(SECS)") ==
         "2000000000");

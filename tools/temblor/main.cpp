@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "dsl/interpreter.hpp"
 #include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
 #include "runtime/system/run_flows.hpp"
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   configure_logging(logger_config);
   temblor::dsl::set_instance_name(instance);
+  temblor::dsl::set_recursion_limit(recursion_limit);
 
   if (*check_cmd)
     return temblor::run_flows(check);
