@@ -1,10 +1,13 @@
 #include "dsl/lexer.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_set>
 
 #include "dsl/utf8_encode.hpp"
+#include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl {
 
@@ -47,6 +50,8 @@ public:
     : file_(file), src_(file->text), pos_(begin), end_(end), out_(out), diags_(diags) {}
 
   bool run() {
+    if (!valid_utf8_source())
+      return false;
     while (true) {
       skip_space();
       if (pos_.offset >= end_) {
@@ -101,8 +106,34 @@ private:
 
   bool unexpected(source_pos at) {
     unsigned char c = at.offset < end_ ? static_cast<unsigned char>(src_[at.offset]) : 0;
-    std::string shown = c >= 0x80 ? std::string(1, static_cast<char>(c)) : std::string(1, c);
+    std::string shown(1, static_cast<char>(c));
+    if (c < 0x20 || c == 0x7F) { // a raw NUL would cut the message short
+      char esc[16];
+      std::snprintf(esc, sizeof(esc), "\\u{%x}", c);
+      shown = esc;
+    } else if (c >= 0x80) {
+      size_t bad = 0;
+      shown = src_.substr(at.offset, std::max<size_t>(utf8_sequence_length(src_, at.offset, bad), 1));
+    }
     return fail(at, "An unexpected character '" + shown + "' was found");
+  }
+
+  // Tremor reads sources as UTF-8 text and rejects a file that is not.
+  bool valid_utf8_source() {
+    for (size_t i = pos_.offset; i < end_;) {
+      size_t bad = 0;
+      size_t len = static_cast<unsigned char>(src_[i]) < 0x80 ? 1 : utf8_sequence_length(src_, i, bad);
+      if (len == 0) {
+        while (pos_.offset < i)
+          bump();
+        char byte[8];
+        std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(src_[i]));
+        return fail(pos_, "stream did not contain valid UTF-8",
+                    std::string("invalid byte ") + byte);
+      }
+      i += len;
+    }
+    return true;
   }
 
   void skip_space() {

@@ -911,7 +911,11 @@ private:
     parse_node_ref(s.from_node, s.from_port);
     if (accept_punct("[")) {
       while (true) {
-        s.windows.push_back(expect_ident());
+        // A window may live in a module: `in[mod::win]`.
+        std::string name = expect_ident();
+        while (accept_punct("::"))
+          name += "::" + expect_ident();
+        s.windows.push_back(std::move(name));
         if (!accept_punct(","))
           break;
       }

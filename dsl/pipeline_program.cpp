@@ -524,6 +524,10 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           mod_target t;
           t.name = wname;
           t.span = s.span;
+          for (size_t sep; (sep = t.name.find("::")) != std::string::npos;) {
+            t.path.push_back(t.name.substr(0, sep));
+            t.name.erase(0, sep + 2);
+          }
           const scope* wowner = nullptr;
           auto wd = loader.find_def<window_def>(
             t, *ps, local, [](const scope_items& i) -> const auto& { return i.windows; }, wowner);
@@ -536,6 +540,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
             bind_once(*e.val, *wowner, loader);
           if (!window_from_def(*wd, prog->args, ws, diags))
             continue;
+          ws.name = wname; // as the selects name it, module path included
           prog->windows.push_back(std::move(ws));
           found = static_cast<int>(prog->windows.size() - 1);
         }
