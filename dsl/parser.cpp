@@ -575,6 +575,9 @@ private:
     u.alias = prefix.back();
     if (accept_kw("as"))
       u.alias = expect_ident();
+    else if (!peek().is_punct(";") && !peek().is_punct(",") && !peek().is_punct("}") &&
+             !peek().is_kw("end") && !at_eof())
+      unexpected("one of `::`, `;`, `as`");
     u.span = span_from(start);
     out.push_back(std::move(u));
   }
