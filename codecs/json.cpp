@@ -270,6 +270,10 @@ bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
   if (!ok) {
     if (ok.Code() == rapidjson::kParseErrorTermination && !st.builder.error.empty())
       err = st.builder.error;
+    else if (ok.Code() == rapidjson::kParseErrorStringEscapeInvalid && ok.Offset() < data.size() &&
+             static_cast<unsigned char>(data[ok.Offset()]) < 0x20)
+      // RapidJSON names a raw control byte in a string an invalid escape.
+      err = "invalid JSON: unescaped control character in string";
     else
       err = std::string("invalid JSON: ") + rapidjson::GetParseError_En(ok.Code());
     err += " at byte " + std::to_string(ok.Offset());

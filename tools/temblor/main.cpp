@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "connectors/reference.hpp"
+#include "dsl/interpreter.hpp"
 #include "runtime/core/suggest.hpp"
 #include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
@@ -242,6 +243,7 @@ int main(int argc, char** argv) {
   }
   configure_logging(logger_config, log_format, instance);
   temblor::dsl::set_instance_name(instance);
+  temblor::dsl::set_recursion_limit(recursion_limit);
 
   if (*check_cmd)
     return temblor::run_flows(check);
