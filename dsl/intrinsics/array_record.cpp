@@ -195,15 +195,27 @@ TEMBLOR_NATIVE(record_merge) {
   out = value(std::move(r));
   return true;
 }
+// Unlike the `merge` operator, a null on the right is a value, not a
+// deletion.
+TEMBLOR_NATIVE(record_combine) {
+  TEMBLOR_WANT_REC(0, "record::combine");
+  TEMBLOR_WANT_REC(1, "record::combine");
+  record r = rec0;
+  for (const auto& [k, v] : rec1)
+    r.set(k, v);
+  out = value(std::move(r));
+  return true;
+}
+// `changes` maps old key -> new key; keys it does not name (or maps to a
+// non-string) keep their name. Renames happen at once, so swapping two
+// keys works.
 TEMBLOR_NATIVE(record_rename) {
   TEMBLOR_WANT_REC(0, "record::rename");
-  TEMBLOR_WANT_STR(1, "record::rename");
-  TEMBLOR_WANT_STR(2, "record::rename");
-  record r = rec0;
-  if (const value* v = rec0.find(s1)) {
-    value x = *v;
-    r.erase(s1);
-    r.set(s2, std::move(x));
+  TEMBLOR_WANT_REC(1, "record::rename");
+  record r;
+  for (const auto& [k, v] : rec0) {
+    const value* to = rec1.find(k);
+    r.set(to && to->is_string() ? to->as_string() : k, v);
   }
   out = value(std::move(r));
   return true;
@@ -265,7 +277,8 @@ void register_array_record_natives(native_table& t) {
     {"record::select", {record_select, 2, 2}},
     {"record::extract", {record_extract, 2, 2}},
     {"record::merge", {record_merge, 2, 2}},
-    {"record::rename", {record_rename, 3, 3}},
+    {"record::combine", {record_combine, 2, 2}},
+    {"record::rename", {record_rename, 2, 2}},
     {"path::try_default", {path_try_default, 3, 3}},
   });
 }
