@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "dsl/aggregates.hpp"
+#include "dsl/binder.hpp"
 #include "dsl/operators.hpp"
 #include "runtime/core/suggest.hpp"
 
