@@ -4,9 +4,15 @@
 // implementation (file, stdio, ws_server, …).
 //
 // Threading: every method of `connector` is called on the connector actor's
-// thread. An implementation that owns I/O threads (Asio) reports back only
-// through `connector_context`, whose methods are thread-safe and merely post
-// messages to the actor.
+// thread, one at a time (for a `blocking` connector, pull() runs on the
+// blocking pool, still never at the same time as another hook). Work on the
+// shared I/O layer (sockets, timers) reports back only through
+// `connector_context`, whose methods are thread-safe and merely post messages
+// to the actor.
+//
+// Adding a connector: a folder under connectors/, its descriptor (name, codec
+// requirement, config schema, factory) and one line in builtin.cpp. Nothing
+// under runtime/ changes.
 
 #include <cstdint>
 #include <functional>
@@ -15,9 +21,13 @@
 #include <string_view>
 #include <vector>
 
+#include <atomic>
+
+#include "connectors/config_schema.hpp"
 #include "runtime/core/event.hpp"
 #include "runtime/core/registry.hpp"
 #include "runtime/core/value.hpp"
+#include "runtime/io/io_pool.hpp"
 
 namespace temblor::connectors {
 
@@ -54,8 +64,12 @@ public:
   /// Hands raw bytes of `stream` to the runtime, which runs the stream's
   /// preprocessors and codec. `meta` becomes the event's `$`.
   virtual void receive_bytes(uint64_t stream, std::string data, value meta) = 0;
-  /// Hands an already structured value (connectors without codec).
+  /// Hands an already structured value (connectors without codec) to `out`.
   virtual void receive_value(uint64_t stream, value payload, value meta) = 0;
+  /// Sends a structured value to one of the connector's output ports (a
+  /// lookup failure to `err`, say). Ports the connector did not declare are
+  /// a programming error: the event is counted as dropped and logged once.
+  virtual void emit(std::string port, uint64_t stream, value payload, value meta) = 0;
   /// Ends `stream`: buffered preprocessor state is flushed first.
   virtual void stream_finished(uint64_t stream) = 0;
   /// Reports that the whole source has nothing more to read (file EOF).
@@ -73,6 +87,15 @@ public:
 
   /// Asks the runtime to stop (exit connector). `graceful` drains first.
   virtual void request_shutdown(uint64_t delay_ns, bool graceful) = 0;
+
+  // -- accounting --------------------------------------------------------------
+
+  /// Returns this connector's counter `name` (created at zero on first use),
+  /// e.g. "replies_dropped_slow_reader": what the connector could neither
+  /// deliver nor fail is counted where operators see it (metrics, status).
+  /// The reference stays valid for the connector's life; take it once and
+  /// bump it with relaxed atomics on the hot path.
+  virtual std::atomic<uint64_t>& counter(std::string_view name) = 0;
 };
 
 /// Turns an event into wire frames for one stream (codec + postprocessors).
@@ -87,34 +110,86 @@ public:
   virtual void finish_stream(uint64_t stream, std::vector<std::string>& frames) = 0;
 };
 
+/// The ports of one connector instance; the deployer checks `connect`
+/// statements against them.
+struct connector_ports {
+  std::vector<std::string> inputs;  ///< sink side: "in" (stdio adds "stdout", "stderr")
+  std::vector<std::string> outputs; ///< source side: "out", "err"
+
+  bool has_input(std::string_view port) const;
+  bool has_output(std::string_view port) const;
+};
+
+/// The usual port sets.
+connector_ports source_ports();
+connector_ports sink_ports();
+connector_ports duplex_ports();
+
+/// What a connector learns when it starts.
+struct start_args {
+  /// The shared event loops (sockets, timers) and the blocking pool.
+  io::services services;
+  /// Something is connected to an input port: ws_server and tcp_server
+  /// write replies only then (Tremor's rule).
+  bool sink_linked = false;
+  /// Something is connected to `out`.
+  bool source_linked = false;
+};
+
 /// One connector implementation. Hooks have defaults so a source-only or
 /// sink-only connector overrides just what it needs (Tremor's contract).
+///
+/// Life cycle, driven by the runtime: start() once; connect() until it
+/// reports connected() (again after connection_lost(), per the reconnect
+/// policy); pull() or resume()/pause() while the source may send; write() and
+/// flush() for what reaches the sink; drain() when a graceful stop begins;
+/// stop() once, last.
 class connector {
 public:
   virtual ~connector() = default;
 
-  /// Returns whether this instance reads (`out`/`err` ports are usable).
-  virtual bool has_source() const = 0;
-  /// Returns whether this instance writes (`in` port is usable).
-  virtual bool has_sink() const = 0;
+  /// Returns the ports of this instance (they may depend on its config: a
+  /// file in `read` mode is a source, in the other modes a sink).
+  virtual connector_ports ports() const = 0;
+
+  bool has_source() const { return !ports().outputs.empty(); }
+  bool has_sink() const { return !ports().inputs.empty(); }
+
   /// Returns whether events from this source need exactly one ack or fail
   /// (guaranteed delivery: cb, bench with is_transactional, kafka, wal).
   virtual bool transactional() const { return false; }
+
+  /// Verifies, for `temblor check`, what the factory left for connect time:
+  /// TLS files exist, load and match, say. False with `err` (naming the key
+  /// and the reason) fails the check. Never called when a flow runs, where
+  /// such a failure fails only this connector's flow, through connect().
+  virtual bool check(std::string& err) const {
+    (void)err;
+    return true;
+  }
+
+  /// Called once, after the deployer wired the flow and before the first
+  /// connect(): take an event loop from `args.services.io` for sockets and
+  /// timers here. Produces no events.
+  virtual void start(const start_args& args) { (void)args; }
 
   /// Starts connecting; must end in exactly one `connected()` or
   /// `connect_failed()` on the context. Retried by the supervisor per the
   /// reconnect policy, so it must be safe to call again after a failure.
   virtual void connect() = 0;
 
-  /// Called when something is linked to the sink port (`in`), before start.
-  /// ws_server only writes back when this happened.
-  virtual void sink_linked() {}
-
   /// Lets a pull-based source produce more data (file, bench): read one
-  /// chunk and hand it to the context. Called while the source may run
+  /// chunk and hand it to the context. Called while the source may send
   /// (connected, not paused, under the in-flight limit). Returns true while
-  /// more can be read; push-based sources (servers, stdin) return false.
+  /// more can be read; push-based sources return false.
   virtual bool pull() { return false; }
+
+  /// Push-based sources (servers, stdin, timers) produce nothing before the
+  /// first resume(): the runtime calls it once the source may send (connected,
+  /// and every sink downstream is up; at once when nothing is linked to
+  /// `out`, so control traffic is still read) and pause() when that ends.
+  virtual void resume() {}
+  virtual void pause() {}
 
   /// Reports the ack or fail of a transactional event this source emitted
   /// (`pull_id` is the highest pull for an ack, the lowest for a fail).
@@ -126,9 +201,7 @@ public:
     (void)stream;
     (void)pull_id;
   }
-  /// Stops reading input (circuit breaker or flow pause).
-  virtual void pause() {}
-  virtual void resume() {}
+
   /// Stops taking new input for a graceful stop; in-flight data still comes.
   virtual void drain() {}
 
@@ -160,21 +233,28 @@ struct connector_args {
   bool debug_connectors = false;
 };
 
-/// Builds an implementation; returns nullptr with `err` on a bad config.
-/// `err` must name the offending key (the deployer prefixes the alias).
+/// Builds an implementation from a `config` already checked against the
+/// descriptor's schema (defaults filled in); returns nullptr with `err` on a
+/// semantic error, naming the offending key (the deployer prefixes the alias).
 using connector_factory = std::unique_ptr<connector> (*)(const connector_args& args,
                                                         std::string& err);
 
+/// Everything the runtime knows about a connector type, by name.
 struct connector_descriptor {
-  std::string_view name;
-  std::string_view summary;
-  codec_requirement codec;
-  connector_factory make;
-  bool debug_only = false; ///< needs --debug-connectors (exit, cb, bench)
-  /// Blocks in its hooks (synchronous file reads): gets a thread of its own
-  /// instead of a turn on the shared scheduler.
+  std::string_view name;    ///< the type in `define connector x from <name>`
+  std::string_view summary; ///< one line for the reference
+  codec_requirement codec = codec_requirement::required;
+  config_schema config;     ///< the keys of `config`
+  connector_factory make = nullptr;
+  bool debug_only = false;  ///< needs --debug-connectors (exit, cb, bench)
+  /// pull() blocks in system calls (synchronous file reads): the runtime runs
+  /// it on the blocking pool instead of a scheduler worker.
   bool blocking = false;
 };
+
+/// Checks `args.config` against `d.config` and builds the implementation.
+std::unique_ptr<connector> make_connector(const connector_descriptor& d, connector_args args,
+                                          std::string& err);
 
 using connector_registry = registry<connector_descriptor>;
 

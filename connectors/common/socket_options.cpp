@@ -26,9 +26,6 @@ bool set_flag(int fd, int level, int name, bool on, const char* label, std::stri
 
 bool socket_options::parse(const value& config, std::string& err) {
   if (const value* opts = config.get("socket_options"); opts != nullptr && !opts->is_null()) {
-    if (!check_keys(*opts, "socket_options", {"SO_REUSEADDR", "SO_REUSEPORT", "TCP_NODELAY"},
-                    err))
-      return false;
     if (!read_optional_bool(*opts, "SO_REUSEADDR", reuse_addr, err) ||
         !read_optional_bool(*opts, "SO_REUSEPORT", reuse_port, err) ||
         !read_optional_bool(*opts, "TCP_NODELAY", no_delay, err)) {
@@ -37,6 +34,18 @@ bool socket_options::parse(const value& config, std::string& err) {
     }
   }
   return read_optional_bool(config, "no_delay", no_delay, err);
+}
+
+config_field socket_options_field() {
+  return record_key("socket_options", value_types::record,
+                    {optional_key("SO_REUSEADDR", value_types::boolean, {}, "Rebind a port in TIME_WAIT (servers; default true)."),
+                     optional_key("SO_REUSEPORT", value_types::boolean, {}, "Share the port with other sockets (servers; default false)."),
+                     optional_key("TCP_NODELAY", value_types::boolean, {}, "Send small writes at once (default true).")},
+                    "Socket options; unknown names are rejected.");
+}
+
+config_field no_delay_field() {
+  return optional_key("no_delay", value_types::boolean, {}, "Tremor 0.12's spelling of `socket_options.TCP_NODELAY`.");
 }
 
 bool apply_bind_options(int fd, const socket_options& opts, std::string& err) {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "connectors/config_schema.hpp"
 #include "runtime/core/value.hpp"
 
 namespace temblor::connectors::common {
@@ -19,6 +20,11 @@ struct socket_options {
   /// are given, since it is the more specific 0.12 spelling.
   bool parse(const value& config, std::string& err);
 };
+
+/// The `socket_options` record's schema (and 0.12's `no_delay`, for
+/// connections that set TCP_NODELAY).
+config_field socket_options_field();
+config_field no_delay_field();
 
 /// Applies SO_REUSEADDR/SO_REUSEPORT to a socket that is not bound yet.
 bool apply_bind_options(int fd, const socket_options& opts, std::string& err);

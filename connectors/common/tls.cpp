@@ -67,8 +67,6 @@ bool tls_server_config::parse(const value& config, std::string& err) {
   const value* tls = config.get("tls");
   if (tls == nullptr || tls->is_null())
     return true;
-  if (!check_keys(*tls, "tls", {"cert", "key"}, err))
-    return false;
   if (!read_string(*tls, "cert", cert, err) || !read_string(*tls, "key", key, err)) {
     err = "tls: " + err;
     return false;
@@ -85,12 +83,6 @@ bool tls_client_config::parse(const value& config, std::string& err) {
     enabled = tls->as_bool();
     return true;
   }
-  if (!tls->is_record()) {
-    err = "`tls` must be a bool or a record with cafile, domain, cert and key";
-    return false;
-  }
-  if (!check_keys(*tls, "tls", {"cafile", "domain", "cert", "key"}, err))
-    return false;
   if (!read_optional_string(*tls, "cafile", cafile, err) ||
       !read_optional_string(*tls, "domain", domain, err) ||
       !read_optional_string(*tls, "cert", cert, err) ||
@@ -104,6 +96,22 @@ bool tls_client_config::parse(const value& config, std::string& err) {
   }
   enabled = true;
   return true;
+}
+
+config_field tls_server_field() {
+  return record_key("tls", value_types::record,
+                    {required_key("cert", value_types::string, "PEM certificate chain file."),
+                     required_key("key", value_types::string, "PEM private key file.")},
+                    "Serve TLS with this certificate and key (files read at connect time); plaintext when absent.");
+}
+
+config_field tls_client_field() {
+  return record_key("tls", value_types::boolean | value_types::record,
+                    {optional_key("cafile", value_types::string, {}, "The only CA trusted (default: the system roots)."),
+                     optional_key("domain", value_types::string, {}, "The name sent as SNI and verified in the certificate (default: the url's host)."),
+                     optional_key("cert", value_types::string, {}, "Client certificate file (with `key`)."),
+                     optional_key("key", value_types::string, {}, "Client private key file (with `cert`).")},
+                    "`true` or a record: speak TLS, always verifying the server's certificate and name.");
 }
 
 bool setup_server_context(ssl_ctx_st* ctx, const tls_server_config& cfg, std::string& err) {

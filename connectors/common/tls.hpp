@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "connectors/config_schema.hpp"
 #include "runtime/core/value.hpp"
 
 struct ssl_ctx_st; // OpenSSL's SSL_CTX
@@ -35,6 +36,11 @@ struct tls_client_config {
 
   bool parse(const value& config, std::string& err);
 };
+
+/// The `tls` key of a server (`{cert, key}`) and of a client (`true` or
+/// `{cafile, domain, cert, key}`).
+config_field tls_server_field();
+config_field tls_client_field();
 
 /// Loads the certificate chain and key into a server context; `err` names
 /// the file that failed and OpenSSL's reason.

@@ -28,12 +28,6 @@ struct bench_config {
   uint64_t warmup_secs = 0;
 
   bool parse(const value& config, std::string& err) {
-    if (!common::check_keys(config, "config",
-                            {"path", "source", "interval", "chunk_size", "iters", "base64",
-                             "is_transactional", "structured", "stop_after_secs",
-                             "significant_figures", "warmup_secs"},
-                            err))
-      return false;
     // Tremor's docs call the file `source`, its code `path`: accept both.
     if (!common::read_optional_string(config, "source", path, err) ||
         !common::read_optional_string(config, "path", path, err))
@@ -63,8 +57,7 @@ public:
 
   ~bench_connector() override { report(); }
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return duplex_ports(); }
   bool transactional() const override { return cfg_.is_transactional; }
 
   void connect() override {
@@ -215,8 +208,29 @@ std::unique_ptr<connector> make_bench(const connector_args& args, std::string& e
 } // namespace
 
 const connector_descriptor& bench_descriptor() {
-  static const connector_descriptor d{"bench", "replays a file at full speed and measures throughput",
-                                      codec_requirement::optional_json, &make_bench, true, true};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "bench";
+    d.summary = "replays a file's lines at full speed and prints throughput and a latency histogram";
+    d.codec = codec_requirement::optional_json;
+    d.config = {
+      optional_key("path", value_types::string, {}, "The file to replay (`.xz` is decompressed); required unless `source` is given."),
+      optional_key("source", value_types::string, {}, "Another name for `path` (Tremor's docs)."),
+      optional_key("interval", value_types::unsigned_int, {}, "Nanoseconds to wait between two events; none by default."),
+      optional_key("chunk_size", value_types::unsigned_int, {}, "Replay fixed-size chunks of this many bytes instead of lines."),
+      optional_key("iters", value_types::unsigned_int, 1, "How many times to replay the file."),
+      optional_key("base64", value_types::boolean, false, "Decode each line from base64 first."),
+      optional_key("is_transactional", value_types::boolean, false, "Emit transactional events (acked or failed by the sinks)."),
+      optional_key("structured", value_types::boolean, false, "Accepted for Tremor compatibility."),
+      optional_key("stop_after_secs", value_types::unsigned_int, {}, "Stop replaying after this many seconds; never by default."),
+      optional_key("significant_figures", value_types::unsigned_int, 2, "Precision of the latency histogram (at most 5)."),
+      optional_key("warmup_secs", value_types::unsigned_int, {}, "Seconds of events left out of the figures."),
+    };
+    d.make = &make_bench;
+    d.debug_only = true;
+    d.blocking = true;
+    return d;
+  }();
   return d;
 }
 

@@ -1,13 +1,14 @@
 #include "connectors/debug/cb.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <thread>
 
-#include "connectors/common/config_reader.hpp"
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
 #include "connectors/debug/cb_tracker.hpp"
 
 namespace temblor::connectors {
@@ -16,18 +17,66 @@ namespace {
 
 constexpr size_t lines_per_pull = 256;
 
+/// What the contraflow of the emitted lines was, shared by the actor (acks
+/// and fails) and the timeout's handler on the event loop.
+struct cb_verdict {
+  cb_verdict(bool expect_batched, std::shared_ptr<connector_context> ctx)
+    : tracker(expect_batched), ctx(std::move(ctx)) {}
+
+  void record(uint64_t id, bool ok) {
+    std::lock_guard<std::mutex> guard(mutex);
+    ok ? tracker.ack(id) : tracker.fail(id);
+    if (waiting && tracker.complete())
+      finish_locked();
+  }
+
+  /// Everything is emitted: report as soon as it is all acked or failed.
+  void wait() {
+    std::lock_guard<std::mutex> guard(mutex);
+    waiting = true;
+    if (tracker.complete())
+      finish_locked();
+  }
+
+  void timed_out() {
+    std::lock_guard<std::mutex> guard(mutex);
+    finish_locked();
+  }
+
+  // Reports and stops the process gracefully, as Tremor's cb source does.
+  void finish_locked() {
+    if (finished || stopped)
+      return;
+    finished = true;
+    std::string report = tracker.report();
+    std::fputs(report.c_str(), stderr);
+    std::fflush(stderr);
+    ctx->request_shutdown(0, true);
+  }
+
+  std::mutex mutex;
+  cb_tracker tracker;
+  std::shared_ptr<connector_context> ctx;
+  bool waiting = false;
+  bool finished = false;
+  bool stopped = false;
+};
+
 class cb_connector final : public connector {
 public:
   cb_connector(std::vector<std::string> paths, uint64_t timeout_ns, bool expect_batched,
                std::shared_ptr<connector_context> ctx)
-    : paths_(std::move(paths)), timeout_ns_(timeout_ns), tracker_(expect_batched),
-      ctx_(std::move(ctx)) {}
+    : paths_(std::move(paths)), timeout_ns_(timeout_ns),
+      verdict_(std::make_shared<cb_verdict>(expect_batched, ctx)), ctx_(std::move(ctx)) {}
 
   ~cb_connector() override { stop(); }
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return duplex_ports(); }
   bool transactional() const override { return true; }
+
+  void start(const start_args& args) override {
+    timer_ = std::make_shared<asio::steady_timer>(args.services.io->next());
+  }
 
   void connect() override {
     lines_.clear();
@@ -48,19 +97,19 @@ public:
     size_t end = std::min(lines_.size(), next_ + lines_per_pull);
     for (; next_ < end; ++next_) {
       {
-        std::lock_guard<std::mutex> guard(mutex_);
-        tracker_.emitted(next_);
+        std::lock_guard<std::mutex> guard(verdict_->mutex);
+        verdict_->tracker.emitted(next_);
       }
       ctx_->receive_bytes(0, lines_[next_], value{});
     }
     if (next_ < lines_.size())
       return true;
-    start_waiter();
+    start_timeout();
     return false;
   }
 
-  void ack(uint64_t, uint64_t pull_id) override { record(pull_id, true); }
-  void fail(uint64_t, uint64_t pull_id) override { record(pull_id, false); }
+  void ack(uint64_t, uint64_t pull_id) override { verdict_->record(pull_id, true); }
+  void fail(uint64_t, uint64_t pull_id) override { verdict_->record(pull_id, false); }
 
   sink_outcome write(std::string_view, const event& ev, serializer&) override {
     const value* cb = ev.payload.get("cb");
@@ -97,39 +146,24 @@ public:
 
   void stop() override {
     {
-      std::lock_guard<std::mutex> guard(mutex_);
-      stopping_ = true;
+      std::lock_guard<std::mutex> guard(verdict_->mutex);
+      verdict_->stopped = true;
     }
-    changed_.notify_all();
-    if (waiter_.joinable())
-      waiter_.join();
+    if (timer_)
+      asio::post(timer_->get_executor(), [timer = timer_] { timer->cancel(); });
   }
 
 private:
-  void record(uint64_t id, bool ok) {
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      ok ? tracker_.ack(id) : tracker_.fail(id);
-    }
-    changed_.notify_all();
-  }
-
-  // Waits for the contraflow of everything emitted, then reports and stops
-  // the process gracefully, as Tremor's cb source does.
-  void start_waiter() {
-    if (waiter_.joinable())
+  // Waits at most `timeout` for the contraflow of everything emitted.
+  void start_timeout() {
+    if (timeout_started_ || !timer_)
       return;
-    waiter_ = std::thread([this] {
-      std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait_for(lock, std::chrono::nanoseconds(timeout_ns_),
-                        [this] { return stopping_ || tracker_.complete(); });
-      if (stopping_)
-        return;
-      std::string report = tracker_.report();
-      lock.unlock();
-      std::fputs(report.c_str(), stderr);
-      std::fflush(stderr);
-      ctx_->request_shutdown(0, true);
+    timeout_started_ = true;
+    verdict_->wait();
+    timer_->expires_after(std::chrono::nanoseconds(timeout_ns_));
+    timer_->async_wait([verdict = verdict_, timer = timer_](const asio::error_code& ec) {
+      if (!ec)
+        verdict->timed_out();
     });
   }
 
@@ -137,28 +171,19 @@ private:
   uint64_t timeout_ns_;
   std::vector<std::string> lines_;
   size_t next_ = 0;
+  bool timeout_started_ = false;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  cb_tracker tracker_;
-  bool stopping_ = false;
-  std::thread waiter_;
+  std::shared_ptr<cb_verdict> verdict_;
+  std::shared_ptr<asio::steady_timer> timer_;
   std::shared_ptr<connector_context> ctx_;
 };
 
 std::unique_ptr<connector> make_cb(const connector_args& args, std::string& err) {
-  uint64_t timeout = 10'000'000'000;
-  bool expect_batched = false;
+  uint64_t timeout = 0;
+  args.config.get("timeout")->get_u64(timeout);
+  bool expect_batched = args.config.get("expect_batched")->as_bool();
   std::vector<std::string> paths;
-  if (!common::check_keys(args.config, "config", {"paths", "timeout", "expect_batched"}, err) ||
-      !common::read_optional_uint(args.config, "timeout", UINT64_MAX, timeout, err) ||
-      !common::read_optional_bool(args.config, "expect_batched", expect_batched, err))
-    return nullptr;
   if (const value* p = args.config.get("paths")) {
-    if (!p->is_array()) {
-      err = "`paths` must be an array of file paths";
-      return nullptr;
-    }
     for (const auto& entry : p->as_array()) {
       if (!entry.is_string()) {
         err = "`paths` must be an array of file paths";
@@ -173,8 +198,20 @@ std::unique_ptr<connector> make_cb(const connector_args& args, std::string& err)
 } // namespace
 
 const connector_descriptor& cb_descriptor() {
-  static const connector_descriptor d{"cb", "replays files transactionally and reports contraflow",
-                                      codec_requirement::optional_json, &make_cb, true, true};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "cb";
+    d.summary = "replays files' lines transactionally and reports their acks and fails; as a sink, turns `cb` commands into contraflow";
+    d.codec = codec_requirement::optional_json;
+    d.config = {
+      optional_key("paths", value_types::array, array{}, "The files whose lines are replayed, one event each."),
+      optional_key("timeout", value_types::unsigned_int, uint64_t{10'000'000'000}, "Nanoseconds to wait for the contraflow of the last line."),
+      optional_key("expect_batched", value_types::boolean, false, "Lines arrive as batches (after `generic::batch`)."),
+    };
+    d.make = &make_cb;
+    d.debug_only = true;
+    return d;
+  }();
   return d;
 }
 

@@ -1,6 +1,5 @@
 #include "connectors/debug/null.hpp"
 
-#include "connectors/common/config_reader.hpp"
 
 namespace temblor::connectors {
 
@@ -9,8 +8,7 @@ namespace {
 class null_connector final : public connector {
 public:
   explicit null_connector(std::shared_ptr<connector_context> ctx) : ctx_(std::move(ctx)) {}
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return duplex_ports(); }
   void connect() override { ctx_->connected(); }
   sink_outcome write(std::string_view, const event&, serializer&) override {
     return sink_outcome::done;
@@ -20,17 +18,22 @@ private:
   std::shared_ptr<connector_context> ctx_;
 };
 
-std::unique_ptr<connector> make_null(const connector_args& args, std::string& err) {
-  if (!common::check_keys(args.config, "config", {}, err))
-    return nullptr;
+std::unique_ptr<connector> make_null(const connector_args& args, std::string&) {
   return std::make_unique<null_connector>(args.context);
 }
 
 } // namespace
 
 const connector_descriptor& null_descriptor() {
-  static const connector_descriptor d{"null", "discards everything it is sent",
-                                      codec_requirement::optional_json, &make_null, true};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "null";
+    d.summary = "discards everything it is sent and emits nothing";
+    d.codec = codec_requirement::optional_json;
+    d.make = &make_null;
+    d.debug_only = true;
+    return d;
+  }();
   return d;
 }
 

@@ -1,6 +1,5 @@
 #include "connectors/exit/exit.hpp"
 
-#include "connectors/common/config_reader.hpp"
 
 namespace temblor::connectors {
 
@@ -11,8 +10,7 @@ public:
   exit_connector(uint64_t delay_ns, bool graceful, std::shared_ptr<connector_context> ctx)
     : delay_ns_(delay_ns), graceful_(graceful), ctx_(std::move(ctx)) {}
 
-  bool has_source() const override { return false; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return sink_ports(); }
   void connect() override { ctx_->connected(); }
 
   sink_outcome write(std::string_view, const event& ev, serializer&) override {
@@ -39,21 +37,30 @@ private:
   bool triggered_ = false;
 };
 
-std::unique_ptr<connector> make_exit(const connector_args& args, std::string& err) {
+std::unique_ptr<connector> make_exit(const connector_args& args, std::string&) {
   uint64_t delay = 0;
-  bool graceful = true;
-  if (!common::check_keys(args.config, "config", {"delay", "graceful"}, err) ||
-      !common::read_optional_uint(args.config, "delay", UINT64_MAX, delay, err) ||
-      !common::read_optional_bool(args.config, "graceful", graceful, err))
-    return nullptr;
+  if (const value* d = args.config.get("delay"))
+    d->get_u64(delay);
+  bool graceful = args.config.get("graceful")->as_bool();
   return std::make_unique<exit_connector>(delay, graceful, args.context);
 }
 
 } // namespace
 
 const connector_descriptor& exit_descriptor() {
-  static const connector_descriptor d{"exit", "stops the process on its first event",
-                                      codec_requirement::structured, &make_exit, true};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "exit";
+    d.summary = "stops the process on its first event (its `delay` and `graceful` fields override the config)";
+    d.codec = codec_requirement::structured;
+    d.config = {
+      optional_key("delay", value_types::unsigned_int, {}, "Nanoseconds to wait before stopping; none by default."),
+      optional_key("graceful", value_types::boolean, true, "Drain every flow before stopping; false stops at once."),
+    };
+    d.make = &make_exit;
+    d.debug_only = true;
+    return d;
+  }();
   return d;
 }
 

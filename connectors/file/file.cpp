@@ -22,8 +22,7 @@ struct file_config {
   uint64_t chunk_size = 8192;
 
   bool parse(const value& config, std::string& err) {
-    if (!common::check_keys(config, "config", {"path", "mode", "chunk_size"}, err) ||
-        !common::read_string(config, "path", path, err))
+    if (!common::read_string(config, "path", path, err))
       return false;
     std::string mode_text;
     if (!common::read_string(config, "mode", mode_text, err))
@@ -58,8 +57,9 @@ public:
   }
   ~file_connector() override { close_fd(); }
 
-  bool has_source() const override { return cfg_.mode == file_mode::read; }
-  bool has_sink() const override { return cfg_.mode != file_mode::read; }
+  connector_ports ports() const override {
+    return cfg_.mode == file_mode::read ? source_ports() : sink_ports();
+  }
 
   void connect() override {
     close_fd();
@@ -194,8 +194,19 @@ std::unique_ptr<connector> make_file(const connector_args& args, std::string& er
 } // namespace
 
 const connector_descriptor& file_descriptor() {
-  static const connector_descriptor d{"file", "reads or writes a file", codec_requirement::required,
-                                      &make_file, false, true};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "file";
+    d.summary = "reads a file (`mode` `read`, `.xz` decompressed) or writes one";
+    d.config = {
+      required_key("path", value_types::string, "The file; relative paths are relative to the working directory."),
+      required_key("mode", value_types::string, "`read`, `write`/`truncate`, `append` or `overwrite`. After a reconnect a sink appends."),
+      optional_key("chunk_size", value_types::unsigned_int, 8192, "Bytes per read."),
+    };
+    d.make = &make_file;
+    d.blocking = true;
+    return d;
+  }();
   return d;
 }
 

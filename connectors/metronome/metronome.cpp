@@ -1,15 +1,56 @@
 #include "connectors/metronome/metronome.hpp"
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
-#include "connectors/common/config_reader.hpp"
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 
 namespace temblor::connectors {
 
 namespace {
+
+/// The ticking half, owned by the timer's handlers so a stop() that races a
+/// pending tick leaves nothing dangling.
+struct ticker : std::enable_shared_from_this<ticker> {
+  ticker(asio::io_context& io, std::chrono::nanoseconds interval,
+         std::shared_ptr<connector_context> ctx)
+    : timer(io), interval(interval), ctx(std::move(ctx)) {}
+
+  void arm() {
+    timer.expires_at(next);
+    timer.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+      if (!ec)
+        self->tick();
+    });
+  }
+
+  void tick() {
+    if (stopped)
+      return;
+    // Ticks keep their cadence from the first one: a late wake-up does not
+    // shift every later tick.
+    next += interval;
+    if (!paused) {
+      record payload;
+      payload.set("connector", "metronome");
+      payload.set("ingest_ns", now_ns());
+      payload.set("id", id++);
+      ctx->receive_value(0, value{std::move(payload)}, value{});
+    }
+    arm();
+  }
+
+  asio::steady_timer timer;
+  std::chrono::nanoseconds interval;
+  std::shared_ptr<connector_context> ctx;
+  std::chrono::steady_clock::time_point next;
+  uint64_t id = 0;
+  bool paused = false;
+  bool running = false;
+  bool stopped = false;
+};
 
 class metronome_connector final : public connector {
 public:
@@ -17,76 +58,56 @@ public:
     : interval_(interval_ns), ctx_(std::move(ctx)) {}
   ~metronome_connector() override { stop(); }
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return false; }
+  connector_ports ports() const override { return source_ports(); }
+
+  void start(const start_args& args) override {
+    ticker_ = std::make_shared<ticker>(args.services.io->next(), interval_, ctx_);
+  }
   void connect() override { ctx_->connected(); }
 
-  // Ticks start once the source may send (first pull) and run on a thread
-  // of their own, so a slow pipeline delays no tick but the breaker pauses them.
-  bool pull() override {
-    if (!ticker_.joinable())
-      ticker_ = std::thread([this] { run(); });
-    return false;
+  // The first resume starts the ticks; later ones only unpause them, so a
+  // breaker that trips skips ticks instead of bunching them up.
+  void resume() override {
+    on_loop([](ticker& t) {
+      t.paused = false;
+      if (t.running || t.stopped)
+        return;
+      t.running = true;
+      t.next = std::chrono::steady_clock::now() + t.interval;
+      t.arm();
+    });
   }
-  void pause() override { set_paused(true); }
-  void resume() override { set_paused(false); }
+  void pause() override {
+    on_loop([](ticker& t) { t.paused = true; });
+  }
   void drain() override { stop(); }
 
   void stop() override {
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (ticker_.joinable())
-      ticker_.join();
+    on_loop([](ticker& t) {
+      t.stopped = true;
+      t.timer.cancel();
+    });
+    ticker_.reset();
   }
 
 private:
-  void set_paused(bool paused) {
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      paused_ = paused;
-    }
-    wake_.notify_all();
-  }
-
-  void run() {
-    auto next = std::chrono::steady_clock::now() + interval_;
-    uint64_t id = 0;
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stopping_) {
-      if (wake_.wait_until(lock, next, [this] { return stopping_; }))
-        return;
-      next += interval_;
-      if (paused_)
-        continue;
-      record payload;
-      payload.set("connector", "metronome");
-      payload.set("ingest_ns", now_ns());
-      payload.set("id", id++);
-      lock.unlock();
-      ctx_->receive_value(0, value{std::move(payload)}, value{});
-      lock.lock();
-    }
+  template <class F>
+  void on_loop(F f) {
+    if (!ticker_)
+      return;
+    asio::post(ticker_->timer.get_executor(), [t = ticker_, f] { f(*t); });
   }
 
   std::chrono::nanoseconds interval_;
   std::shared_ptr<connector_context> ctx_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool paused_ = false;
-  std::thread ticker_;
+  std::shared_ptr<ticker> ticker_;
 };
 
 std::unique_ptr<connector> make_metronome(const connector_args& args, std::string& err) {
   uint64_t interval = 0;
-  if (!common::check_keys(args.config, "config", {"interval"}, err) ||
-      !common::read_optional_uint(args.config, "interval", UINT64_MAX, interval, err))
-    return nullptr;
+  args.config.get("interval")->get_u64(interval);
   if (interval == 0) {
-    err = "missing required key `interval` (ns, greater than 0)";
+    err = "`config.interval` must be greater than 0 (ns)";
     return nullptr;
   }
   return std::make_unique<metronome_connector>(interval, args.context);
@@ -95,8 +116,17 @@ std::unique_ptr<connector> make_metronome(const connector_args& args, std::strin
 } // namespace
 
 const connector_descriptor& metronome_descriptor() {
-  static const connector_descriptor d{"metronome", "emits a tick every `interval` ns",
-                                      codec_requirement::structured, &make_metronome};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "metronome";
+    d.summary = "emits `{\"connector\", \"ingest_ns\", \"id\"}` every `interval` ns";
+    d.codec = codec_requirement::structured;
+    d.config = {
+      required_key("interval", value_types::unsigned_int, "Nanoseconds between two ticks."),
+    };
+    d.make = &make_metronome;
+    return d;
+  }();
   return d;
 }
 

@@ -1,10 +1,8 @@
 #include "connectors/stdio/stdin_reader.hpp"
 
-#include <atomic>
 #include <cerrno>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include <poll.h>
 #include <unistd.h>
@@ -25,7 +23,7 @@ public:
     return hub;
   }
 
-  uint64_t add(subscriber s) {
+  uint64_t add(io::blocking_pool& pool, subscriber s) {
     std::lock_guard<std::mutex> guard(mutex_);
     if (ended_) {
       s.on_end();
@@ -33,8 +31,10 @@ public:
     }
     uint64_t id = ++next_id_;
     subscribers_.emplace(id, std::move(s));
-    if (!reader_.joinable())
-      reader_ = std::thread([this] { run(); });
+    if (!running_) {
+      running_ = true;
+      pool.post([this] { run(); });
+    }
     return id;
   }
 
@@ -43,16 +43,19 @@ public:
     subscribers_.erase(id);
   }
 
-  ~stdin_hub() {
-    stop_ = true;
-    if (reader_.joinable())
-      reader_.join();
-  }
-
 private:
+  // Reads until EOF or until nobody listens; the pool's thread is free again
+  // then (a later subscriber starts a new run).
   void run() {
     std::string chunk;
-    while (!stop_) {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (subscribers_.empty()) {
+          running_ = false;
+          return;
+        }
+      }
       // Poll with a timeout so the thread notices the process stopping even
       // when stdin is a pipe that never closes.
       pollfd p{0, POLLIN, 0};
@@ -68,6 +71,7 @@ private:
       std::lock_guard<std::mutex> guard(mutex_);
       if (n <= 0) {
         ended_ = true;
+        running_ = false;
         for (auto& [id, s] : subscribers_)
           s.on_end();
         subscribers_.clear();
@@ -83,8 +87,7 @@ private:
   std::map<uint64_t, subscriber> subscribers_;
   uint64_t next_id_ = 0;
   bool ended_ = false;
-  std::atomic<bool> stop_{false};
-  std::thread reader_;
+  bool running_ = false;
 };
 
 class hub_subscription final : public stdin_subscription {
@@ -101,9 +104,10 @@ private:
 
 } // namespace
 
-std::unique_ptr<stdin_subscription> subscribe_stdin(std::function<void(const std::string&)> on_data,
+std::unique_ptr<stdin_subscription> subscribe_stdin(io::blocking_pool& pool,
+                                                    std::function<void(const std::string&)> on_data,
                                                     std::function<void()> on_end) {
-  auto id = stdin_hub::instance().add(subscriber{std::move(on_data), std::move(on_end)});
+  auto id = stdin_hub::instance().add(pool, subscriber{std::move(on_data), std::move(on_end)});
   return std::make_unique<hub_subscription>(id);
 }
 

@@ -5,7 +5,6 @@
 
 #include <unistd.h>
 
-#include "connectors/common/config_reader.hpp"
 #include "connectors/stdio/stdin_reader.hpp"
 
 namespace temblor::connectors {
@@ -29,24 +28,27 @@ class stdio_connector final : public connector {
 public:
   explicit stdio_connector(std::shared_ptr<connector_context> ctx) : ctx_(std::move(ctx)) {}
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return {{"in", "stdout", "stderr"}, {"out", "err"}}; }
 
+  void start(const start_args& args) override {
+    pool_ = args.services.blocking;
+    // Only a linked source takes a share of stdin: `console`-style sinks
+    // must not swallow the input of another flow's stdio source.
+    reads_ = args.source_linked;
+  }
   void connect() override { ctx_->connected(); }
 
-  // stdin is read on first pull, i.e. once something is linked to `out` and
-  // the sinks downstream are up; it is push-based from then on.
-  bool pull() override {
-    if (!subscription_) {
-      auto ctx = ctx_;
-      subscription_ = subscribe_stdin(
-        [ctx](const std::string& chunk) { ctx->receive_bytes(0, chunk, value{}); },
-        [ctx] {
-          ctx->stream_finished(0);
-          ctx->source_finished();
-        });
-    }
-    return false;
+  // stdin is read from the first resume, i.e. once the sinks downstream are up.
+  void resume() override {
+    if (subscription_ || !reads_ || !pool_)
+      return;
+    auto ctx = ctx_;
+    subscription_ = subscribe_stdin(
+      *pool_, [ctx](const std::string& chunk) { ctx->receive_bytes(0, chunk, value{}); },
+      [ctx] {
+        ctx->stream_finished(0);
+        ctx->source_finished();
+      });
   }
 
   void drain() override { subscription_.reset(); }
@@ -81,23 +83,28 @@ public:
 
 private:
   std::shared_ptr<connector_context> ctx_;
+  io::blocking_pool* pool_ = nullptr;
+  bool reads_ = false;
   std::unique_ptr<stdin_subscription> subscription_;
   std::vector<std::string> frames_;
   std::string out_buffer_;
   std::string err_buffer_;
 };
 
-std::unique_ptr<connector> make_stdio(const connector_args& args, std::string& err) {
-  if (!common::check_keys(args.config, "config", {}, err))
-    return nullptr;
+std::unique_ptr<connector> make_stdio(const connector_args& args, std::string&) {
   return std::make_unique<stdio_connector>(args.context);
 }
 
 } // namespace
 
 const connector_descriptor& stdio_descriptor() {
-  static const connector_descriptor d{"stdio", "reads stdin, writes stdout and stderr",
-                                      codec_requirement::required, &make_stdio, false};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "stdio";
+    d.summary = "reads stdin; writes `in`/`stdout` to stdout and `stderr` to stderr";
+    d.make = &make_stdio;
+    return d;
+  }();
   return d;
 }
 

@@ -16,8 +16,6 @@
 namespace temblor::connectors::ws {
 
 bool ws_client_config::parse(const value& config, std::string& err) {
-  if (!common::check_keys(config, "config", {"url", "tls", "socket_options", "no_delay"}, err))
-    return false;
   std::string text;
   if (!common::read_string(config, "url", text, err))
     return false;
@@ -70,8 +68,7 @@ public:
 
   ~ws_client_impl() override { stop(); }
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return duplex_ports(); }
 
   // -- lifecycle -------------------------------------------------------------
 
@@ -417,7 +414,7 @@ private:
   uint64_t attempt_ = 0;
   bool attempt_done_ = true;
   bool connected_ = false;
-  bool paused_ = false;
+  bool paused_ = true; ///< nothing is read before the first resume()
   std::string setup_error_;
   std::vector<std::pair<std::string, bool>> held_; ///< read while paused
   std::vector<outgoing_frame> sending_;
@@ -465,9 +462,19 @@ std::unique_ptr<connector> make_ws_client(const connector_args& args, std::strin
 } // namespace
 
 const connector_descriptor& ws_client_descriptor() {
-  static const connector_descriptor d{
-      "ws_client", "WebSocket client (optionally TLS) with one connection to `url`",
-      codec_requirement::required, &make_ws_client};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "ws_client";
+    d.summary = "WebSocket client (optionally TLS) with one connection to `url`";
+    d.config = {
+      required_key("url", value_types::string, "`ws://host:port/path` or `wss://…`; the port is required."),
+      common::tls_client_field(),
+      common::socket_options_field(),
+      common::no_delay_field(),
+    };
+    d.make = &make_ws_client;
+    return d;
+  }();
   return d;
 }
 

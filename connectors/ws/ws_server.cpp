@@ -18,9 +18,6 @@
 namespace temblor::connectors::ws {
 
 bool ws_server_config::parse(const value& config, std::string& err) {
-  if (!common::check_keys(config, "config", {"url", "tls", "backlog", "socket_options", "no_delay"},
-                          err))
-    return false;
   std::string text;
   if (!common::read_string(config, "url", text, err))
     return false;
@@ -80,8 +77,7 @@ public:
 
   ~ws_server_impl() override { stop(); }
 
-  bool has_source() const override { return true; }
-  bool has_sink() const override { return true; }
+  connector_ports ports() const override { return duplex_ports(); }
 
   // -- lifecycle -------------------------------------------------------------
 
@@ -90,7 +86,7 @@ public:
       asio::post(*io_, [this] { listen(); });
   }
 
-  void sink_linked() override { linked_ = true; }
+  void start(const start_args& args) override { linked_ = args.sink_linked; }
 
   void pause() override {
     if (stopped_)
@@ -477,7 +473,7 @@ private:
   std::atomic<bool> cb_triggered_{false};
   std::atomic<bool> refresh_posted_{false};
   std::atomic<bool> has_finished_{false};
-  bool paused_ = false;       // io thread
+  bool paused_ = true;        // io thread; nothing is read before the first resume()
   uint64_t next_stream_ = 0;  // io thread
   uint64_t dropped_ = 0;      // actor thread: writes failed for a full queue
 
@@ -533,10 +529,20 @@ std::unique_ptr<connector> make_ws_server(const connector_args& args, std::strin
 } // namespace
 
 const connector_descriptor& ws_server_descriptor() {
-  static const connector_descriptor d{
-      "ws_server",
-      "WebSocket server (optionally TLS); each connection is a stream, replies go back to it",
-      codec_requirement::required, &make_ws_server};
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "ws_server";
+    d.summary = "WebSocket server (optionally TLS); each connection is a stream, replies go back to it";
+    d.config = {
+      required_key("url", value_types::string, "`host:port` or `ws://host:port`; the `wss` scheme alone does not enable TLS (`tls` does)."),
+      common::tls_server_field(),
+      optional_key("backlog", value_types::unsigned_int, 128, "Pending connections the kernel queues."),
+      common::socket_options_field(),
+      common::no_delay_field(),
+    };
+    d.make = &make_ws_server;
+    return d;
+  }();
   return d;
 }
 

@@ -12,6 +12,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(temblor, caf::first_custom_type_id)
 // -- data plane ----------------------------------------------------------------
 CAF_ADD_ATOM(temblor, temblor::atom, event_atom, "event")
 CAF_ADD_ATOM(temblor, temblor::atom, pull_atom, "pull")
+CAF_ADD_ATOM(temblor, temblor::atom, pulled_atom, "pulled")
 
 // -- contraflow ----------------------------------------------------------------
 CAF_ADD_ATOM(temblor, temblor::atom, ack_atom, "ack")

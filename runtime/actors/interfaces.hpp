@@ -12,6 +12,7 @@
 
 #include "runtime/actors/atoms.hpp"
 #include "runtime/actors/messages.hpp"
+#include "runtime/supervisor/reconnect_policy.hpp"
 
 namespace temblor {
 
@@ -43,8 +44,8 @@ using connectable_actor = caf::typed_actor<
 /// Owns every connector's connection lifecycle: reconnect backoff and the
 /// Failed state once retries are exhausted.
 using supervisor_actor = caf::typed_actor<
-  // deployer -> supervisor: supervise connector `id` with this `reconnect` config
-  caf::reacts_to<atom::start_atom, uint64_t, std::string, value, connectable_actor>,
+  // deployer -> supervisor: supervise connector `id` (its alias) with its reconnect policy
+  caf::reacts_to<atom::start_atom, uint64_t, std::string, reconnect_policy, connectable_actor>,
   // connector -> supervisor: outcome of a connect attempt, or a lost connection
   caf::reacts_to<atom::connected_atom, uint64_t>,
   caf::reacts_to<atom::conn_fail_atom, uint64_t, std::string>,
@@ -98,6 +99,8 @@ using connector_actor = event_sink_actor::extend_with<contraflow_actor, connecta
   caf::reacts_to<atom::stop_atom>,
   // itself or a returned credit token -> connector: read more
   caf::reacts_to<atom::pull_atom>,
+  // the blocking pool -> connector: a pull() finished; true while more can be read
+  caf::reacts_to<atom::pulled_atom, bool>,
   // implementation threads (through the context) -> connector
   caf::reacts_to<atom::connected_atom>,
   caf::reacts_to<atom::conn_fail_atom, std::string>,
@@ -125,6 +128,7 @@ using pipeline_actor = event_sink_actor::extend_with<ack_target_actor>::extend<
 
 } // namespace temblor
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::reconnect_policy)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::connector_wiring)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::pipeline_wiring)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(temblor::port_link)

@@ -95,6 +95,9 @@ void actor_context::deliver_queued(connector_inbox& inbox) {
       case queued_input::kind::structured:
         inbox.on_value(item.stream, std::move(item.payload), std::move(item.meta));
         break;
+      case queued_input::kind::emitted:
+        inbox.on_emit(item.port, item.stream, std::move(item.payload), std::move(item.meta));
+        break;
       case queued_input::kind::stream_end: inbox.on_stream_end(item.stream); break;
       case queued_input::kind::source_end: inbox.on_source_end(); break;
     }
@@ -106,28 +109,36 @@ void actor_context::receive_bytes(uint64_t stream, std::string data, value meta)
   if (auto* inbox = local_inbox())
     inbox->on_bytes(stream, std::move(data), std::move(meta));
   else
-    enqueue({queued_input::kind::bytes, stream, std::move(data), value{}, std::move(meta)});
+    enqueue({queued_input::kind::bytes, stream, {}, std::move(data), value{}, std::move(meta)});
 }
 
 void actor_context::receive_value(uint64_t stream, value payload, value meta) {
   if (auto* inbox = local_inbox())
     inbox->on_value(stream, std::move(payload), std::move(meta));
   else
-    enqueue({queued_input::kind::structured, stream, {}, std::move(payload), std::move(meta)});
+    enqueue({queued_input::kind::structured, stream, {}, {}, std::move(payload), std::move(meta)});
+}
+
+void actor_context::emit(std::string port, uint64_t stream, value payload, value meta) {
+  if (auto* inbox = local_inbox())
+    inbox->on_emit(port, stream, std::move(payload), std::move(meta));
+  else
+    enqueue({queued_input::kind::emitted, stream, std::move(port), {}, std::move(payload),
+             std::move(meta)});
 }
 
 void actor_context::stream_finished(uint64_t stream) {
   if (auto* inbox = local_inbox())
     inbox->on_stream_end(stream);
   else
-    enqueue({queued_input::kind::stream_end, stream, {}, value{}, value{}});
+    enqueue({queued_input::kind::stream_end, stream, {}, {}, value{}, value{}});
 }
 
 void actor_context::source_finished() {
   if (auto* inbox = local_inbox())
     inbox->on_source_end();
   else
-    enqueue({queued_input::kind::source_end, 0, {}, value{}, value{}});
+    enqueue({queued_input::kind::source_end, 0, {}, {}, value{}, value{}});
 }
 
 template <class Atom>
@@ -156,6 +167,22 @@ void actor_context::circuit_breaker(bool open_for_traffic) {
     else
       caf::anon_send(source, atom::cb_trigger_atom_v, id_);
   }
+}
+
+std::atomic<uint64_t>& actor_context::counter(std::string_view name) {
+  std::lock_guard<std::mutex> guard(counters_mutex_);
+  auto it = counters_.find(name);
+  if (it == counters_.end())
+    it = counters_.try_emplace(std::string(name), 0).first;
+  return it->second;
+}
+
+std::map<std::string, uint64_t> actor_context::counters() const {
+  std::lock_guard<std::mutex> guard(counters_mutex_);
+  std::map<std::string, uint64_t> out;
+  for (const auto& [name, count] : counters_)
+    out.emplace(name, count.load(std::memory_order_relaxed));
+  return out;
 }
 
 void actor_context::request_shutdown(uint64_t delay_ns, bool graceful) {

@@ -25,6 +25,7 @@ public:
   virtual void on_connection_lost(std::string reason) = 0;
   virtual void on_bytes(uint64_t stream, std::string data, value meta) = 0;
   virtual void on_value(uint64_t stream, value payload, value meta) = 0;
+  virtual void on_emit(const std::string& port, uint64_t stream, value payload, value meta) = 0;
   virtual void on_stream_end(uint64_t stream) = 0;
   virtual void on_source_end() = 0;
 };
@@ -64,6 +65,7 @@ public:
 
   void receive_bytes(uint64_t stream, std::string data, value meta) override;
   void receive_value(uint64_t stream, value payload, value meta) override;
+  void emit(std::string port, uint64_t stream, value payload, value meta) override;
   void stream_finished(uint64_t stream) override;
   void source_finished() override;
 
@@ -73,6 +75,10 @@ public:
 
   void request_shutdown(uint64_t delay_ns, bool graceful) override;
 
+  std::atomic<uint64_t>& counter(std::string_view name) override;
+  /// Returns every counter's current value, by name.
+  std::map<std::string, uint64_t> counters() const;
+
   /// Hands everything other threads queued to `inbox`, in order. Called by
   /// the actor when it gets the "input waiting" message.
   void deliver_queued(connector_inbox& inbox);
@@ -80,8 +86,9 @@ public:
 private:
   /// Input from a thread other than the actor's, kept in arrival order.
   struct queued_input {
-    enum class kind { bytes, structured, stream_end, source_end } what = kind::bytes;
+    enum class kind { bytes, structured, emitted, stream_end, source_end } what = kind::bytes;
     uint64_t stream = 0;
+    std::string port; ///< for `emitted`
     std::string data;
     value payload;
     value meta;
@@ -106,6 +113,9 @@ private:
   std::map<uint64_t, ack_target_actor> ack_targets_;
   std::vector<contraflow_actor> upstream_sources_;
   deployer_actor deployer_;
+  mutable std::mutex counters_mutex_;
+  // std::map: references to its values stay valid as counters are added.
+  std::map<std::string, std::atomic<uint64_t>, std::less<>> counters_;
 };
 
 } // namespace temblor

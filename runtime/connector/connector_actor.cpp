@@ -70,10 +70,19 @@ void connector_state::wire(connector_wiring w) {
     linked = linked || link.out_port == "out";
   gate.set_linked(linked);
   gate.expect_sinks(wiring.downstream_sinks);
-  if (has_sink() && wiring.upstream_count > 0) {
-    inbox_scope scope(this);
-    impl->sink_linked();
-  }
+  connectors::start_args args;
+  args.services = services;
+  args.sink_linked = has_sink() && wiring.upstream_count > 0;
+  args.source_linked = linked;
+  inbox_scope scope(this);
+  impl->start(args);
+}
+
+bool connector_state::pulling() const {
+  if (!puller)
+    return false;
+  std::lock_guard<std::mutex> guard(puller->mutex);
+  return puller->running;
 }
 
 void connector_state::start_connect() {
@@ -119,10 +128,18 @@ void connector_state::stop() {
   report_failures("before the connector stopped");
   if (context)
     context->detach();
-  if (impl) {
-    inbox_scope scope(this);
-    impl->stop();
+  if (!impl)
+    return;
+  if (puller) {
+    std::lock_guard<std::mutex> guard(puller->mutex);
+    if (puller->running) {
+      // The pull on the blocking pool stops the connector when it returns.
+      puller->stop_requested = true;
+      return;
+    }
   }
+  inbox_scope scope(this);
+  impl->stop();
 }
 
 // -- connector_state: source side ------------------------------------------------
@@ -193,6 +210,25 @@ void connector_state::on_value(uint64_t stream, value payload, value meta) {
     flush_batches();
 }
 
+void connector_state::on_emit(const std::string& port, uint64_t stream, value payload,
+                              value meta) {
+  if (source_drained)
+    return;
+  auto ev = make_event(stream, std::move(payload), std::move(meta), now_ns());
+  if (port == "out") {
+    out_batch.push_back(std::move(ev));
+  } else if (port == "err") {
+    err_batch.push_back(std::move(ev));
+  } else {
+    std::vector<event> single;
+    single.push_back(std::move(ev));
+    send_batch(port, single);
+    return;
+  }
+  if (!batching)
+    flush_batches();
+}
+
 void connector_state::take_queued_input() {
   batching = true;
   context->deliver_queued(*this);
@@ -251,23 +287,22 @@ void connector_state::flush_batches() {
 void connector_state::update_gate() {
   if (!has_source() || stopped)
     return;
-  bool open = gate.open();
-  if (open) {
-    if (push_paused) {
-      push_paused = false;
-      inbox_scope scope(this);
-      impl->resume();
-    }
-    schedule_pull();
-  } else if (!push_paused && gate.connected() && gate.linked()) {
-    // Only a linked source is paused: what an unlinked one reads is dropped
-    // anyway, and pausing its transport would stop it from seeing control
-    // frames and closes too (a ws_client sink's socket then lingers until
-    // websocketpp's close timeout).
+  // An unlinked source runs whenever it is connected: what it reads is
+  // dropped anyway, and a paused transport would not see control frames and
+  // closes either (a ws_client sink's socket then lingers until
+  // websocketpp's close timeout).
+  bool run = gate.connected() && (gate.open() || !gate.linked());
+  if (run && push_paused) {
+    push_paused = false;
+    inbox_scope scope(this);
+    impl->resume();
+  } else if (!run && !push_paused && gate.connected()) {
     push_paused = true;
     inbox_scope scope(this);
     impl->pause();
   }
+  if (gate.open())
+    schedule_pull();
 }
 
 void connector_state::schedule_pull() {
@@ -289,12 +324,55 @@ void connector_state::pull() {
       return;
     credit->waiting = false;
   }
+  if (puller) {
+    std::lock_guard<std::mutex> guard(puller->mutex);
+    if (puller->running)
+      return;
+    puller->running = true;
+    // The pool thread is not the actor's: what pull() hands the context is
+    // queued and taken by take_queued_input() before `pulled` arrives.
+    services.blocking->post([impl = impl, p = puller, owner = connector_actor{self}] {
+      bool more = false;
+      std::string failure;
+      try {
+        more = impl->pull();
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      std::lock_guard<std::mutex> guard(p->mutex);
+      p->running = false;
+      if (p->stop_requested) {
+        impl->stop();
+        return;
+      }
+      if (!failure.empty())
+        caf::anon_send(owner, atom::conn_lost_atom_v, "read failed: " + failure);
+      caf::anon_send(owner, atom::pulled_atom_v, more);
+    });
+    return;
+  }
   bool more = false;
   {
     inbox_scope scope(this);
     batching = true;
     more = impl->pull();
     batching = false;
+  }
+  pulled(more);
+}
+
+void connector_state::pulled(bool more) {
+  if (puller) {
+    take_queued_input();
+    for (auto& [is_ack, ev_id] : deferred_contraflow)
+      handle_contraflow(is_ack, ev_id);
+    deferred_contraflow.clear();
+    if (drain_deferred) {
+      drain_deferred = false;
+      begin_source_drain();
+    }
+    if (stopped)
+      return;
   }
   flush_batches();
   // A pull-based source allocates every event on its own thread; when a sink
@@ -315,6 +393,10 @@ void connector_state::pull() {
 void connector_state::begin_source_drain() {
   if (source_draining)
     return;
+  if (pulling()) {
+    drain_deferred = true;
+    return;
+  }
   source_draining = true;
   {
     inbox_scope scope(this);
@@ -348,6 +430,10 @@ void connector_state::finish_source() {
 }
 
 void connector_state::handle_contraflow(bool is_ack, const event_id& ev_id) {
+  if (pulling()) {
+    deferred_contraflow.emplace_back(is_ack, ev_id);
+    return;
+  }
   inbox_scope scope(this);
   for (const auto& origin : ev_id.origins()) {
     if (origin.source != id)
@@ -500,6 +586,10 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
   st.impl = std::move(spec.impl);
   st.context = std::move(spec.context);
   st.codec = std::move(spec.codec);
+  st.ports = std::move(spec.ports);
+  st.services = spec.services;
+  if (spec.blocking)
+    st.puller = std::make_shared<blocking_puller>();
   st.context->attach(connector_actor{self}, &st);
   st.transactional = st.impl->transactional();
   self->set_exit_handler([self](const caf::exit_msg& msg) {
@@ -522,6 +612,7 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
       self->quit();
     },
     [self](atom::pull_atom) { self->state.pull(); },
+    [self](atom::pulled_atom, bool more) { self->state.pulled(more); },
     [self](atom::ack_atom, const event_id& id) { self->state.handle_contraflow(true, id); },
     [self](atom::fail_atom, const event_id& id) { self->state.handle_contraflow(false, id); },
     [self](atom::cb_trigger_atom, uint64_t sink) {

@@ -23,6 +23,9 @@ struct connector_spec {
   std::shared_ptr<connectors::connector> impl;
   std::shared_ptr<actor_context> context;
   codecs::chain_spec codec; ///< empty codec for structured connectors
+  connectors::connector_ports ports;
+  bool blocking = false; ///< pull() runs on the blocking pool
+  io::services services;
 };
 
 connector_actor::behavior_type connector(connector_actor::stateful_pointer<connector_state> self,

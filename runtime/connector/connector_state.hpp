@@ -43,6 +43,14 @@ private:
   std::map<uint64_t, std::unique_ptr<codecs::encoder_chain>> encoders_;
 };
 
+/// Runs a blocking connector's pull() on the blocking pool, one at a time; a
+/// stop() that comes while one runs is carried out by the job once it ends.
+struct blocking_puller {
+  std::mutex mutex;
+  bool running = false;
+  bool stop_requested = false;
+};
+
 struct connector_state : connector_inbox {
   static inline const char* name = "connector";
 
@@ -55,6 +63,9 @@ struct connector_state : connector_inbox {
   std::shared_ptr<connectors::connector> impl;
   std::unique_ptr<stream_serializer> serializer;
   connector_wiring wiring;
+  connectors::connector_ports ports;
+  io::services services;
+  std::shared_ptr<blocking_puller> puller; ///< set for blocking connectors
 
   // -- source side ---------------------------------------------------------------
   source_gate gate;
@@ -72,7 +83,9 @@ struct connector_state : connector_inbox {
   bool source_ended = false;
   bool source_draining = false;
   bool source_drained = false;
-  bool push_paused = false;
+  bool push_paused = true; ///< push sources start paused (the contract)
+  bool drain_deferred = false; ///< a drain came while a blocking pull ran
+  std::vector<std::pair<bool, event_id>> deferred_contraflow;
 
   // -- sink side -----------------------------------------------------------------
   bool sink_connected = false;
@@ -92,8 +105,9 @@ struct connector_state : connector_inbox {
   connector_state& operator=(const connector_state&) = delete;
   ~connector_state() override;
 
-  bool has_source() const { return impl && impl->has_source(); }
-  bool has_sink() const { return impl && impl->has_sink(); }
+  bool has_source() const { return !ports.outputs.empty(); }
+  bool has_sink() const { return !ports.inputs.empty(); }
+  bool pulling() const;
 
   /// Takes the wiring computed by the deployer; the source may read after it.
   void wire(connector_wiring w);
@@ -105,6 +119,7 @@ struct connector_state : connector_inbox {
   void on_connection_lost(std::string reason) override;
   void on_bytes(uint64_t stream, std::string data, value meta) override;
   void on_value(uint64_t stream, value payload, value meta) override;
+  void on_emit(const std::string& port, uint64_t stream, value payload, value meta) override;
   void on_stream_end(uint64_t stream) override;
   void on_source_end() override;
 
@@ -114,6 +129,8 @@ struct connector_state : connector_inbox {
   void update_gate();
   void schedule_pull();
   void pull();
+  /// A pull() finished (on the blocking pool when the connector blocks).
+  void pulled(bool more);
   void flush_batches();
   void begin_source_drain();
   void finish_source();

@@ -32,12 +32,9 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
   auto& sys = self->system();
   st.supervisor = sys.spawn(supervisor, deployer_actor{self});
   for (const auto& c : plan.connectors) {
-    connector_spec spec{c.id, c.alias, c.impl, c.context, c.codec};
-    // Connectors that block in file calls get a thread each, which keeps
-    // them off the scheduler's workers; the others share the workers and
-    // save a thread switch per message.
-    auto handle = c.blocking ? sys.spawn<caf::detached>(connector, std::move(spec))
-                             : sys.spawn(connector, std::move(spec));
+    connector_spec spec{c.id,    c.alias,    c.impl,    c.context,
+                        c.codec, c.ports,    c.blocking, plan.services};
+    auto handle = sys.spawn(connector, std::move(spec));
     st.connectors.emplace(c.id, std::move(handle));
     st.aliases[c.id] = c.alias;
     st.flow_of[c.id] = c.flow;

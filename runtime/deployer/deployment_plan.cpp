@@ -8,12 +8,13 @@ namespace temblor {
 
 namespace {
 
-bool is_connector_source_port(const std::string& port) { return port == "out" || port == "err"; }
-
-bool is_connector_sink_port(const std::string& type, const std::string& port) {
-  if (port == "in")
-    return true;
-  return type == "stdio" && (port == "stdout" || port == "stderr");
+std::string port_list(const std::vector<std::string>& ports) {
+  if (ports.empty())
+    return "none";
+  std::string out;
+  for (const auto& p : ports)
+    out += (out.empty() ? "" : ", ") + p;
+  return out;
 }
 
 std::vector<uint64_t> walk(uint64_t start, const std::set<uint64_t>& connectors,
@@ -48,13 +49,14 @@ public:
     plan_.flows.push_back(flow.alias);
     std::map<std::string, uint64_t> connector_ids;
     std::map<std::string, uint64_t> pipeline_ids;
-    std::map<uint64_t, std::string> types;
+    std::map<uint64_t, const planned_connector*> built;
     for (const auto& c : flow.connectors) {
       uint64_t id = next_id_++;
       connector_ids[c.alias] = id;
-      types[id] = c.type;
       add_connector(flow, c, id);
     }
+    for (const auto& c : plan_.connectors)
+      built[c.id] = &c;
     for (const auto& p : flow.pipelines) {
       uint64_t id = next_id_++;
       pipeline_ids[p.alias] = id;
@@ -77,17 +79,30 @@ public:
       uint64_t from = 0, to = 0;
       if (!resolve(conn.from, from) || !resolve(conn.to, to))
         continue;
-      if (conn.from.node == dsl::endpoint::kind::connector &&
-          !is_connector_source_port(conn.from.port)) {
-        diags_.error(conn.from.span, "Connector `" + conn.from.alias + "` has no output port `" +
-                                       conn.from.port + "`", "available: out, err");
-        continue;
+      // A connector that failed to build was reported already.
+      if (conn.from.node == dsl::endpoint::kind::connector) {
+        auto it = built.find(from);
+        if (it == built.end())
+          continue;
+        const auto& outputs = it->second->ports.outputs;
+        if (!it->second->ports.has_output(conn.from.port)) {
+          diags_.error(conn.from.span, "Connector `" + conn.from.alias +
+                                         "` has no output port `" + conn.from.port + "`",
+                       "available: " + port_list(outputs));
+          continue;
+        }
       }
-      if (conn.to.node == dsl::endpoint::kind::connector &&
-          !is_connector_sink_port(types[to], conn.to.port)) {
-        diags_.error(conn.to.span, "Connector `" + conn.to.alias + "` has no input port `" +
-                                     conn.to.port + "`", "available: in");
-        continue;
+      if (conn.to.node == dsl::endpoint::kind::connector) {
+        auto it = built.find(to);
+        if (it == built.end())
+          continue;
+        const auto& inputs = it->second->ports.inputs;
+        if (!it->second->ports.has_input(conn.to.port)) {
+          diags_.error(conn.to.span, "Connector `" + conn.to.alias + "` has no input port `" +
+                                       conn.to.port + "`",
+                       "available: " + port_list(inputs));
+          continue;
+        }
       }
       plan_.graph.outputs[from].push_back(planned_link{conn.from.port, to, conn.to.port});
       plan_.graph.upstream[to].insert(from);
@@ -97,7 +112,8 @@ public:
 private:
   void add_connector(const dsl::flow_instance& flow, const dsl::connector_instance& c, uint64_t id) {
     std::string alias = flow.alias + "::" + c.alias;
-    const auto& registry = connectors::builtin_connectors();
+    const auto& registry =
+      options_.registry ? *options_.registry : connectors::builtin_connectors();
     const auto* descriptor = registry.find(c.type);
     if (!descriptor || (descriptor->debug_only && !options_.debug_connectors)) {
       std::string hint = descriptor ? "a debug connector: run with --debug-connectors"
@@ -116,10 +132,8 @@ private:
       const value* v = with->get(key);
       return v ? *v : value{};
     };
-    planned.reconnect = field("reconnect");
     std::string err;
-    reconnect_policy policy;
-    if (!reconnect_policy::parse(planned.reconnect, policy, err))
+    if (!reconnect_policy::parse(field("reconnect"), planned.reconnect, err))
       diags_.error(c.span, "[" + alias + "] " + err);
     value codec = field("codec");
     switch (descriptor->codec) {
@@ -150,17 +164,13 @@ private:
     args.config = field("config");
     args.context = planned.context;
     args.debug_connectors = options_.debug_connectors;
-    std::unique_ptr<connectors::connector> impl;
-    try {
-      impl = descriptor->make(args, err);
-    } catch (const std::exception& e) {
-      err = e.what();
-    }
+    auto impl = connectors::make_connector(*descriptor, std::move(args), err);
     if (!impl) {
       diags_.error(c.span, "[" + alias + "] " + err);
       return;
     }
     planned.impl = std::move(impl);
+    planned.ports = planned.impl->ports();
     plan_.connectors.push_back(std::move(planned));
   }
 

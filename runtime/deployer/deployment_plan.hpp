@@ -14,6 +14,8 @@
 #include "connectors/connector.hpp"
 #include "dsl/deployment.hpp"
 #include "runtime/connector/actor_context.hpp"
+#include "runtime/io/io_pool.hpp"
+#include "runtime/supervisor/reconnect_policy.hpp"
 
 namespace temblor {
 
@@ -29,10 +31,11 @@ struct planned_connector {
   std::string flow;
   std::string type;
   std::shared_ptr<connectors::connector> impl;
+  connectors::connector_ports ports; ///< asked once, when built
   std::shared_ptr<actor_context> context;
   codecs::chain_spec codec;
-  value reconnect;
-  bool blocking = false; ///< from the descriptor: run on a thread of its own
+  reconnect_policy reconnect;
+  bool blocking = false; ///< from the descriptor: pull() runs on the blocking pool
 };
 
 struct planned_pipeline {
@@ -64,12 +67,16 @@ struct deployment_plan {
   std::vector<planned_pipeline> pipelines;
   stage_graph graph;
   std::vector<std::string> flows;
+  /// The pools connectors run on; set by whoever runs the plan.
+  io::services services;
 
   std::set<uint64_t> connector_ids() const;
 };
 
 struct plan_options {
   bool debug_connectors = false;
+  /// Where connector types are looked up (tests add their own).
+  const connectors::connector_registry* registry = nullptr; ///< null: the builtins
 };
 
 /// Builds the plan; every problem goes to `diags` (with the DSL span where

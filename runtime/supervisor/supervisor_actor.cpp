@@ -31,13 +31,8 @@ supervisor_actor::behavior_type supervisor(supervisor_actor::stateful_pointer<su
                                            deployer_actor deployer) {
   self->state.deployer = std::move(deployer);
   return {
-    [self](atom::start_atom, uint64_t id, std::string& alias, value& reconnect,
+    [self](atom::start_atom, uint64_t id, std::string& alias, reconnect_policy& policy,
            connectable_actor& handle) {
-      reconnect_policy policy;
-      std::string err;
-      // The deployer validated the config already; a failure here is a bug.
-      if (!reconnect_policy::parse(reconnect, policy, err))
-        log::error("[" + alias + "] " + err);
       self->state.connectors.emplace(
         id, supervised_connector{alias, handle, backoff{policy}, false});
       self->send(handle, atom::connect_atom_v);

@@ -131,6 +131,16 @@ int run_flows(const run_options& options) {
   for (const auto& d : diags.all())
     std::fputs(dsl::render(d).c_str(), stderr);
   if (options.check_only) {
+    bool ok = true;
+    for (const auto& c : plan->connectors) {
+      std::string err;
+      if (!c.impl->check(err)) {
+        std::fprintf(stderr, "error: [%s] %s\n", c.alias.c_str(), err.c_str());
+        ok = false;
+      }
+    }
+    if (!ok)
+      return 1;
     std::printf("%zu flow(s), %zu connector(s), %zu pipeline(s): ok\n", plan->flows.size(),
                 plan->connectors.size(), plan->pipelines.size());
     return 0;
@@ -144,6 +154,12 @@ int run_flows(const run_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   signal_forwarder::block();
   {
+    // The pools outlive the actor system: connectors stop (and let go of
+    // their loops) before the system's destructor returns.
+    io::pools pools(options.io_threads ? options.io_threads : io::default_io_threads(),
+                    io::default_blocking_threads,
+                    [](const std::string& what) { log::error(what); });
+    plan->services = pools.get();
     caf::actor_system_config cfg;
     cfg.set("logger.verbosity", caf::atom("quiet"));
     tune_scheduler(cfg);

@@ -15,6 +15,8 @@ struct run_options {
   std::optional<std::string> pid_file;
   /// Load, validate and build every connector, then exit without running.
   bool check_only = false;
+  /// Event loops of the I/O layer; 0: one per usable CPU (or TEMBLOR_IO_THREADS).
+  size_t io_threads = 0;
 };
 
 /// Returns the process exit status: 0 after a normal stop, 1 when a flow

@@ -29,7 +29,7 @@ TEST_CASE("every builtin connector rejects an unknown config key and names it") 
     args.context = std::make_shared<ws::testing::fake_context>();
     args.config = value{record{{"definitely_not_a_key", 1}}};
     std::string err;
-    auto impl = d.make(args, err);
+    auto impl = make_connector(d, args, err);
     CHECK(impl == nullptr);
     CHECK(err.find("definitely_not_a_key") != std::string::npos);
   }

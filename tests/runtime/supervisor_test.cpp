@@ -45,7 +45,12 @@ deployer_actor::behavior_type recording_deployer(deployer_actor::pointer,
   };
 }
 
-value retry_config(record body) { return value{record{{"retry", value{std::move(body)}}}}; }
+reconnect_policy retry_config(record body) {
+  reconnect_policy policy;
+  std::string err;
+  REQUIRE(reconnect_policy::parse(value{record{{"retry", value{std::move(body)}}}}, policy, err));
+  return policy;
+}
 
 } // namespace
 

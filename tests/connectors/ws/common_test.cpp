@@ -64,8 +64,12 @@ TEST_CASE("socket_options take uppercase keys and 0.12's no_delay and reject unk
   REQUIRE(o2.parse(value(record{{"no_delay", false}}), err));
   CHECK_FALSE(o2.no_delay);
 
-  common::socket_options o3;
-  CHECK_FALSE(o3.parse(value(record{{"socket_options", record{{"so_reuseport", true}}}}), err));
+  // Unknown names are the schema's to reject, with the path and a hint.
+  value checked;
+  CHECK_FALSE(apply_schema({common::socket_options_field()},
+                           value(record{{"socket_options", record{{"so_reuseport", true}}}}),
+                           checked, err));
+  CHECK(err.find("config.socket_options") != std::string::npos);
   CHECK(err.find("so_reuseport") != std::string::npos);
   CHECK(err.find("SO_REUSEPORT") != std::string::npos); // the did-you-mean hint
 }
@@ -98,10 +102,11 @@ TEST_CASE("ws_server config requires url and rejects unknown keys") {
   std::string err;
   CHECK_FALSE(c.parse(value(record{}), err));
   CHECK(err.find("url") != std::string::npos);
-  ws::ws_server_config c2;
-  CHECK_FALSE(c2.parse(value(record{{"url", "localhost:1"}, {"backlogg", 5}}), err));
+  value checked;
+  CHECK_FALSE(apply_schema(ws::ws_server_descriptor().config,
+                           value(record{{"url", "localhost:1"}, {"backlogg", 5}}), checked, err));
   CHECK(err.find("backlogg") != std::string::npos);
-  CHECK(err.find("backlog") != std::string::npos);
+  CHECK(err.find("did you mean `backlog`") != std::string::npos);
   ws::ws_server_config c3;
   REQUIRE(c3.parse(value(record{{"url", "wss://localhost:4443"}, {"backlog", 16}}), err));
   CHECK_FALSE(c3.tls.enabled); // the scheme alone does not turn TLS on

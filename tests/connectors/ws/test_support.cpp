@@ -264,7 +264,28 @@ std::unique_ptr<connector> make_connector(const connector_descriptor& d, value c
   args.source_id = source_id;
   args.config = std::move(config);
   args.context = ctx;
-  return d.make(args, err);
+  return connectors::make_connector(d, std::move(args), err);
+}
+
+io::services test_services() {
+  static io::pools pools(2, 2);
+  return pools.get();
+}
+
+start_args test_start(bool sink_linked, bool source_linked) {
+  start_args args;
+  args.services = test_services();
+  args.sink_linked = sink_linked;
+  args.source_linked = source_linked;
+  return args;
+}
+
+std::atomic<uint64_t>& fake_context::counter(std::string_view name) {
+  std::lock_guard<std::mutex> guard(mtx);
+  auto it = counters.find(name);
+  if (it == counters.end())
+    it = counters.try_emplace(std::string(name), 0).first;
+  return it->second;
 }
 
 server_fixture::server_fixture(value config, bool link) {
@@ -273,11 +294,11 @@ server_fixture::server_fixture(value config, bool link) {
   conn = make_connector(ws_server_descriptor(), std::move(config), ctx, source_id, err);
   if (!conn)
     return;
-  if (link)
-    conn->sink_linked();
+  conn->start(test_start(link));
   conn->connect();
   if (ctx->wait_connect_outcome())
     port = ctx->listening_port();
+  conn->resume();
 }
 
 std::string server_fixture::url(bool tls) const {
@@ -288,8 +309,10 @@ client_fixture::client_fixture(value config) {
   conn = make_connector(ws_client_descriptor(), std::move(config), ctx, source_id, err);
   if (!conn)
     return;
+  conn->start(test_start());
   conn->connect();
   ok = ctx->wait_connect_outcome();
+  conn->resume();
 }
 
 size_t run_echo(connector& c, fake_context& ctx, serializer& ser, uint64_t source_id,

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,8 @@ public:
   void fail(const event_id&) override {}
   void circuit_breaker(bool open_for_traffic) override;
   void request_shutdown(uint64_t, bool) override {}
+  void emit(std::string, uint64_t, value, value) override {}
+  std::atomic<uint64_t>& counter(std::string_view name) override;
 
   /// Waits until `pred` holds (checked under the lock) or `timeout` passes.
   bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s);
@@ -67,7 +70,14 @@ public:
   std::vector<bool> breaker; ///< arguments of circuit_breaker(), in order
   std::vector<bool> outcomes; ///< connected() = true, connect_failed() = false
   size_t outcomes_seen = 0;
+  std::map<std::string, std::atomic<uint64_t>, std::less<>> counters;
 };
+
+/// The pools connectors under test run on (two loops, two blocking threads,
+/// for the whole test process).
+io::services test_services();
+/// Start arguments on test_services().
+start_args test_start(bool sink_linked = true, bool source_linked = true);
 
 /// Frames a string or bytes payload as itself (the `string` codec without
 /// postprocessors); records finished streams.
@@ -127,7 +137,8 @@ std::string peer_script(const std::string& name);
 /// Whether the Node peers can run (node on PATH and `ws` installed).
 bool node_peers_available();
 
-/// Builds `d` with `config` on `ctx`; nullptr with `err` on a bad config.
+/// Builds `d` with `config` on `ctx` (checked against its schema); nullptr
+/// with `err` on a bad config.
 std::unique_ptr<connector> make_connector(const connector_descriptor& d, value config,
                                           const std::shared_ptr<fake_context>& ctx,
                                           uint64_t source_id, std::string& err);

@@ -46,6 +46,9 @@ public:
   void fail(const event_id&) override {}
   void circuit_breaker(bool) override {}
   void request_shutdown(uint64_t, bool) override {}
+  void emit(std::string, uint64_t, value, value) override {}
+  std::atomic<uint64_t>& counter(std::string_view) override { return unused_counter; }
+  std::atomic<uint64_t> unused_counter{0};
 
   std::mutex mtx;
   std::condition_variable cv;
@@ -74,13 +77,19 @@ int main(int argc, char** argv) {
                              {"backlog", 4096}});
   args.context = ctx;
   std::string err;
-  auto server = ws::ws_server_descriptor().make(args, err);
+  auto server = connectors::make_connector(ws::ws_server_descriptor(), args, err);
   if (!server) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 1;
   }
-  server->sink_linked();
+  io::pools pools(1, 1);
+  start_args start;
+  start.services = pools.get();
+  start.sink_linked = true;
+  start.source_linked = true;
+  server->start(start);
   server->connect();
+  server->resume();
   string_serializer ser;
   std::deque<frame> batch;
   uint64_t pull = 0;

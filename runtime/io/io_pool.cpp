@@ -1,0 +1,145 @@
+#include "runtime/io/io_pool.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <sched.h>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+
+namespace temblor::io {
+
+namespace {
+
+void run_guarded(asio::io_context& io, const fault_reporter& report) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      // Handlers catch what they call; this keeps one that did not from
+      // taking the process (and every other connector on the loop) down.
+      if (report)
+        report(std::string("an I/O handler failed: ") + e.what());
+    } catch (...) {
+      if (report)
+        report("an I/O handler failed with an unknown exception");
+    }
+  }
+}
+
+} // namespace
+
+struct io_pool::loop {
+  asio::io_context io{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
+    asio::make_work_guard(io)};
+  std::thread thread;
+};
+
+io_pool::io_pool(size_t threads, fault_reporter report) {
+  threads = std::max<size_t>(1, threads);
+  for (size_t i = 0; i < threads; ++i) {
+    auto l = std::make_unique<loop>();
+    auto* raw = l.get();
+    l->thread = std::thread([raw, report] { run_guarded(raw->io, report); });
+    loops_.push_back(std::move(l));
+  }
+}
+
+io_pool::~io_pool() {
+  for (auto& l : loops_) {
+    l->work.reset();
+    l->io.stop();
+  }
+  for (auto& l : loops_)
+    if (l->thread.joinable())
+      l->thread.join();
+}
+
+asio::io_context& io_pool::next() {
+  return loops_[next_.fetch_add(1, std::memory_order_relaxed) % loops_.size()]->io;
+}
+
+struct blocking_pool::impl {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> jobs;
+  bool stopping = false;
+  fault_reporter report;
+  std::vector<std::thread> threads;
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      wake.wait(lock, [this] { return stopping || !jobs.empty(); });
+      if (stopping)
+        return;
+      auto job = std::move(jobs.front());
+      jobs.pop_front();
+      lock.unlock();
+      try {
+        job();
+      } catch (const std::exception& e) {
+        if (report)
+          report(std::string("a blocking job failed: ") + e.what());
+      } catch (...) {
+        if (report)
+          report("a blocking job failed with an unknown exception");
+      }
+      job = nullptr; // what it captured dies outside the lock
+      lock.lock();
+    }
+  }
+};
+
+blocking_pool::blocking_pool(size_t threads, fault_reporter report)
+  : impl_(std::make_unique<impl>()) {
+  impl_->report = std::move(report);
+  threads = std::max<size_t>(1, threads);
+  for (size_t i = 0; i < threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->run(); });
+}
+
+blocking_pool::~blocking_pool() {
+  {
+    std::lock_guard<std::mutex> guard(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  for (auto& t : impl_->threads)
+    t.join();
+}
+
+void blocking_pool::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> guard(impl_->mutex);
+    impl_->jobs.push_back(std::move(job));
+  }
+  impl_->wake.notify_one();
+}
+
+size_t blocking_pool::size() const { return impl_->threads.size(); }
+
+size_t default_io_threads() {
+  if (const char* env = std::getenv("TEMBLOR_IO_THREADS")) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0 && n <= 256)
+      return n;
+  }
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<size_t>(CPU_COUNT(&set));
+  return std::max<unsigned>(1, std::thread::hardware_concurrency());
+}
+
+} // namespace temblor::io
