@@ -369,9 +369,12 @@ private:
                            " hops inside pipeline `" + prog_->name + "`\n");
       return;
     }
+    // Each select that takes the event needs its own copy, except the last:
+    // `where` is checked first, so an event only the last select takes (the
+    // usual `where` fan-out) is never copied.
     const select_spec* last = nullptr;
     for (const auto& s : prog_->selects) {
-      if (s.from_node != node || s.from_port != port)
+      if (s.from_node != node || s.from_port != port || !takes(s, ev, out))
         continue;
       if (last)
         run_select(*last, ev, out, hops);
@@ -464,6 +467,32 @@ private:
     return true;
   }
 
+  // Returns whether `s` takes `ev`: it has no `where`, or the `where` holds
+  // (an error in it is reported and drops the event for this select).
+  bool takes(const select_spec& s, event& ev, pipeline_output& out) {
+    const expr* where = s.stmt->where.get();
+    if (!where)
+      return true;
+    eval_ctx c;
+    c.event = &ev.payload;
+    c.meta = &ev.meta;
+    c.args = &prog_->args;
+    c.ingest_ns = ev.ingest_ns;
+    c.group = &default_group();
+    value w;
+    if (eval(*where, c, w) != status::ok) {
+      error(out, c);
+      return false;
+    }
+    return check_bool(c, *where, w, out) && w.as_bool();
+  }
+
+  static const value& default_group() {
+    static const value g{array{value(), value("[null]")}};
+    return g;
+  }
+
+  // Runs a select that takes `ev` (see takes()).
   void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
     const select_stmt& st = *s.stmt;
     eval_ctx c;
@@ -471,17 +500,7 @@ private:
     c.meta = &ev.meta;
     c.args = &prog_->args;
     c.ingest_ns = ev.ingest_ns;
-    static const value default_group{array{value(), value("[null]")}};
-    c.group = &default_group;
-    if (st.where) {
-      value w;
-      if (eval(*st.where, c, w) != status::ok) {
-        error(out, c);
-        return;
-      }
-      if (!check_bool(c, *st.where, w, out) || !w.as_bool())
-        return;
-    }
+    c.group = &default_group();
     if (!s.windows.empty()) {
       std::vector<array> groups;
       if (!st.has_group)
