@@ -24,6 +24,7 @@ const native_table& table() {
     intrinsics::register_re_natives(all);
     intrinsics::register_otel_natives(all);
     intrinsics::register_win_natives(all);
+    intrinsics::register_test_natives(all);
     return all;
   }();
   return t;

@@ -61,5 +61,6 @@ void register_system_origin_chash_natives(native_table& t);
 void register_re_natives(native_table& t);
 void register_otel_natives(native_table& t);
 void register_win_natives(native_table& t);
+void register_test_natives(native_table& t);
 
 } // namespace temblor::dsl::intrinsics
