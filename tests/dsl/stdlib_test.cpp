@@ -638,6 +638,14 @@ TEST_CASE("intrinsics bind by Tremor 0.13's core:: paths too") {
   CHECK(to_json(r.result) == "3");
 }
 
+TEST_CASE("string::format needs a format string first, and says how to print a number") {
+  auto r = run_script("use std::string; string::format(1)");
+  CHECK(r.st == status::error);
+  CHECK(r.error.find("Runtime error in function string::format/1: expected 1st parameter to format "
+                     "to be a format specifier e.g. to print a number use "
+                     "`string::format(\"{}\", 1)`") != std::string::npos);
+}
+
 TEST_CASE("string::format rejects stray braces and mismatched argument counts") {
   CHECK(run_script(R"(use std::string; string::format("{{}}{}", 1))").result == value("{}1"));
   auto few = run_script(R"(use std::string; string::format("{} {}", 1))");
