@@ -109,23 +109,31 @@ bool has_aggregate(expr& e) {
   return found;
 }
 
+// Reports an aggregate call (`e`) that no window could run: one nested in
+// its arguments (Tremor points at the outer call) or a wrong arity. Tremor
+// checks these before it looks for a window.
+bool malformed_aggregate(expr& e, diagnostics& diags) {
+  bool nested = false;
+  auto f = [&](expr& x) { nested = nested || has_aggregate(x); };
+  visit_children(e, f);
+  if (nested) {
+    diags.error(e.span, "Aggregates can not be called inside of aggregates");
+    return true;
+  }
+  std::string err;
+  if (!make_aggregator(e.aggr_name, e.items.size(), err)) {
+    diags.error(e.span, err);
+    return true;
+  }
+  return false;
+}
+
 // Gives each aggregate call of a windowed select's target a slot.
 void collect_aggregates(expr& e, std::vector<const expr*>& out, diagnostics& diags) {
   bool is_aggr = !e.aggr_name.empty();
   if (is_aggr) {
-    bool nested = false;
-    auto f = [&](expr& x) { nested = nested || has_aggregate(x); };
-    visit_children(e, f);
-    if (nested) {
-      // Tremor points at the outer call.
-      diags.error(e.span, "Aggregates can not be called inside of aggregates");
+    if (malformed_aggregate(e, diags))
       return;
-    }
-    std::string err;
-    if (!make_aggregator(e.aggr_name, e.items.size(), err)) {
-      diags.error(e.span, err);
-      return;
-    }
     e.aggr_index = static_cast<int>(out.size());
     out.push_back(&e);
   }
@@ -136,7 +144,8 @@ void collect_aggregates(expr& e, std::vector<const expr*>& out, diagnostics& dia
 // Reports aggregate calls where no window feeds them.
 void reject_aggregates(expr& e, const char* where, diagnostics& diags) {
   if (!e.aggr_name.empty()) {
-    diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
+    if (!malformed_aggregate(e, diags))
+      diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
     return;
   }
   auto f = [&](expr& x) { reject_aggregates(x, where, diags); };
