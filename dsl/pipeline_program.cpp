@@ -233,8 +233,12 @@ bool window_from_def(const window_def& w, const value& args, window_spec& out,
       return false;
     }
   }
-  if ((out.size == 0) == (out.interval_ns == 0)) {
-    diags.error(w.span, "A tumbling window needs exactly one of `size` or `interval`");
+  if (out.size != 0 && out.interval_ns != 0) {
+    diags.error(w.span, "Bad window configuration, only one of `size` or `interval` is allowed.");
+    return false;
+  }
+  if (out.size == 0 && out.interval_ns == 0) {
+    diags.error(w.span, "A tumbling window needs one of `size` or `interval`");
     return false;
   }
   return true;
