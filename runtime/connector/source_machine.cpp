@@ -76,6 +76,7 @@ void source_machine::update() {
   // dropped anyway, and a paused transport would not see control frames and
   // closes either (a ws_client sink's socket then lingers).
   set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()));
+  settings_.stats->open.store(gate_.open() ? 1 : 0, std::memory_order_relaxed);
   if (exhausted_)
     phase_ = phase::exhausted;
   else
@@ -127,6 +128,7 @@ void source_machine::emit_decoded(uint64_t stream, std::vector<codecs::decoded>&
     payload.set("pull_id", ev.id.origins().front().max_pull);
     ev.payload = value{std::move(payload)};
     ev.meta.set("error", d.error);
+    settings_.stats->errors.fetch_add(1, std::memory_order_relaxed);
     if (!out_.linked("err") && unread_errors_.count(out_.now())) {
       // Nobody reads `err`: say so, but not once per event.
       out_.log(connectors::log_level::error,
@@ -150,6 +152,7 @@ void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta
     }
     it = decoders_.emplace(stream, std::move(decoder)).first;
   }
+  settings_.stats->bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   scratch_.clear();
   it->second->decode(out_.now(), data, scratch_);
   emit_decoded(stream, scratch_, std::move(meta));
@@ -193,9 +196,11 @@ void source_machine::send(const std::string& port, std::vector<event>& events) {
     return;
   if (!out_.linked(port)) {
     // Tremor drops events on unconnected ports without ack or fail.
+    settings_.stats->dropped.fetch_add(events.size(), std::memory_order_relaxed);
     events.clear();
     return;
   }
+  settings_.stats->count_out(port, events.size());
   out_.send(port, events, credit_->take());
 }
 
@@ -275,6 +280,23 @@ void source_machine::drain(bool finish_input) {
 void source_machine::finish() {
   if (phase_ == phase::drained)
     return;
+  if (phase_ == phase::draining && !finish_input_ && !exhausted_) {
+    // Stopped mid-stream: what the preprocessors hold is the start of a
+    // record the rest of which was never read (half a line). Emitting it
+    // would hand sinks a truncated event; it is counted instead.
+    size_t partial = 0;
+    for (auto& [stream, decoder] : decoders_) {
+      std::vector<codecs::decoded> rest;
+      decoder->finish(rest);
+      partial += rest.size();
+    }
+    decoders_.clear();
+    if (partial > 0) {
+      settings_.stats->dropped.fetch_add(partial, std::memory_order_relaxed);
+      out_.log(connectors::log_level::info,
+               std::to_string(partial) + " partial record(s) cut off by the stop were not emitted");
+    }
+  }
   std::vector<uint64_t> streams;
   for (const auto& [stream, decoder] : decoders_)
     streams.push_back(stream);
@@ -310,6 +332,7 @@ void source_machine::contraflow(bool ack, const event_id& id) {
   for (const auto& origin : id.origins()) {
     if (origin.source != settings_.id)
       continue;
+    (ack ? settings_.stats->acks : settings_.stats->fails).fetch_add(1, std::memory_order_relaxed);
     if (ack)
       impl_->ack(origin.stream, origin.max_pull);
     else

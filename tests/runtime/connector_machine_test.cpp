@@ -105,6 +105,34 @@ TEST_CASE("a drain on a signal stops reading at once; events already out still c
   CHECK(rig.out.credits.size() == 1);
 }
 
+TEST_CASE("a stop mid-stream does not emit the half record the preprocessors hold") {
+  machine_rig rig(connectors::source_ports(), false, {},
+                  codecs::chain_spec{value{"string"}, value{array{"separate"}}, value{}});
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  rig.context->receive_bytes(0, "whole line\nhalf a li", value{});
+  rig.machine->take_calls();
+  rig.machine->drain(false);
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"whole line"});
+  CHECK(rig.out.logs.back().find("1 partial record(s) cut off") != std::string::npos);
+  CHECK(rig.machine->stats().dropped == 1);
+}
+
+TEST_CASE("a stream that ends flushes its last line without a separator") {
+  machine_rig rig(connectors::source_ports(), false, {},
+                  codecs::chain_spec{value{"string"}, value{array{"separate"}}, value{}});
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  rig.context->receive_bytes(0, "first\nlast", value{});
+  rig.context->stream_finished(0);
+  rig.context->source_finished();
+  rig.machine->take_calls();
+  rig.machine->drain(false);
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"first", "last"});
+}
+
 TEST_CASE("a drain asked by the flow reads a pull-based source to its end first") {
   machine_rig rig(connectors::source_ports());
   rig.impl->chunks = {"a", "b", "c"};
