@@ -473,12 +473,7 @@ private:
     const expr* where = s.stmt->where.get();
     if (!where)
       return true;
-    eval_ctx c;
-    c.event = &ev.payload;
-    c.meta = &ev.meta;
-    c.args = &prog_->args;
-    c.ingest_ns = ev.ingest_ns;
-    c.group = &default_group();
+    eval_ctx c = select_ctx(ev);
     value w;
     if (eval(*where, c, w) != status::ok) {
       error(out, c);
@@ -487,20 +482,22 @@ private:
     return check_bool(c, *where, w, out) && w.as_bool();
   }
 
-  static const value& default_group() {
-    static const value g{array{value(), value("[null]")}};
-    return g;
-  }
-
-  // Runs a select that takes `ev` (see takes()).
-  void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
-    const select_stmt& st = *s.stmt;
+  // What a select's expressions see of `ev`, before any grouping.
+  eval_ctx select_ctx(event& ev) const {
+    static const value default_group{array{value(), value("[null]")}};
     eval_ctx c;
     c.event = &ev.payload;
     c.meta = &ev.meta;
     c.args = &prog_->args;
     c.ingest_ns = ev.ingest_ns;
-    c.group = &default_group();
+    c.group = &default_group;
+    return c;
+  }
+
+  // Runs a select that takes `ev` (see takes()).
+  void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
+    const select_stmt& st = *s.stmt;
+    eval_ctx c = select_ctx(ev);
     if (!s.windows.empty()) {
       std::vector<array> groups;
       if (!st.has_group)

@@ -186,20 +186,11 @@ TEMBLOR_NATIVE(record_select) {
   out = value(std::move(r));
   return true;
 }
+// Also record::combine. Unlike the `merge` operator, a null on the right is
+// a value, not a deletion.
 TEMBLOR_NATIVE(record_merge) {
   TEMBLOR_WANT_REC(0, "record::merge");
   TEMBLOR_WANT_REC(1, "record::merge");
-  record r = rec0;
-  for (const auto& [k, v] : rec1)
-    r.set(k, v);
-  out = value(std::move(r));
-  return true;
-}
-// Unlike the `merge` operator, a null on the right is a value, not a
-// deletion.
-TEMBLOR_NATIVE(record_combine) {
-  TEMBLOR_WANT_REC(0, "record::combine");
-  TEMBLOR_WANT_REC(1, "record::combine");
   record r = rec0;
   for (const auto& [k, v] : rec1)
     r.set(k, v);
@@ -277,7 +268,7 @@ void register_array_record_natives(native_table& t) {
     {"record::select", {record_select, 2, 2}},
     {"record::extract", {record_extract, 2, 2}},
     {"record::merge", {record_merge, 2, 2}},
-    {"record::combine", {record_combine, 2, 2}},
+    {"record::combine", {record_merge, 2, 2}},
     {"record::rename", {record_rename, 2, 2}},
     {"path::try_default", {path_try_default, 3, 3}},
   });
