@@ -1,0 +1,287 @@
+#include "connectors/udp/udp_server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/post.hpp>
+
+#include "connectors/common/config_reader.hpp"
+#include "connectors/udp/udp_socket.hpp"
+
+namespace temblor::connectors::udp {
+
+bool udp_server_config::parse(const value& config, std::string& err) {
+  std::string text;
+  if (!common::read_string(config, "url", text, err))
+    return false;
+  if (!common::parse_url(text, "udp", url, err)) {
+    err = "`url`: " + err;
+    return false;
+  }
+  config.get("buf_size")->get_u64(buf_size);
+  if (buf_size == 0) {
+    err = "`buf_size` must be at least 1 (bytes kept of each datagram)";
+    return false;
+  }
+  return parse_udp_socket_options(config, socket, err);
+}
+
+namespace {
+
+/// Datagrams read in one go before the loop turns to other connectors.
+constexpr int read_budget = 256;
+/// No datagram is larger, so a bigger `buf_size` would only waste memory.
+constexpr size_t largest_datagram = 65536;
+
+/// The socket half, owned by its handlers so a stop() that races a pending
+/// read leaves nothing dangling. Every method runs on the connector's loop.
+class receiver : public std::enable_shared_from_this<receiver> {
+public:
+  receiver(asio::io_context& io, std::shared_ptr<connector_context> ctx, size_t buf_size)
+    : socket_(io), ctx_(std::move(ctx)), buf_(std::min<size_t>(buf_size, largest_datagram)),
+      truncated_(ctx_->counter("datagrams_truncated")),
+      kernel_drops_(ctx_->counter("datagrams_dropped_by_kernel")) {}
+
+  void bind(const udp_address& local, const common::socket_options& opts) {
+    close_socket();
+    if (stopped_)
+      return;
+    std::string err;
+    int fd = open_bound_socket(local, opts, err);
+    if (fd < 0) {
+      ctx_->connect_failed(err);
+      return;
+    }
+    // The kernel counts what it drops because the receive buffer is full
+    // (we read too slowly); we report it as a counter.
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
+    udp_address bound;
+    bound.length = sizeof(bound.storage);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
+    asio::error_code ec;
+    socket_.assign(local.family() == AF_INET6 ? asio::ip::udp::v6() : asio::ip::udp::v4(), fd,
+                   ec);
+    if (ec) {
+      ::close(fd);
+      ctx_->connect_failed("cannot watch the socket: " + ec.message());
+      return;
+    }
+    drops_before_ = kernel_drops_.load(std::memory_order_relaxed);
+    ctx_->log(log_level::info, "listening on " + bound.to_string());
+    ctx_->connected();
+    arm();
+  }
+
+  void resume() {
+    paused_ = false;
+    arm();
+  }
+  void pause() { paused_ = true; }
+
+  asio::ip::udp::socket::executor_type executor() { return socket_.get_executor(); }
+
+  /// Reads what the kernel still holds, then closes: what arrived before a
+  /// graceful stop is not lost.
+  void drain() {
+    if (!paused_)
+      read_some(SIZE_MAX);
+    stopped_ = true;
+    close_socket();
+  }
+
+  void stop() {
+    stopped_ = true;
+    close_socket();
+  }
+
+private:
+  void arm() {
+    if (armed_ || paused_ || stopped_ || !socket_.is_open())
+      return;
+    armed_ = true;
+    socket_.async_wait(asio::ip::udp::socket::wait_read,
+                       [self = shared_from_this()](const asio::error_code& ec) {
+                         self->on_readable(ec);
+                       });
+  }
+
+  void on_readable(const asio::error_code& ec) {
+    armed_ = false;
+    if (ec || paused_ || stopped_ || !socket_.is_open())
+      return;
+    if (read_some(read_budget)) {
+      arm();
+      return;
+    }
+    // Budget spent with more waiting: yield to the loop's other handlers.
+    armed_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->on_readable({}); });
+  }
+
+  /// Reads up to `budget` datagrams; true once the socket has no more.
+  bool read_some(size_t budget) {
+    if (!socket_.is_open())
+      return true;
+    const int fd = socket_.native_handle();
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint32_t))];
+    for (size_t i = 0; i < budget; ++i) {
+      iovec iov{buf_.data(), buf_.size()};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof(control);
+      ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+          return true;
+        std::string reason = std::string("cannot read a datagram: ") + std::strerror(errno);
+        close_socket();
+        ctx_->connection_lost(std::move(reason));
+        return true;
+      }
+      note_kernel_drops(msg);
+      size_t size = static_cast<size_t>(n);
+      if ((msg.msg_flags & MSG_TRUNC) != 0)
+        note_truncated();
+      ctx_->receive_bytes(0, std::string(buf_.data(), size), value{});
+    }
+    return false;
+  }
+
+  void note_kernel_drops(msghdr& msg) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL)
+        continue;
+      uint32_t dropped = 0;
+      std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
+      kernel_drops_.store(drops_before_ + dropped, std::memory_order_relaxed);
+    }
+  }
+
+  // Tremor hands on what fits in `buf_size`; the rest is gone, so say so.
+  void note_truncated() {
+    uint64_t n = truncated_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if ((n & (n - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
+      ctx_->log(log_level::warning,
+                "a datagram was longer than `buf_size` (" + std::to_string(buf_.size()) +
+                  " bytes) and was cut to it; " + std::to_string(n) +
+                  " so far (counter datagrams_truncated)");
+  }
+
+  void close_socket() {
+    asio::error_code ignored;
+    socket_.close(ignored);
+    armed_ = false;
+  }
+
+  asio::ip::udp::socket socket_;
+  std::shared_ptr<connector_context> ctx_;
+  std::vector<char> buf_;
+  std::atomic<uint64_t>& truncated_;
+  std::atomic<uint64_t>& kernel_drops_;
+  uint64_t drops_before_ = 0;
+  bool paused_ = true;
+  bool armed_ = false;
+  bool stopped_ = false;
+};
+
+class udp_server_connector final : public connector {
+public:
+  udp_server_connector(udp_server_config cfg, std::shared_ptr<connector_context> ctx)
+    : cfg_(std::move(cfg)), ctx_(std::move(ctx)) {}
+  ~udp_server_connector() override { stop(); }
+
+  connector_ports ports() const override { return source_ports(); }
+
+  void start(const start_args& args) override {
+    blocking_ = args.services.blocking;
+    receiver_ = std::make_shared<receiver>(args.services.io->next(), ctx_, cfg_.buf_size);
+  }
+
+  void connect() override {
+    if (!receiver_)
+      return;
+    // getaddrinfo may block on a host name: resolve on the blocking pool,
+    // bind on the loop.
+    blocking_->post([r = receiver_, ctx = ctx_, host = cfg_.url.host, port = cfg_.url.port,
+                     opts = cfg_.socket, exec = receiver_->executor()] {
+      udp_address local;
+      std::string err;
+      if (!resolve(host, port, AF_UNSPEC, local, err)) {
+        ctx->connect_failed(err);
+        return;
+      }
+      asio::post(exec, [r, local, opts] { r->bind(local, opts); });
+    });
+  }
+
+  void resume() override {
+    on_loop([](receiver& r) { r.resume(); });
+  }
+  void pause() override {
+    on_loop([](receiver& r) { r.pause(); });
+  }
+  void drain() override {
+    on_loop([](receiver& r) { r.drain(); });
+  }
+  void stop() override {
+    on_loop([](receiver& r) { r.stop(); });
+    receiver_.reset();
+  }
+
+private:
+  template <class F>
+  void on_loop(F f) {
+    if (receiver_)
+      asio::post(receiver_->executor(), [r = receiver_, f] { f(*r); });
+  }
+
+  udp_server_config cfg_;
+  std::shared_ptr<connector_context> ctx_;
+  io::blocking_pool* blocking_ = nullptr;
+  std::shared_ptr<receiver> receiver_;
+};
+
+std::unique_ptr<connector> make_udp_server(const connector_args& args, std::string& err) {
+  udp_server_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  return std::make_unique<udp_server_connector>(std::move(cfg), args.context);
+}
+
+} // namespace
+
+const connector_descriptor& udp_server_descriptor() {
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "udp_server";
+    d.summary = "receives UDP datagrams; each one is a chunk for the preprocessors and codec";
+    d.config = {
+      required_key("url", value_types::string,
+                   "Where to bind: `host:port` or `udp://host:port`; port 0 takes a free port "
+                   "and logs it."),
+      optional_key("buf_size", value_types::unsigned_int, 8192,
+                   "Bytes kept of each datagram; a longer one is cut to this size and counted "
+                   "(`datagrams_truncated`). Raise it for datagrams over 8 KiB."),
+      udp_socket_options_field(),
+    };
+    d.make = &make_udp_server;
+    return d;
+  }();
+  return d;
+}
+
+} // namespace temblor::connectors::udp
