@@ -1,5 +1,6 @@
 #include "connectors/udp/udp_server.hpp"
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,6 +40,9 @@ namespace {
 
 /// Datagrams read in one go before the loop turns to other connectors.
 constexpr int read_budget = 256;
+/// Datagrams a graceful stop still reads; a sender that never stops must
+/// not hold the stop up.
+constexpr size_t drain_budget = 65536;
 /// No datagram is larger, so a bigger `buf_size` would only waste memory.
 constexpr size_t largest_datagram = 65536;
 
@@ -61,10 +65,6 @@ public:
       ctx_->connect_failed(err);
       return;
     }
-    // The kernel counts what it drops because the receive buffer is full
-    // (we read too slowly); we report it as a counter.
-    int on = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
     udp_address bound;
     bound.length = sizeof(bound.storage);
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
@@ -94,7 +94,7 @@ public:
   /// graceful stop is not lost.
   void drain() {
     if (!paused_)
-      read_some(SIZE_MAX);
+      read_some(drain_budget);
     stopped_ = true;
     close_socket();
   }
@@ -133,42 +133,40 @@ private:
     if (!socket_.is_open())
       return true;
     const int fd = socket_.native_handle();
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint32_t))];
     for (size_t i = 0; i < budget; ++i) {
-      iovec iov{buf_.data(), buf_.size()};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      msg.msg_control = control;
-      msg.msg_controllen = sizeof(control);
-      ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
+      // MSG_TRUNC makes recv return the datagram's full length.
+      ssize_t n = ::recv(fd, buf_.data(), buf_.size(), MSG_DONTWAIT | MSG_TRUNC);
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          note_kernel_drops(fd);
           return true;
+        }
         std::string reason = std::string("cannot read a datagram: ") + std::strerror(errno);
         close_socket();
         ctx_->connection_lost(std::move(reason));
         return true;
       }
-      note_kernel_drops(msg);
       size_t size = static_cast<size_t>(n);
-      if ((msg.msg_flags & MSG_TRUNC) != 0)
+      if (size > buf_.size()) {
+        size = buf_.size();
         note_truncated();
+      }
       ctx_->receive_bytes(0, std::string(buf_.data(), size), value{});
     }
+    note_kernel_drops(fd);
     return false;
   }
 
-  void note_kernel_drops(msghdr& msg) {
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL)
-        continue;
-      uint32_t dropped = 0;
-      std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
-      kernel_drops_.store(drops_before_ + dropped, std::memory_order_relaxed);
-    }
+  // The kernel counts the datagrams it dropped because the receive buffer
+  // was full (we read too slowly, or were paused); operators see them as a
+  // counter, brought up to date whenever the server reads.
+  void note_kernel_drops(int fd) {
+    uint32_t info[SK_MEMINFO_VARS] = {};
+    socklen_t len = sizeof(info);
+    if (::getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) == 0 && len > SK_MEMINFO_DROPS * 4)
+      kernel_drops_.store(drops_before_ + info[SK_MEMINFO_DROPS], std::memory_order_relaxed);
   }
 
   // Tremor hands on what fits in `buf_size`; the rest is gone, so say so.
