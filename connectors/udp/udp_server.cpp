@@ -45,15 +45,29 @@ constexpr int read_budget = 256;
 constexpr size_t drain_budget = 65536;
 /// No datagram is larger, so a bigger `buf_size` would only waste memory.
 constexpr size_t largest_datagram = 65536;
+/// Datagrams read with one recvmmsg, and the memory their buffers may take.
+constexpr size_t max_batch = 64;
+constexpr size_t batch_bytes = 256 * 1024;
 
 /// The socket half, owned by its handlers so a stop() that races a pending
 /// read leaves nothing dangling. Every method runs on the connector's loop.
 class receiver : public std::enable_shared_from_this<receiver> {
 public:
   receiver(asio::io_context& io, std::shared_ptr<connector_context> ctx, size_t buf_size)
-    : socket_(io), ctx_(std::move(ctx)), buf_(std::min<size_t>(buf_size, largest_datagram)),
+    : socket_(io), ctx_(std::move(ctx)), datagram_size_(std::min<size_t>(buf_size, largest_datagram)),
       truncated_(ctx_->counter("datagrams_truncated")),
-      kernel_drops_(ctx_->counter("datagrams_dropped_by_kernel")) {}
+      kernel_drops_(ctx_->counter("datagrams_dropped_by_kernel")) {
+    const size_t slots = std::clamp<size_t>(batch_bytes / datagram_size_, 1, max_batch);
+    buf_.resize(slots * datagram_size_);
+    iovecs_.resize(slots);
+    slots_.resize(slots);
+    for (size_t i = 0; i < slots; ++i) {
+      iovecs_[i] = iovec{buf_.data() + i * datagram_size_, datagram_size_};
+      slots_[i] = mmsghdr{};
+      slots_[i].msg_hdr.msg_iov = &iovecs_[i];
+      slots_[i].msg_hdr.msg_iovlen = 1;
+    }
+  }
 
   void bind(const udp_address& local, const common::socket_options& opts) {
     close_socket();
@@ -133,30 +147,37 @@ private:
     if (!socket_.is_open())
       return true;
     const int fd = socket_.native_handle();
-    for (size_t i = 0; i < budget; ++i) {
-      // MSG_TRUNC makes recv return the datagram's full length.
-      ssize_t n = ::recv(fd, buf_.data(), buf_.size(), MSG_DONTWAIT | MSG_TRUNC);
+    size_t read = 0;
+    while (read < budget) {
+      // One system call for a batch: on a busy port the call, not the copy,
+      // is what costs.
+      const unsigned want = static_cast<unsigned>(std::min(slots_.size(), budget - read));
+      int n = ::recvmmsg(fd, slots_.data(), want, MSG_DONTWAIT, nullptr);
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          note_kernel_drops(fd);
-          return true;
-        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+          break;
         std::string reason = std::string("cannot read a datagram: ") + std::strerror(errno);
         close_socket();
         ctx_->connection_lost(std::move(reason));
         return true;
       }
-      size_t size = static_cast<size_t>(n);
-      if (size > buf_.size()) {
-        size = buf_.size();
-        note_truncated();
+      for (int i = 0; i < n; ++i) {
+        auto& slot = slots_[static_cast<size_t>(i)];
+        if ((slot.msg_hdr.msg_flags & MSG_TRUNC) != 0)
+          note_truncated();
+        ctx_->receive_bytes(0, std::string(static_cast<const char*>(slot.msg_hdr.msg_iov->iov_base),
+                                           slot.msg_len),
+                            value{});
+        slot.msg_hdr.msg_flags = 0;
       }
-      ctx_->receive_bytes(0, std::string(buf_.data(), size), value{});
+      read += static_cast<size_t>(n);
+      if (static_cast<unsigned>(n) < want)
+        break; // the socket is empty
     }
     note_kernel_drops(fd);
-    return false;
+    return read < budget;
   }
 
   // The kernel counts the datagrams it dropped because the receive buffer
@@ -174,7 +195,7 @@ private:
     uint64_t n = truncated_.fetch_add(1, std::memory_order_relaxed) + 1;
     if ((n & (n - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
       ctx_->log(log_level::warning,
-                "a datagram was longer than `buf_size` (" + std::to_string(buf_.size()) +
+                "a datagram was longer than `buf_size` (" + std::to_string(datagram_size_) +
                   " bytes) and was cut to it; " + std::to_string(n) +
                   " so far (counter datagrams_truncated)");
   }
@@ -187,7 +208,10 @@ private:
 
   asio::ip::udp::socket socket_;
   std::shared_ptr<connector_context> ctx_;
-  std::vector<char> buf_;
+  size_t datagram_size_;
+  std::vector<char> buf_;       ///< one slot of datagram_size_ bytes per batch entry
+  std::vector<iovec> iovecs_;
+  std::vector<mmsghdr> slots_;
   std::atomic<uint64_t>& truncated_;
   std::atomic<uint64_t>& kernel_drops_;
   uint64_t drops_before_ = 0;
