@@ -215,6 +215,11 @@ public:
   /// Flushes buffered output; called after every batch of writes and at the
   /// end of a drain, so sinks may buffer within a batch.
   virtual void flush() {}
+  /// Ends every output stream at a graceful stop, before the last flush(): a
+  /// sink calls `ser.finish_stream(stream, frames)` for each stream it wrote
+  /// and writes those frames (a streaming-compress trailer, what `collect`
+  /// held). Frames of streams left unfinished are counted and logged as lost.
+  virtual void finish(serializer& ser) { (void)ser; }
   /// Releases everything; no context call may happen after it returns.
   virtual void stop() {}
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sys/stat.h>
 
+#include "dsl/binder.hpp"
 #include "dsl/module_loader.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/pipeline_program.hpp"

@@ -221,8 +221,9 @@ const connector_descriptor& crononome_descriptor() {
     d.config = {
       optional_key("entries", value_types::array, {},
                    "The schedule: a list of `{\"name\": …, \"expr\": \"<sec> <min> <hour> "
-                   "<day> <month> <weekday> [<year>]\", \"payload\": …}` (payload optional); a "
-                   "bad expression fails the load naming the entry."),
+                   "<day> <month> <weekday> [<year>]\", \"payload\": …}` (payload optional), in "
+                   "UTC; weekdays run 1-7 from Sunday or SUN-SAT, months 1-12 or JAN-DEC; a bad "
+                   "expression fails the load naming the entry."),
     };
     d.make = &make_crononome;
     return d;

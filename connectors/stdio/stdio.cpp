@@ -68,6 +68,17 @@ public:
     return sink_outcome::done;
   }
 
+  void finish(serializer& ser) override {
+    frames_.clear();
+    ser.finish_stream(1, frames_);
+    for (const auto& f : frames_)
+      out_buffer_ += f;
+    frames_.clear();
+    ser.finish_stream(2, frames_);
+    for (const auto& f : frames_)
+      err_buffer_ += f;
+  }
+
   void flush() override {
     bool ok = write_all(1, out_buffer_) && write_all(2, err_buffer_);
     out_buffer_.clear();

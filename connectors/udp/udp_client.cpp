@@ -127,34 +127,21 @@ public:
   }
 
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
-    int fd = -1;
-    int family = AF_INET;
-    {
-      std::lock_guard<std::mutex> guard(socket_->mtx);
-      fd = socket_->fd;
-      family = socket_->family;
-    }
-    if (fd < 0)
-      return sink_outcome::failed;
     frames_.clear();
     if (!ser.serialize(0, ev.payload, ev.ingest_ns, frames_, err_)) {
       ctx_->log(log_level::error, "cannot serialize an event: " + err_);
       return sink_outcome::failed;
     }
-    // Check every frame first, so an event is sent whole or not at all.
-    const size_t limit = max_datagram_size(family);
-    for (const auto& frame : frames_) {
-      if (frame.size() > limit) {
-        report(too_large_, "an event failed: it makes a datagram of " +
-                             std::to_string(frame.size()) + " bytes, over UDP's limit of " +
-                             std::to_string(limit) + " bytes; nothing of it was sent");
-        return sink_outcome::failed;
-      }
-    }
-    for (const auto& frame : frames_)
-      if (!send(fd, frame))
-        return sink_outcome::failed;
-    return sink_outcome::done;
+    return send_frames() ? sink_outcome::done : sink_outcome::failed;
+  }
+
+  // What the postprocessors still hold (a `collect` buffer, a
+  // streaming-compress trailer) goes out at a graceful stop.
+  void finish(serializer& ser) override {
+    frames_.clear();
+    ser.finish_stream(0, frames_);
+    if (!frames_.empty())
+      send_frames();
   }
 
   void stop() override {
@@ -164,6 +151,34 @@ public:
   }
 
 private:
+  /// Sends frames_, one datagram each; false (logged and counted) when the
+  /// event fails.
+  bool send_frames() {
+    int fd = -1;
+    int family = AF_INET;
+    {
+      std::lock_guard<std::mutex> guard(socket_->mtx);
+      fd = socket_->fd;
+      family = socket_->family;
+    }
+    if (fd < 0)
+      return false;
+    // Check every frame first, so an event is sent whole or not at all.
+    const size_t limit = max_datagram_size(family);
+    for (const auto& frame : frames_) {
+      if (frame.size() > limit) {
+        report(too_large_, "an event failed: it makes a datagram of " +
+                             std::to_string(frame.size()) + " bytes, over UDP's limit of " +
+                             std::to_string(limit) + " bytes; nothing of it was sent");
+        return false;
+      }
+    }
+    for (const auto& frame : frames_)
+      if (!send(fd, frame))
+        return false;
+    return true;
+  }
+
   bool send(int fd, const std::string& frame) {
     const auto deadline = std::chrono::steady_clock::now() + send_wait_limit;
     for (;;) {

@@ -40,9 +40,6 @@ namespace {
 
 /// Datagrams read in one go before the loop turns to other connectors.
 constexpr int read_budget = 256;
-/// Datagrams a graceful stop still reads; a sender that never stops must
-/// not hold the stop up.
-constexpr size_t drain_budget = 65536;
 /// No datagram is larger, so a bigger `buf_size` would only waste memory.
 constexpr size_t largest_datagram = 65536;
 /// Datagrams read with one recvmmsg, and the memory their buffers may take.
@@ -103,15 +100,6 @@ public:
   void pause() { paused_ = true; }
 
   asio::ip::udp::socket::executor_type executor() { return socket_.get_executor(); }
-
-  /// Reads what the kernel still holds, then closes: what arrived before a
-  /// graceful stop is not lost.
-  void drain() {
-    if (!paused_)
-      read_some(drain_budget);
-    stopped_ = true;
-    close_socket();
-  }
 
   void stop() {
     stopped_ = true;
@@ -256,8 +244,10 @@ public:
   void pause() override {
     on_loop([](receiver& r) { r.pause(); });
   }
+  // A graceful stop reads nothing more: what was read still reaches the
+  // sinks, what waits in the kernel is not taken.
   void drain() override {
-    on_loop([](receiver& r) { r.drain(); });
+    on_loop([](receiver& r) { r.stop(); });
   }
   void stop() override {
     on_loop([](receiver& r) { r.stop(); });

@@ -83,7 +83,8 @@ config_field udp_socket_options_field() {
   return record_key(
     "socket_options", value_types::record,
     {optional_key("SO_REUSEADDR", value_types::boolean, true,
-                  "Bind a port other sockets used a moment ago."),
+                  "Let another socket that sets it bind the same address and port; on Linux "
+                  "the one bound last then gets the datagrams (use SO_REUSEPORT to share)."),
      optional_key("SO_REUSEPORT", value_types::boolean, false,
                   "Share the port with other sockets that set it too (several processes "
                   "taking turns at one port; the kernel spreads senders among them).")},

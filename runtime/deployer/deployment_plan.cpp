@@ -157,13 +157,16 @@ private:
       diags_.error(c.span, "[" + alias + "] " + err);
       return;
     }
-    planned.context = std::make_shared<actor_context>(id, alias);
+    planned.context = std::make_shared<context_queue>(alias);
     connectors::connector_args args;
     args.alias = alias;
     args.source_id = id;
     args.config = field("config");
     args.context = planned.context;
     args.debug_connectors = options_.debug_connectors;
+    planned.descriptor = descriptor;
+    planned.args = args;
+    planned.args.context = nullptr;
     auto impl = connectors::make_connector(*descriptor, std::move(args), err);
     if (!impl) {
       diags_.error(c.span, "[" + alias + "] " + err);

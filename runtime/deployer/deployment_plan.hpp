@@ -13,7 +13,7 @@
 #include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
 #include "dsl/deployment.hpp"
-#include "runtime/connector/actor_context.hpp"
+#include "runtime/connector/context_queue.hpp"
 #include "runtime/io/io_pool.hpp"
 #include "runtime/supervisor/reconnect_policy.hpp"
 
@@ -32,7 +32,10 @@ struct planned_connector {
   std::string type;
   std::shared_ptr<connectors::connector> impl;
   connectors::connector_ports ports; ///< asked once, when built
-  std::shared_ptr<actor_context> context;
+  std::shared_ptr<context_queue> context;
+  /// What built `impl`, to build a fresh one after a fault.
+  const connectors::connector_descriptor* descriptor = nullptr;
+  connectors::connector_args args;
   codecs::chain_spec codec;
   reconnect_policy reconnect;
   bool blocking = false; ///< from the descriptor: pull() runs on the blocking pool
@@ -69,6 +72,9 @@ struct deployment_plan {
   std::vector<std::string> flows;
   /// The pools connectors run on; set by whoever runs the plan.
   io::services services;
+  /// Keep running when every flow has failed (`--keep-serving`); otherwise
+  /// the process stops and exits non-zero.
+  bool keep_serving = false;
 
   std::set<uint64_t> connector_ids() const;
 };

@@ -41,7 +41,9 @@ public:
         if (sigwait(&set, &sig) != 0 || sig == SIGUSR1)
           return;
         log::info(std::string("received ") + (sig == SIGQUIT ? "SIGQUIT" : sig == SIGINT ? "SIGINT" : "SIGTERM"));
-        caf::anon_send(deployer, atom::shutdown_atom_v, uint64_t{0}, sig != SIGQUIT);
+        // An operator's stop: sources stop reading at once, what was read
+        // still reaches the sinks (SIGQUIT: nothing waits).
+        caf::anon_send(deployer, atom::stop_atom_v, sig != SIGQUIT, false);
       }
     });
   }
@@ -153,6 +155,8 @@ int run_flows(const run_options& options) {
   // A peer closing its socket must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   signal_forwarder::block();
+  plan->keep_serving = options.keep_serving;
+  auto exit_code = std::make_shared<int>(0);
   {
     // The pools outlive the actor system: connectors stop (and let go of
     // their loops) before the system's destructor returns.
@@ -164,7 +168,7 @@ int run_flows(const run_options& options) {
     cfg.set("logger.verbosity", caf::atom("quiet"));
     tune_scheduler(cfg);
     caf::actor_system system{cfg};
-    auto root = system.spawn(deployer, plan);
+    auto root = system.spawn(deployer, plan, exit_code);
     plan.reset();
     signal_forwarder forwarder{root};
     caf::scoped_actor waiter{system};
@@ -172,7 +176,7 @@ int run_flows(const run_options& options) {
   }
   if (options.pid_file)
     std::remove(options.pid_file->c_str());
-  return 0;
+  return *exit_code;
 }
 
 } // namespace temblor

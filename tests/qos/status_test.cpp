@@ -47,6 +47,10 @@ std::shared_ptr<deployment_plan> plan_for(const std::string& troy) {
   bool ok = !diags.has_errors() && make_plan(deployment, options, *plan, diags);
   INFO(diags.render());
   REQUIRE(ok);
+  static io::pools pools(2, 2);
+  plan->services = pools.get();
+  // These tests look at a failed flow: the process must stay up for them.
+  plan->keep_serving = true;
   return plan;
 }
 
@@ -98,7 +102,7 @@ deploy flow main;
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto root = sys.spawn(deployer, plan);
+  auto root = sys.spawn(deployer, plan, std::make_shared<int>(0));
   plan.reset();
 
   auto s = wait_for_state(self, root, "main::client", "failed", 5000ms);
@@ -112,7 +116,7 @@ deploy flow main;
   s = query(self, root);
   CHECK(s["main::client"] == "failed");
 
-  self->send(root, atom::stop_atom_v, false);
+  self->send(root, atom::stop_atom_v, false, false);
   self->wait_for(root);
   log::set_level(log::level::info);
 }
@@ -131,11 +135,11 @@ deploy flow main;
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto root = sys.spawn(deployer, plan);
+  auto root = sys.spawn(deployer, plan, std::make_shared<int>(0));
   plan.reset();
   auto s = wait_for_state(self, root, "main::sink", "running", 5000ms);
   CHECK(s == states{{"main", "running"}, {"main::sink", "running"}});
-  self->send(root, atom::stop_atom_v, false);
+  self->send(root, atom::stop_atom_v, false, false);
   self->wait_for(root);
   log::set_level(log::level::info);
 }

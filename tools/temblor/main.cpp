@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "connectors/reference.hpp"
 #include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
 #include "runtime/system/run_flows.hpp"
@@ -101,8 +102,23 @@ int main(int argc, char** argv) {
   server_run->add_option("-a,--api-host", api_host, "REST API address (not served yet)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  server_run->add_flag("--keep-serving", server.keep_serving,
+                       "Keep running when every flow has failed (default: exit non-zero)");
+  size_t io_threads = 0;
+  server_run->add_option("--io-threads", io_threads,
+                         "Event loops of the I/O layer (default: one per usable CPU, or TEMBLOR_IO_THREADS)");
+  run_cmd->add_option("--io-threads", io_threads, "Event loops of the I/O layer");
+
+  auto* connectors_cmd = app.add_subcommand(
+    "connectors", "Print the connector reference (types, config keys, defaults) as Markdown");
 
   CLI11_PARSE(app, argc, argv);
+  if (*connectors_cmd) {
+    std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
+                 .c_str(),
+               stdout);
+    return 0;
+  }
   configure_logging(logger_config);
   temblor::dsl::set_instance_name(instance);
 
@@ -113,6 +129,8 @@ int main(int argc, char** argv) {
     query.file = run.files[0];
     return temblor::run_query(query);
   }
+  server.io_threads = io_threads;
+  run.io_threads = io_threads;
   if (*run_cmd) {
     run.debug_connectors = true;
     return temblor::run_flows(run);

@@ -74,7 +74,14 @@ public:
     err = "not text";
     return false;
   }
-  void finish_stream(uint64_t, std::vector<std::string>&) override {}
+  /// Ends a stream with `held` (what a `collect` postprocessor would hold).
+  void finish_stream(uint64_t stream, std::vector<std::string>& out) override {
+    finished.push_back(stream);
+    if (!held.empty())
+      out.push_back(held);
+  }
+  std::string held;
+  std::vector<uint64_t> finished;
 };
 
 /// A udp_client under test (check `connected`).
@@ -214,6 +221,22 @@ TEST_CASE("udp_client: a refused port is a lost connection, the reconnect sends 
   seen s;
   REQUIRE(peer.next(s));
   CHECK(s.data == "after");
+}
+
+TEST_CASE("udp_client: a graceful stop sends what the postprocessors still hold") {
+  receiver peer;
+  REQUIRE(peer.port != 0);
+  client c(to(peer.port));
+  REQUIRE(c.connected);
+  CHECK(c.send("first") == sink_outcome::done);
+  c.ser.held = "held back";
+  c.conn->finish(c.ser);
+  CHECK(c.ser.finished == std::vector<uint64_t>{0});
+  seen s;
+  REQUIRE(peer.next(s));
+  CHECK(s.data == "first");
+  REQUIRE(peer.next(s));
+  CHECK(s.data == "held back");
 }
 
 TEST_CASE("udp_client: a name that does not resolve fails the connect naming it") {
