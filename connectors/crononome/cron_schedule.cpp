@@ -278,6 +278,16 @@ std::optional<int64_t> cron_schedule::next_after(int64_t unix_seconds) const {
       }
     }
   };
+  auto next_hour = [&] {
+    minute = second = 0;
+    if (++hour == 24)
+      next_day();
+  };
+  auto next_minute = [&] {
+    second = 0;
+    if (++minute == 60)
+      next_hour();
+  };
   while (date.year <= last_year) {
     if (!years_.test(static_cast<size_t>(date.year - first_year))) {
       date = civil{date.year + 1, 1, 1};
@@ -301,29 +311,16 @@ std::optional<int64_t> cron_schedule::next_after(int64_t unix_seconds) const {
       continue;
     }
     if (!hours_.test(static_cast<size_t>(hour))) {
-      minute = second = 0;
-      if (++hour == 24)
-        next_day();
+      next_hour();
       continue;
     }
     if (!minutes_.test(static_cast<size_t>(minute))) {
-      second = 0;
-      if (++minute == 60) {
-        minute = 0;
-        if (++hour == 24)
-          next_day();
-      }
+      next_minute();
       continue;
     }
     if (!seconds_.test(static_cast<size_t>(second))) {
-      if (++second == 60) {
-        second = 0;
-        if (++minute == 60) {
-          minute = 0;
-          if (++hour == 24)
-            next_day();
-        }
-      }
+      if (++second == 60)
+        next_minute();
       continue;
     }
     return day_number * 86400 + hour * 3600 + minute * 60 + second;

@@ -126,7 +126,7 @@ port_bound() { ss -Huln "sport = :$1" | grep -q .; }
 
 lines_in() { wc -l < "$1" 2>/dev/null || echo 0; }
 
-# Runs one receiver at one rate; prints `delivered sent`.
+# Runs one receiver at one rate; prints `delivered sent peak_rss_kb`.
 run_one() { # name, rate
   local name=$1 rate=$2 port out
   port=$((20000 + RANDOM % 30000))
@@ -157,26 +157,30 @@ run_one() { # name, rate
     last=$now
     sleep 0.5
   done
+  # Peak memory shows what a receiver held instead of letting the kernel drop.
+  local peak_kb
+  peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$receiver_pid/status")
   kill "$receiver_pid" 2>/dev/null; wait "$receiver_pid" 2>/dev/null || true
   receiver_pid=""
-  echo "$(lines_in "$out") $sent"
+  echo "$(lines_in "$out") $sent $peak_kb"
 }
 
 receivers=(syslog-ng temblor-string temblor-statsd)
 for rate in "${rates[@]}"; do
-  declare -A eps=() loss=()
+  declare -A eps=() loss=() rss=()
   for i in $(seq "$runs"); do
     for r in "${receivers[@]}"; do
-      read -r delivered sent < <(run_one "$r" "$rate")
+      read -r delivered sent peak < <(run_one "$r" "$rate")
       eps[$r]="${eps[$r]:-} $(bench_calc "$delivered / $secs")"
       loss[$r]="${loss[$r]:-} $(bench_calc "100 * ($sent - $delivered) / $sent")"
-      echo "  rate $rate run $i $r: delivered $delivered of $sent" >&2
+      rss[$r]="${rss[$r]:-} $peak"
+      echo "  rate $rate run $i $r: delivered $delivered of $sent, peak RSS $peak KiB" >&2
     done
   done
   printf 'offered %d statsd lines/s for %d s (medians of %d runs)\n' "$rate" "$secs" "$runs"
   for r in "${receivers[@]}"; do
-    printf '  %-15s %9.0f events/s  loss %6.2f %%\n' "$r" "$(bench_median ${eps[$r]})" \
-      "$(bench_median ${loss[$r]})"
+    printf '  %-15s %9.0f events/s  loss %6.2f %%  peak RSS %7.0f KiB\n' "$r" \
+      "$(bench_median ${eps[$r]})" "$(bench_median ${loss[$r]})" "$(bench_median ${rss[$r]})"
   done
-  unset eps loss
+  unset eps loss rss
 done
