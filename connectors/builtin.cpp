@@ -9,6 +9,7 @@
 #include "connectors/dns/dns_client.hpp"
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
+#include "connectors/metrics/metrics.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/udp/udp_client.hpp"
@@ -27,6 +28,7 @@ const connector_registry& builtin_connectors() {
     r.add(dns::dns_client_descriptor());
     r.add(exit_descriptor());
     r.add(file_descriptor());
+    r.add(metrics_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());

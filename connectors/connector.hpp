@@ -25,6 +25,7 @@
 
 #include "connectors/config_schema.hpp"
 #include "runtime/core/event.hpp"
+#include "runtime/core/metrics_hub.hpp"
 #include "runtime/core/registry.hpp"
 #include "runtime/core/value.hpp"
 #include "runtime/io/io_pool.hpp"
@@ -134,6 +135,8 @@ struct start_args {
   bool sink_linked = false;
   /// Something is connected to `out`.
   bool source_linked = false;
+  /// Tremor's metrics channel (the `metrics` connector reads and writes it).
+  metrics_hub* metrics = nullptr;
 };
 
 /// One connector implementation. Hooks have defaults so a source-only or

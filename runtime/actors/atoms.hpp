@@ -42,6 +42,7 @@ CAF_ADD_ATOM(temblor, temblor::atom, status_atom, "status")
 CAF_ADD_ATOM(temblor, temblor::atom, fault_atom, "fault")
 CAF_ADD_ATOM(temblor, temblor::atom, pause_atom, "pause")
 CAF_ADD_ATOM(temblor, temblor::atom, resume_atom, "resume")
+CAF_ADD_ATOM(temblor, temblor::atom, metrics_atom, "metrics")
 
 // -- from a connector implementation's threads to its actor --------------------
 CAF_ADD_ATOM(temblor, temblor::atom, data_atom, "data")

@@ -69,7 +69,15 @@ using deployer_actor = caf::typed_actor<
   // connector or supervisor -> deployer: stage `id` entered a state
   caf::reacts_to<atom::status_atom, uint64_t, stage_state>,
   // anyone -> deployer: the states of every connector, as alias -> state
-  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>>;
+  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>,
+  // REST API -> deployer: every flow with its connectors, in Tremor's REST shapes
+  // ({"flows": [{"alias", "status", "connectors": [{"alias", "type", "status",
+  // "connectivity", "pipelines": {port: [{"alias", "port"}]}}]}]})
+  caf::replies_to<caf::get_atom>::with<value>,
+  // REST API -> deployer: pause / resume flow `flow` (connector "" = all of
+  // them) or one of its connectors; false when there is no such thing
+  caf::replies_to<atom::pause_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<atom::resume_atom, std::string, std::string>::with<bool>>;
 
 /// How a stage's output port reaches the next stage.
 struct port_link {
@@ -112,7 +120,9 @@ using connector_actor = event_sink_actor::extend_with<contraflow_actor, connecta
   // the blocking pool -> connector: pull() threw
   caf::reacts_to<atom::fault_atom, std::string>,
   // the implementation queued context calls: take all of them
-  caf::reacts_to<atom::data_atom>>;
+  caf::reacts_to<atom::data_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 /// What a pipeline must know about the graph around it.
 struct pipeline_wiring {
@@ -132,7 +142,9 @@ using pipeline_actor = event_sink_actor::extend_with<ack_target_actor>::extend<
   // deployer -> pipeline: begin the graceful stop (for pipelines nothing feeds)
   caf::reacts_to<atom::drain_atom>,
   // itself -> pipeline: advance time-driven operators
-  caf::reacts_to<atom::tick_atom>>;
+  caf::reacts_to<atom::tick_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 } // namespace temblor
 

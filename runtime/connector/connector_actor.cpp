@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/actors/contraflow_routes.hpp"
+#include "runtime/actors/metrics_ticker.hpp"
 #include "runtime/system/log.hpp"
 
 namespace temblor {
@@ -135,6 +136,9 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
   settings.id = spec.id;
   settings.alias = spec.alias;
   settings.blocking = spec.blocking;
+  settings.stats = spec.stats;
+  settings.metrics = spec.metrics.get();
+  st.metrics = spec.metrics;
   auto handle = connector_actor{self};
   spec.context->set_wake([handle] { caf::anon_send(handle, atom::data_atom_v); });
   st.machine = std::make_unique<connector_machine>(
@@ -155,6 +159,7 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
         m.start(st.services, st.wiring.upstream_count, st.outputs.linked("out"),
                 st.wiring.downstream_sinks);
       });
+      schedule_metrics(self, st.machine->stats());
       return caf::ok_atom_v;
     },
     [self](atom::connect_atom) {
@@ -201,6 +206,12 @@ connector_actor::behavior_type connector(connector_actor::stateful_pointer<conne
     },
     [self](atom::data_atom) {
       self->state.guarded([](connector_machine& m) { m.take_calls(); });
+    },
+    [self](atom::metrics_atom) {
+      auto& st = self->state;
+      if (st.metrics)
+        publish_metrics(*st.metrics, st.machine->stats());
+      schedule_metrics(self, st.machine->stats());
     },
   };
 }

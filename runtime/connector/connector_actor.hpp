@@ -29,6 +29,8 @@ struct connector_spec {
   bool blocking = false; ///< pull() runs on the blocking pool
   io::services services;
   connector_rebuild rebuild; ///< a fresh implementation after a fault
+  std::shared_ptr<stage_stats> stats;
+  std::shared_ptr<metrics_hub> metrics;
 };
 
 struct connector_state : outbox {
@@ -38,6 +40,7 @@ struct connector_state : outbox {
   uint64_t id = 0;
   std::string alias;
   io::services services;
+  std::shared_ptr<metrics_hub> metrics;
   stage_outputs outputs;
   connector_wiring wiring;
   std::unique_ptr<connector_machine> machine;

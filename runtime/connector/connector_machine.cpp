@@ -14,6 +14,9 @@ connector_machine::connector_machine(settings s, std::shared_ptr<connectors::con
     credit_(std::make_shared<credit_pool>(settings_.max_batches_in_flight,
                                           std::move(wake_on_credit))),
     rebuild_(std::move(rebuild)) {
+  if (!settings_.stats)
+    settings_.stats = std::make_shared<stage_stats>(stage_stats::kind::connector, settings_.alias,
+                                                    "", "", ports_.inputs, ports_.outputs);
   if (!ports_.outputs.empty()) {
     source_machine::settings ss;
     ss.id = settings_.id;
@@ -21,10 +24,11 @@ connector_machine::connector_machine(settings s, std::shared_ptr<connectors::con
     ss.transactional = impl_->transactional();
     ss.blocking = settings_.blocking;
     ss.max_batches_in_flight = settings_.max_batches_in_flight;
+    ss.stats = settings_.stats.get();
     source_.emplace(ss, codec_, impl_, out_, credit_);
   }
   if (!ports_.inputs.empty())
-    sink_.emplace(settings_.alias, codec_, impl_, out_);
+    sink_.emplace(settings_.alias, codec_, impl_, out_, *settings_.stats);
 }
 
 connector_machine::~connector_machine() { stop(); }
@@ -46,6 +50,7 @@ void connector_machine::start(io::services services, size_t feeders, bool out_li
   start_args_.services = services;
   start_args_.sink_linked = sink_ && feeders > 0;
   start_args_.source_linked = source_ && out_linked;
+  start_args_.metrics = settings_.metrics;
   if (sink_)
     sink_->wire(feeders);
   impl_->start(start_args_);
@@ -58,6 +63,8 @@ void connector_machine::connect() {
   if (connection_ == connection::stopped || connection_ == connection::connected)
     return;
   connection_ = connection::connecting;
+  if (connects_++ > 0)
+    settings_.stats->reconnects.fetch_add(1, std::memory_order_relaxed);
   impl_->connect();
   take_calls();
 }
@@ -150,6 +157,7 @@ void connector_machine::on_connected() {
   if (connection_ == connection::connected)
     return;
   connection_ = connection::connected;
+  settings_.stats->connected.store(1, std::memory_order_relaxed);
   connected_at_ = out_.now();
   traffic_ = false;
   out_.tell_supervisor(connection_report::connected, "");
@@ -170,6 +178,7 @@ void connector_machine::on_lost(const std::string& reason) {
   if (connection_ != connection::connected)
     return;
   connection_ = connection::idle;
+  settings_.stats->connected.store(0, std::memory_order_relaxed);
   if (sink_)
     sink_->set_connected(false);
   if (source_)
@@ -288,6 +297,7 @@ void connector_machine::fault(const std::string& what) {
     }
   }
   connection_ = connection::idle;
+  settings_.stats->connected.store(0, std::memory_order_relaxed);
   if (sink_)
     sink_->set_connected(false);
   if (!fresh) {

@@ -47,6 +47,9 @@ public:
     std::string alias;
     bool blocking = false;
     int max_batches_in_flight = 8;
+    /// Where this connector counts; a private one when null (tests).
+    std::shared_ptr<stage_stats> stats;
+    metrics_hub* metrics = nullptr;
   };
 
   connector_machine(settings s, std::shared_ptr<connectors::connector> impl,
@@ -58,6 +61,7 @@ public:
   connector_machine& operator=(const connector_machine&) = delete;
 
   connection state() const { return connection_; }
+  stage_stats& stats() { return *settings_.stats; }
   static const char* name(connection c);
   bool has_source() const { return source_.has_value(); }
   bool has_sink() const { return sink_.has_value(); }
@@ -124,6 +128,7 @@ private:
   bool drain_requested_ = false;
   bool drained_reported_ = false;
   uint64_t connected_at_ = 0;
+  uint64_t connects_ = 0;
   bool traffic_ = false; ///< anything read or written since connected
   std::vector<context_call> calls_;
 };

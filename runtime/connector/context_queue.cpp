@@ -146,22 +146,6 @@ void context_queue::request_shutdown(uint64_t delay_ns, bool graceful) {
   push(std::move(c));
 }
 
-std::atomic<uint64_t>& counter_set::get(std::string_view name) {
-  std::lock_guard<std::mutex> guard(mutex_);
-  auto it = counters_.find(name);
-  if (it == counters_.end())
-    it = counters_.try_emplace(std::string(name), 0).first;
-  return it->second;
-}
-
-std::map<std::string, uint64_t> counter_set::snapshot() const {
-  std::lock_guard<std::mutex> guard(mutex_);
-  std::map<std::string, uint64_t> out;
-  for (const auto& [name, count] : counters_)
-    out.emplace(name, count.load(std::memory_order_relaxed));
-  return out;
-}
-
 std::atomic<uint64_t>& context_queue::counter(std::string_view name) {
   return counters_->get(name);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "connectors/connector.hpp"
+#include "runtime/core/stage_stats.hpp"
 
 namespace temblor {
 
@@ -43,18 +44,6 @@ struct context_call {
   event_id id;        ///< ack, fail
   bool open = false;  ///< breaker: open for traffic; shutdown: graceful
   uint64_t delay_ns = 0;
-};
-
-/// A connector's named counters; they outlive a restarted implementation.
-class counter_set {
-public:
-  std::atomic<uint64_t>& get(std::string_view name);
-  std::map<std::string, uint64_t> snapshot() const;
-
-private:
-  mutable std::mutex mutex_;
-  // std::map: references to its values stay valid as counters are added.
-  std::map<std::string, std::atomic<uint64_t>, std::less<>> counters_;
 };
 
 class context_queue final : public connectors::connector_context {

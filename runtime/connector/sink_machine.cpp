@@ -15,7 +15,14 @@ bool stream_serializer::serialize(uint64_t stream, const value& v, uint64_t inge
       return false;
     it = encoders_.emplace(stream, std::move(encoder)).first;
   }
-  return it->second->encode(v, ingest_ns, frames, err);
+  size_t before = frames.size();
+  if (!it->second->encode(v, ingest_ns, frames, err))
+    return false;
+  uint64_t bytes = 0;
+  for (size_t i = before; i < frames.size(); ++i)
+    bytes += frames[i].size();
+  stats_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+  return true;
 }
 
 void stream_serializer::finish_stream(uint64_t stream, std::vector<std::string>& frames) {
@@ -35,8 +42,9 @@ void stream_serializer::finish_all(std::vector<std::string>& frames) {
 // -- sink_machine -------------------------------------------------------------------
 
 sink_machine::sink_machine(std::string alias, const codecs::chain_spec& codec,
-                           const std::shared_ptr<connectors::connector>& impl, outbox& out)
-  : alias_(std::move(alias)), impl_(impl), out_(out), serializer_(codec) {}
+                           const std::shared_ptr<connectors::connector>& impl, outbox& out,
+                           stage_stats& stats)
+  : alias_(std::move(alias)), impl_(impl), out_(out), stats_(stats), serializer_(codec, stats) {}
 
 const char* sink_machine::name(phase p) {
   switch (p) {
@@ -64,6 +72,7 @@ void sink_machine::complete(const event& ev, bool ok) {
     report_failures("before writes succeeded again");
   } else {
     ++failed_writes_;
+    stats_.errors.fetch_add(1, std::memory_order_relaxed);
     // The first failure of an outage is logged at once, the count when it ends.
     if (failed_writes_ - failures_reported_ == 1)
       out_.log(connectors::log_level::warning,
@@ -118,6 +127,7 @@ connectors::sink_outcome sink_machine::write_batched(const std::string& port,
 }
 
 void sink_machine::write(const std::string& port, event_batch& batch) {
+  stats_.count_in(port, batch.events.size());
   for (const auto& ev : batch.events) {
     if (phase_ != phase::up)
       complete(ev, false);

@@ -15,13 +15,15 @@
 #include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
 #include "runtime/connector/outbox.hpp"
+#include "runtime/core/stage_stats.hpp"
 
 namespace temblor {
 
 /// Per-stream encoders, handed to sinks as their serializer.
 class stream_serializer final : public connectors::serializer {
 public:
-  explicit stream_serializer(const codecs::chain_spec& spec) : spec_(spec) {}
+  stream_serializer(const codecs::chain_spec& spec, stage_stats& stats)
+    : spec_(spec), stats_(stats) {}
   bool serialize(uint64_t stream, const value& v, uint64_t ingest_ns,
                  std::vector<std::string>& frames, std::string& err) override;
   void finish_stream(uint64_t stream, std::vector<std::string>& frames) override;
@@ -30,6 +32,7 @@ public:
 
 private:
   const codecs::chain_spec& spec_;
+  stage_stats& stats_;
   std::map<uint64_t, std::unique_ptr<codecs::encoder_chain>> encoders_;
 };
 
@@ -41,8 +44,8 @@ public:
     drained,  ///< every feeder sent its drain marker; output flushed
   };
 
-  sink_machine(std::string alias, const codecs::chain_spec& codec, const std::shared_ptr<connectors::connector>& impl,
-               outbox& out);
+  sink_machine(std::string alias, const codecs::chain_spec& codec,
+               const std::shared_ptr<connectors::connector>& impl, outbox& out, stage_stats& stats);
 
   phase current() const { return phase_; }
   static const char* name(phase p);
@@ -77,6 +80,7 @@ private:
   /// The implementation slot: a fault replaces what it holds.
   const std::shared_ptr<connectors::connector>& impl_;
   outbox& out_;
+  stage_stats& stats_;
   stream_serializer serializer_;
   phase phase_ = phase::down;
   size_t feeders_ = 0;

@@ -76,6 +76,7 @@ void source_machine::update() {
   // dropped anyway, and a paused transport would not see control frames and
   // closes either (a ws_client sink's socket then lingers).
   set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()));
+  settings_.stats->open.store(gate_.open() ? 1 : 0, std::memory_order_relaxed);
   if (exhausted_)
     phase_ = phase::exhausted;
   else
@@ -127,6 +128,7 @@ void source_machine::emit_decoded(uint64_t stream, std::vector<codecs::decoded>&
     payload.set("pull_id", ev.id.origins().front().max_pull);
     ev.payload = value{std::move(payload)};
     ev.meta.set("error", d.error);
+    settings_.stats->errors.fetch_add(1, std::memory_order_relaxed);
     if (!out_.linked("err") && unread_errors_.count(out_.now())) {
       // Nobody reads `err`: say so, but not once per event.
       out_.log(connectors::log_level::error,
@@ -150,6 +152,7 @@ void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta
     }
     it = decoders_.emplace(stream, std::move(decoder)).first;
   }
+  settings_.stats->bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   scratch_.clear();
   it->second->decode(out_.now(), data, scratch_);
   emit_decoded(stream, scratch_, std::move(meta));
@@ -193,9 +196,11 @@ void source_machine::send(const std::string& port, std::vector<event>& events) {
     return;
   if (!out_.linked(port)) {
     // Tremor drops events on unconnected ports without ack or fail.
+    settings_.stats->dropped.fetch_add(events.size(), std::memory_order_relaxed);
     events.clear();
     return;
   }
+  settings_.stats->count_out(port, events.size());
   out_.send(port, events, credit_->take());
 }
 
@@ -310,6 +315,7 @@ void source_machine::contraflow(bool ack, const event_id& id) {
   for (const auto& origin : id.origins()) {
     if (origin.source != settings_.id)
       continue;
+    (ack ? settings_.stats->acks : settings_.stats->fails).fetch_add(1, std::memory_order_relaxed);
     if (ack)
       impl_->ack(origin.stream, origin.max_pull);
     else

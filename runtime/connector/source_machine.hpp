@@ -19,6 +19,7 @@
 #include "runtime/connector/outbox.hpp"
 #include "runtime/connector/source_gate.hpp"
 #include "runtime/connector/throttled_report.hpp"
+#include "runtime/core/stage_stats.hpp"
 
 namespace temblor {
 
@@ -38,6 +39,7 @@ public:
     bool transactional = false;
     bool blocking = false; ///< pull() runs on the blocking pool
     int max_batches_in_flight = 8;
+    stage_stats* stats = nullptr; ///< counted per batch; never null
   };
 
   source_machine(settings s, const codecs::chain_spec& codec, const std::shared_ptr<connectors::connector>& impl,

@@ -43,6 +43,8 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
     spec.ports = c.ports;
     spec.blocking = c.blocking;
     spec.services = plan.services;
+    spec.stats = c.stats;
+    spec.metrics = plan.metrics;
     if (c.descriptor) {
       spec.rebuild = [descriptor = c.descriptor, args = c.args](
                        std::shared_ptr<connectors::connector_context> context, std::string& err)
@@ -58,10 +60,14 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
     st.connectors.emplace(c.id, std::move(handle));
     st.aliases[c.id] = c.alias;
     st.flow_of[c.id] = c.flow;
+    st.types[c.id] = c.type;
+    st.stats[c.id] = c.stats;
     st.states[c.id] = stage_state::initializing;
   }
+  st.links = plan.graph.outputs;
   for (const auto& p : plan.pipelines) {
-    auto handle = sys.spawn(pipeline, p.id, p.alias, p.program, deployer_actor{self});
+    auto handle = sys.spawn(pipeline, p.id, p.alias, p.program, deployer_actor{self}, p.stats,
+                            plan.metrics);
     self->monitor(handle);
     st.pipelines.emplace(p.id, std::move(handle));
     st.aliases[p.id] = p.alias;
@@ -188,11 +194,79 @@ std::map<std::string, std::string> deployer_state::status() const {
   return out;
 }
 
+value deployer_state::describe() const {
+  auto short_name = [](const std::string& alias) {
+    auto pos = alias.rfind("::");
+    return pos == std::string::npos ? alias : alias.substr(pos + 2);
+  };
+  auto states_now = flow_states();
+  array flow_list;
+  for (const auto& flow : flows) {
+    array connector_list;
+    for (const auto& [id, handle] : connectors) {
+      if (flow_of.at(id) != flow)
+        continue;
+      record pipes;
+      if (auto it = links.find(id); it != links.end())
+        for (const auto& link : it->second) {
+          value* port = pipes.find(link.out_port);
+          if (!port)
+            port = &pipes.set(link.out_port, value{array{}});
+          port->as_array().push_back(value{record{{"alias", short_name(aliases.at(link.target))},
+                                                  {"port", link.target_port}}});
+        }
+      const auto& st = stats.at(id);
+      record c;
+      c.set("alias", short_name(aliases.at(id)));
+      c.set("type", types.at(id));
+      c.set("status", to_string(states.at(id)));
+      c.set("connectivity", st && st->connected.load() ? "connected" : "disconnected");
+      c.set("pipelines", value{std::move(pipes)});
+      connector_list.push_back(value{std::move(c)});
+    }
+    record f;
+    f.set("alias", flow);
+    auto state = states_now.find(flow);
+    f.set("status", to_string(state == states_now.end() ? stage_state::running : state->second));
+    f.set("connectors", value{std::move(connector_list)});
+    flow_list.push_back(value{std::move(f)});
+  }
+  return value{record{{"flows", value{std::move(flow_list)}}}};
+}
+
+bool deployer_state::set_paused(deployer_actor::pointer self, const std::string& flow,
+                                const std::string& connector, bool pause) {
+  bool found = false;
+  for (const auto& [id, handle] : connectors) {
+    if (flow_of.at(id) != flow)
+      continue;
+    if (!connector.empty() && aliases.at(id) != flow + "::" + connector)
+      continue;
+    found = true;
+    if (pause) {
+      paused.insert(id);
+      self->send(handle, atom::pause_atom_v);
+      if (states[id] == stage_state::running)
+        states[id] = stage_state::paused;
+    } else {
+      paused.erase(id);
+      self->send(handle, atom::resume_atom_v);
+      if (states[id] == stage_state::paused)
+        states[id] = stage_state::running;
+    }
+  }
+  // A flow that exists but has no connectors can still be paused (a no-op).
+  return found || (connector.empty() && std::find(flows.begin(), flows.end(), flow) != flows.end());
+}
+
 void deployer_state::set_state(deployer_actor::pointer self, uint64_t id, stage_state state) {
   auto& current = states[id];
   // A failed stage stays failed; the flow with it.
   if (current == stage_state::failed)
     return;
+  // An operator's pause outlasts a reconnect.
+  if (state == stage_state::running && paused.count(id))
+    state = stage_state::paused;
   current = state;
   if (state != stage_state::failed || stopping)
     return;
@@ -277,6 +351,13 @@ deployer_actor::behavior_type deployer(deployer_actor::stateful_pointer<deployer
       self->state.set_state(self, id, state);
     },
     [self](atom::status_atom) { return self->state.status(); },
+    [self](caf::get_atom) { return self->state.describe(); },
+    [self](atom::pause_atom, const std::string& flow, const std::string& connector) {
+      return self->state.set_paused(self, flow, connector, true);
+    },
+    [self](atom::resume_atom, const std::string& flow, const std::string& connector) {
+      return self->state.set_paused(self, flow, connector, false);
+    },
   };
 }
 

@@ -22,6 +22,11 @@ struct deployer_state {
   std::map<uint64_t, pipeline_actor> pipelines;
   std::map<uint64_t, std::string> aliases;
   std::map<uint64_t, std::string> flow_of; ///< stage id -> flow alias
+  std::map<uint64_t, std::string> types;   ///< connector id -> its type
+  std::map<uint64_t, std::shared_ptr<stage_stats>> stats;
+  /// What each stage's output ports are linked to (for the REST API).
+  std::map<uint64_t, std::vector<planned_link>> links;
+  std::set<uint64_t> paused; ///< connectors an operator paused
   std::map<uint64_t, stage_state> states; ///< connectors, and pipelines that failed
   std::set<uint64_t> drained;
   std::vector<std::string> flows;
@@ -41,6 +46,12 @@ struct deployer_state {
   std::map<std::string, stage_state> flow_states() const;
   /// Returns every connector's state by alias and every flow's by name.
   std::map<std::string, std::string> status() const;
+  /// Returns the REST API's view of every flow.
+  value describe() const;
+  /// Pauses or resumes the connectors of `flow` (all, or the one named
+  /// `connector`, its alias within the flow); false when none matched.
+  bool set_paused(deployer_actor::pointer self, const std::string& flow,
+                  const std::string& connector, bool pause);
 };
 
 /// Spawned with the plan; returns once every stage got its wiring. The

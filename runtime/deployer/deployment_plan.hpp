@@ -14,6 +14,8 @@
 #include "connectors/connector.hpp"
 #include "dsl/deployment.hpp"
 #include "runtime/connector/context_queue.hpp"
+#include "runtime/core/metrics_hub.hpp"
+#include "runtime/core/stage_stats.hpp"
 #include "runtime/io/io_pool.hpp"
 #include "runtime/supervisor/reconnect_policy.hpp"
 
@@ -39,6 +41,7 @@ struct planned_connector {
   codecs::chain_spec codec;
   reconnect_policy reconnect;
   bool blocking = false; ///< from the descriptor: pull() runs on the blocking pool
+  std::shared_ptr<stage_stats> stats;
 };
 
 struct planned_pipeline {
@@ -46,6 +49,7 @@ struct planned_pipeline {
   std::string alias; ///< flow::pipeline
   std::string flow;
   std::shared_ptr<const dsl::pipeline_program> program;
+  std::shared_ptr<stage_stats> stats;
 };
 
 /// Which stages feed which, by id.
@@ -72,6 +76,10 @@ struct deployment_plan {
   std::vector<std::string> flows;
   /// The pools connectors run on; set by whoever runs the plan.
   io::services services;
+  /// Every stage's counters, for the metrics endpoint and status views.
+  std::shared_ptr<stats_registry> stats = std::make_shared<stats_registry>();
+  /// Tremor's metrics channel.
+  std::shared_ptr<metrics_hub> metrics = std::make_shared<metrics_hub>();
   /// Keep running when every flow has failed (`--keep-serving`); otherwise
   /// the process stops and exits non-zero.
   bool keep_serving = false;

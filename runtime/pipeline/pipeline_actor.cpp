@@ -1,10 +1,13 @@
 #include "runtime/pipeline/pipeline_actor.hpp"
 
+#include "dsl/pipeline_program.hpp"
+
 #include <chrono>
 
 #include <caf/all.hpp>
 
 #include "runtime/actors/contraflow_routes.hpp"
+#include "runtime/actors/metrics_ticker.hpp"
 #include "runtime/system/log.hpp"
 
 namespace temblor {
@@ -13,6 +16,7 @@ void pipeline_state::dispatch(dsl::pipeline_output& out,
                               const std::shared_ptr<credit_token>& credit) {
   for (const auto& error : out.errors)
     log::error("[" + alias + "] " + error);
+  stats->errors.fetch_add(out.errors.size(), std::memory_order_relaxed);
   out.errors.clear();
   if (out.events.empty())
     return;
@@ -22,8 +26,13 @@ void pipeline_state::dispatch(dsl::pipeline_output& out,
     by_port[e.port].push_back(std::move(e.ev));
   out.events.clear();
   // Events on an unconnected port end here, without ack or fail (Tremor).
-  for (auto& [port, events] : by_port)
+  for (auto& [port, events] : by_port) {
+    if (outputs.linked(port))
+      stats->count_out(port, events.size());
+    else
+      stats->dropped.fetch_add(events.size(), std::memory_order_relaxed);
     outputs.send(port, events, credit);
+  }
 }
 
 void pipeline_state::contraflow(bool acked, const event_id& ev_id) {
@@ -69,7 +78,13 @@ void pipeline_state::fault(const std::string& what, size_t lost,
 pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline_state> self,
                                        uint64_t id, std::string alias,
                                        std::shared_ptr<const dsl::pipeline_program> program,
-                                       deployer_actor deployer) {
+                                       deployer_actor deployer, std::shared_ptr<stage_stats> stats,
+                                       std::shared_ptr<metrics_hub> metrics) {
+  if (!stats)
+    stats = std::make_shared<stage_stats>(stage_stats::kind::pipeline, alias, "", "pipeline",
+                                          program->in_ports, program->out_ports);
+  self->state.stats = std::move(stats);
+  self->state.metrics = metrics ? std::move(metrics) : std::make_shared<metrics_hub>();
   self->state.id = id;
   self->state.alias = std::move(alias);
   self->state.deployer = std::move(deployer);
@@ -81,10 +96,12 @@ pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline
       st.outputs = stage_outputs(st.wiring.outputs);
       if (auto interval = st.runner->tick_interval_ns(); interval > 0)
         self->delayed_send(self, std::chrono::nanoseconds(interval), atom::tick_atom_v);
+      schedule_metrics(self, *st.stats);
       return caf::ok_atom_v;
     },
     [self](atom::event_atom, std::string& port, event_batch& batch) {
       auto& st = self->state;
+      st.stats->count_in(port, batch.events.size());
       dsl::pipeline_output out;
       // Events are moved into the query: keep what a fault must fail.
       std::vector<event_id> transactional;
@@ -117,6 +134,12 @@ pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline
       if (!st.drained)
         self->delayed_send(self, std::chrono::nanoseconds(st.runner->tick_interval_ns()),
                            atom::tick_atom_v);
+    },
+    [self](atom::metrics_atom) {
+      auto& st = self->state;
+      publish_metrics(*st.metrics, *st.stats);
+      if (!st.drained)
+        schedule_metrics(self, *st.stats);
     },
   };
 }

@@ -10,6 +10,8 @@
 #include "dsl/pipeline_runner.hpp"
 #include "runtime/actors/interfaces.hpp"
 #include "runtime/actors/stage_outputs.hpp"
+#include "runtime/core/metrics_hub.hpp"
+#include "runtime/core/stage_stats.hpp"
 
 namespace temblor {
 
@@ -26,6 +28,8 @@ struct pipeline_state {
   uint64_t drain_markers = 0;
   bool drained = false;
   uint64_t faults = 0;
+  std::shared_ptr<stage_stats> stats;
+  std::shared_ptr<metrics_hub> metrics;
 
   /// Sends what the runner produced, one batch per output port.
   void dispatch(dsl::pipeline_output& out, const std::shared_ptr<credit_token>& credit);
@@ -43,6 +47,7 @@ struct pipeline_state {
 pipeline_actor::behavior_type pipeline(pipeline_actor::stateful_pointer<pipeline_state> self,
                                        uint64_t id, std::string alias,
                                        std::shared_ptr<const dsl::pipeline_program> program,
-                                       deployer_actor deployer);
+                                       deployer_actor deployer, std::shared_ptr<stage_stats> stats,
+                                       std::shared_ptr<metrics_hub> metrics);
 
 } // namespace temblor
