@@ -70,6 +70,7 @@ void spawn_all(deployer_actor::stateful_pointer<deployer_state> self, const depl
                             plan.metrics);
     self->monitor(handle);
     st.pipelines.emplace(p.id, std::move(handle));
+    st.pipeline_stats[p.id] = p.stats;
     st.aliases[p.id] = p.alias;
     st.flow_of[p.id] = p.flow;
   }
@@ -283,7 +284,43 @@ void deployer_state::set_state(deployer_actor::pointer self, uint64_t id, stage_
   }
 }
 
+namespace {
+
+std::string stage_summary(const stage_stats& s) {
+  auto sum = [](const std::vector<std::unique_ptr<port_count>>& ports, const char* only) {
+    uint64_t n = 0;
+    for (const auto& p : ports)
+      if (!only || p->port == only)
+        n += p->events.load();
+    return n;
+  };
+  std::string out = "[" + s.alias() + "] ";
+  if (s.what() == stage_stats::kind::connector) {
+    out += "in " + std::to_string(sum(s.inputs(), nullptr)) + ", out " +
+           std::to_string(sum(s.outputs(), "out")) + ", err " +
+           std::to_string(sum(s.outputs(), "err"));
+  } else {
+    out += "in " + std::to_string(sum(s.inputs(), nullptr)) + ", out " +
+           std::to_string(sum(s.outputs(), nullptr));
+  }
+  out += ", dropped " + std::to_string(s.dropped.load()) + ", errors " +
+         std::to_string(s.errors.load());
+  if (s.acks.load() || s.fails.load())
+    out += ", acked " + std::to_string(s.acks.load()) + ", failed " + std::to_string(s.fails.load());
+  return out;
+}
+
+} // namespace
+
 void deployer_state::stop_now(deployer_actor::pointer self) {
+  // What every stage did, once, at the end (the numbers operators ask for
+  // first when something went missing).
+  for (const auto& [id, s] : stats)
+    if (s)
+      log::info(stage_summary(*s));
+  for (const auto& [id, s] : pipeline_stats)
+    if (s)
+      log::info(stage_summary(*s));
   for (const auto& [id, handle] : connectors)
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   for (const auto& [id, handle] : pipelines)

@@ -23,7 +23,8 @@ struct deployer_state {
   std::map<uint64_t, std::string> aliases;
   std::map<uint64_t, std::string> flow_of; ///< stage id -> flow alias
   std::map<uint64_t, std::string> types;   ///< connector id -> its type
-  std::map<uint64_t, std::shared_ptr<stage_stats>> stats;
+  std::map<uint64_t, std::shared_ptr<stage_stats>> stats; ///< connectors
+  std::map<uint64_t, std::shared_ptr<stage_stats>> pipeline_stats;
   /// What each stage's output ports are linked to (for the REST API).
   std::map<uint64_t, std::vector<planned_link>> links;
   std::set<uint64_t> paused; ///< connectors an operator paused

@@ -1,6 +1,8 @@
 #include "runtime/system/run_flows.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -31,15 +33,23 @@ int fail_load(const dsl::diagnostics& diags) {
 
 /// Turns SIGINT/SIGTERM (graceful) and SIGQUIT (at once) into messages to
 /// the deployer. Runs on its own thread; the signals are blocked elsewhere.
+/// It wakes every 100 ms to see whether it should end: a user's SIGUSR1
+/// (once our wake-up signal) must not end it and leave SIGTERM unheard.
 class signal_forwarder {
 public:
   explicit signal_forwarder(deployer_actor deployer) {
     thread_ = std::thread([this, deployer] {
       sigset_t set = handled();
-      for (;;) {
-        int sig = 0;
-        if (sigwait(&set, &sig) != 0 || sig == SIGUSR1)
-          return;
+      timespec tick{0, 100'000'000};
+      while (!done_.load()) {
+        int sig = sigtimedwait(&set, nullptr, &tick);
+        if (sig < 0)
+          continue; // timeout or EINTR
+        if (sig == SIGUSR1 || sig == SIGUSR2) {
+          log::info(std::string("ignoring ") + strsignal(sig) +
+                    " (SIGTERM or SIGINT stop Temblor gracefully, SIGQUIT at once)");
+          continue;
+        }
         log::info(std::string("received ") + (sig == SIGQUIT ? "SIGQUIT" : sig == SIGINT ? "SIGINT" : "SIGTERM"));
         // An operator's stop: sources stop reading at once, what was read
         // still reaches the sinks (SIGQUIT: nothing waits).
@@ -48,7 +58,7 @@ public:
     });
   }
   ~signal_forwarder() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
+    done_ = true;
     thread_.join();
   }
 
@@ -67,9 +77,11 @@ private:
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGQUIT);
     sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
     return set;
   }
 
+  std::atomic<bool> done_{false};
   std::thread thread_;
 };
 
