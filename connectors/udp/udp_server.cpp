@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -45,6 +46,8 @@ constexpr size_t largest_datagram = 65536;
 /// Datagrams read with one recvmmsg, and the memory their buffers may take.
 constexpr size_t max_batch = 64;
 constexpr size_t batch_bytes = 256 * 1024;
+/// Kernel drops are logged at most this often (and once more at the end).
+constexpr auto drop_log_interval = std::chrono::seconds(10);
 
 /// The socket half, owned by its handlers so a stop() that races a pending
 /// read leaves nothing dangling. Every method runs on the connector's loop.
@@ -104,6 +107,20 @@ public:
   void stop() {
     stopped_ = true;
     close_socket();
+  }
+
+  /// A graceful stop: reads nothing more, and gives what the kernel
+  /// dropped in all (the log's last word on it may be up to
+  /// drop_log_interval old).
+  void drain() {
+    if (socket_.is_open())
+      note_kernel_drops(socket_.native_handle());
+    const uint64_t total = kernel_drops_.load(std::memory_order_relaxed);
+    if (total > 0)
+      ctx_->log(log_level::warning, std::to_string(total) +
+                                      " datagram(s) dropped by the kernel in all (counter "
+                                      "datagrams_dropped_by_kernel)");
+    stop();
   }
 
 private:
@@ -169,13 +186,25 @@ private:
   }
 
   // The kernel counts the datagrams it dropped because the receive buffer
-  // was full (we read too slowly, or were paused); operators see them as a
-  // counter, brought up to date whenever the server reads.
+  // was full (we read too slowly, or were paused by backpressure); operators
+  // see them as a counter, brought up to date whenever the server reads,
+  // and in the log (not more often than drop_log_interval).
   void note_kernel_drops(int fd) {
     uint32_t info[SK_MEMINFO_VARS] = {};
     socklen_t len = sizeof(info);
-    if (::getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) == 0 && len > SK_MEMINFO_DROPS * 4)
-      kernel_drops_.store(drops_before_ + info[SK_MEMINFO_DROPS], std::memory_order_relaxed);
+    if (::getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) != 0 || len <= SK_MEMINFO_DROPS * 4)
+      return;
+    const uint64_t total = drops_before_ + info[SK_MEMINFO_DROPS];
+    kernel_drops_.store(total, std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    if (total <= drops_logged_ || (drops_logged_ > 0 && now - last_drop_log_ < drop_log_interval))
+      return;
+    ctx_->log(log_level::warning,
+              std::to_string(total) +
+                " datagram(s) dropped by the kernel so far: they came faster than the flow "
+                "takes them (counter datagrams_dropped_by_kernel)");
+    drops_logged_ = total;
+    last_drop_log_ = now;
   }
 
   // Tremor hands on what fits in `buf_size`; the rest is gone, so say so.
@@ -202,7 +231,9 @@ private:
   std::vector<mmsghdr> slots_;
   std::atomic<uint64_t>& truncated_;
   std::atomic<uint64_t>& kernel_drops_;
-  uint64_t drops_before_ = 0;
+  uint64_t drops_before_ = 0; ///< drops counted on earlier sockets (before a reconnect)
+  uint64_t drops_logged_ = 0;
+  std::chrono::steady_clock::time_point last_drop_log_;
   bool paused_ = true;
   bool armed_ = false;
   bool stopped_ = false;
@@ -247,7 +278,7 @@ public:
   // A graceful stop reads nothing more: what was read still reaches the
   // sinks, what waits in the kernel is not taken.
   void drain() override {
-    on_loop([](receiver& r) { r.stop(); });
+    on_loop([](receiver& r) { r.drain(); });
   }
   void stop() override {
     on_loop([](receiver& r) { r.stop(); });
