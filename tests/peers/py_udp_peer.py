@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """UDP peer for the udp connector tests, on loopback.
 
-  py_udp_peer.py recv --v4|--v6 P  binds port P (0: any), prints `port N`, then one
-                                    line `from HOST PORT LEN HEX` per datagram
+  py_udp_peer.py recv --v4|--v6 P [READY]
+                                    binds port P (0: any), prints `port N` (and
+                                    creates the file READY), then one line
+                                    `from HOST PORT LEN HEX` per datagram
                                     (for 60 s)
   py_udp_peer.py send PORT HEX...   sends each HEX payload as one datagram
                                     from one socket, then prints `sent N`
@@ -14,12 +16,14 @@ import sys
 import time
 
 
-def recv(v6, port):
+def recv(v6, port, ready=None):
     family, host = (socket.AF_INET6, "::1") if v6 else (socket.AF_INET, "127.0.0.1")
     sock = socket.socket(family, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     sock.bind((host, port))
     print(f"port {sock.getsockname()[1]}", flush=True)
+    if ready:
+        open(ready, "w").close()
     sock.settimeout(1.0)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -48,7 +52,7 @@ def flood(port, n, size):
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "recv":
-        recv(sys.argv[2] == "--v6", int(sys.argv[3]))
+        recv(sys.argv[2] == "--v6", int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
     elif mode == "send":
         send(int(sys.argv[2]), sys.argv[3:])
     elif mode == "flood":
