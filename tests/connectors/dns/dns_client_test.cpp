@@ -208,6 +208,13 @@ TEST_CASE("dns_client: replies wait while the source is paused and come on resum
   CHECK_FALSE(c.ctx->wait([&] { return !c.ctx->values.empty(); }, 300ms));
   c.conn->resume();
   CHECK(c.reply().port == "out");
+  // Paused again (the runtime's backpressure): the next reply waits too.
+  c.conn->pause();
+  c.ask("alias.test");
+  REQUIRE(server.asked("alias.test A"));
+  CHECK_FALSE(c.ctx->wait([&] { return !c.ctx->values.empty(); }, 300ms));
+  c.conn->resume();
+  CHECK(c.reply().port == "out");
 }
 
 TEST_CASE("dns_client: too many lookups under way trip the circuit breaker, it closes again as they end") {
