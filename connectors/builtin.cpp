@@ -2,9 +2,11 @@
 // in CMakeLists.txt, a test.
 
 #include "connectors/connector.hpp"
+#include "connectors/crononome/crononome.hpp"
 #include "connectors/debug/bench.hpp"
 #include "connectors/debug/cb.hpp"
 #include "connectors/debug/null.hpp"
+#include "connectors/dns/dns_client.hpp"
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
 #include "connectors/kafka/kafka_consumer.hpp"
@@ -14,6 +16,8 @@
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/wal/wal.hpp"
+#include "connectors/udp/udp_client.hpp"
+#include "connectors/udp/udp_server.hpp"
 #include "connectors/ws/ws_client.hpp"
 #include "connectors/ws/ws_server.hpp"
 
@@ -24,6 +28,8 @@ const connector_registry& builtin_connectors() {
     connector_registry r;
     r.add(bench_descriptor());
     r.add(cb_descriptor());
+    r.add(crononome::crononome_descriptor());
+    r.add(dns::dns_client_descriptor());
     r.add(exit_descriptor());
     r.add(file_descriptor());
     r.add(kafka::kafka_consumer_descriptor());
@@ -34,6 +40,8 @@ const connector_registry& builtin_connectors() {
     r.add(null_descriptor());
     r.add(stdio_descriptor());
     r.add(wal_descriptor());
+    r.add(udp::udp_client_descriptor());
+    r.add(udp::udp_server_descriptor());
     r.add(ws::ws_client_descriptor());
     r.add(ws::ws_server_descriptor());
     return r;

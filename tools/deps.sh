@@ -7,7 +7,7 @@ temblor_build_packages=(
   cmake g++ make pkg-config openssl ccache
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
   libssl-dev libyaml-cpp-dev libcli11-dev liblzma-dev zlib1g-dev libzstd-dev liblz4-dev
-  libbrotli-dev libre2-dev librdkafka-dev liblmdb-dev
+  libbrotli-dev libre2-dev librdkafka-dev liblmdb-dev libc-ares-dev
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
 # the tools its scripts use, and clang with libFuzzer for tools/fuzz.sh.
