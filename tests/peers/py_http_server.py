@@ -4,7 +4,7 @@
 usage: py_http_server.py MODE [--tls CERT KEY]
 Prints "port N" once listening on 127.0.0.1 (a free port), then serves until
 killed. Every answer is JSON describing what arrived:
-  {"method", "path", "headers": {lower-case name: value}, "body": text,
+  {"method", "path", "headers": {lower-case name: values joined by ", "}, "body": text,
    "connection": n (1-based index of the TCP connection), "chunked": bool,
    "max_active": most requests in progress at once so far}
 MODE:
@@ -73,10 +73,14 @@ class Handler(BaseHTTPRequestHandler):
                 return
             with lock:
                 max_active = state["max_active"]
+            headers = {}
+            for k, v in self.headers.items():
+                k = k.lower()
+                headers[k] = headers[k] + ", " + v if k in headers else v
             out = json.dumps({
                 "method": self.command,
                 "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "headers": headers,
                 "body": body.decode("utf-8", "replace"),
                 "connection": self.connection_index,
                 "chunked": chunked,
