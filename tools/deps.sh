@@ -8,10 +8,12 @@ temblor_build_packages=(
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
   libssl-dev libyaml-cpp-dev libcli11-dev liblzma-dev zlib1g-dev libzstd-dev liblz4-dev
   libbrotli-dev libre2-dev
+  libhttp-parser-dev libcurl4-openssl-dev
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
 # and the tools its scripts use.
-temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux)
+temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux
+  curl nginx-light wrk nghttp2-client python3-cryptography)
 
 temblor_install_missing() {
   local missing=()
