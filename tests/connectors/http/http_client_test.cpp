@@ -59,7 +59,7 @@ TEST_CASE("http_client posts JSON and emits the response with Tremor's metadata,
   CHECK(*path(*hc, {"request", "method"}) == value("POST"));
   CHECK(*path(*hc, {"request", "url"}) == value(srv.url("/in")));
   CHECK(*path(*hc, {"request_id"}) == value(0));
-  CHECK(*e.meta.get("correlation") == value("abc-1"));
+  CHECK(*path(e.meta, {"correlation"}) == value("abc-1"));
   REQUIRE(c.ctx->wait([&] { return c.ctx->acks.size() == 1; }));
   REQUIRE(c.ctx->acks[0].origins().size() == 1);
   CHECK(c.ctx->acks[0].origins()[0].max_pull == c.sent[0].id.origins()[0].max_pull);
@@ -133,7 +133,7 @@ TEST_CASE("a timeout, a server closing mid-response and a refused connection fai
     CHECK(e.port == "err");
     const std::string& reason = e.payload.get("error")->as_string();
     CHECK(reason.find(s.reason) != std::string::npos);
-    CHECK(*e.meta.get("correlation") == value(7));
+    CHECK(*path(e.meta, {"correlation"}) == value(7));
     REQUIRE(c.ctx->wait([&] { return c.ctx->fails.size() == 1; }));
     CHECK(c.ctx->acks.empty());
     CHECK(c.ctx->count("requests_failed") == 1);

@@ -111,7 +111,8 @@ TEST_CASE("$http_server.response sets status and headers; the request id or the 
 }
 
 TEST_CASE("a chunked request body arrives whole and a chunked response streams several events") {
-  server_fixture f;
+  // A response that missed its end would only be ended by this timeout.
+  server_fixture f(value(record{{"response_timeout_ms", 60000}}));
   REQUIRE(f.port != 0);
   temp_dir dir;
   std::string big(100000, 'q');
