@@ -8,6 +8,8 @@
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
 #include "connectors/metrics/metrics.hpp"
+#include "connectors/http/http_client.hpp"
+#include "connectors/http/http_server.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/ws/ws_client.hpp"
@@ -23,6 +25,8 @@ const connector_registry& builtin_connectors() {
     r.add(exit_descriptor());
     r.add(file_descriptor());
     r.add(metrics_descriptor());
+    r.add(http::http_client_descriptor());
+    r.add(http::http_server_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
