@@ -157,7 +157,9 @@ int main(int argc, char** argv) {
   server_run->add_flag("-n,--no-api", no_api, "Do not start the REST API");
   server_run->add_flag("-d,--debug-connectors", server.debug_connectors,
                        "Enable the debug connectors (exit, cb, bench, null)");
-  server_run->add_option("-a,--api-host", api_host, "REST API address (not served yet)");
+  server_run->add_option("-a,--api-host", api_host,
+                         "Address of the REST API, /metrics and the status page (default 0.0.0.0:9898; "
+                         "127.0.0.1:PORT keeps it off the network)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
   server_run->add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
@@ -258,5 +260,9 @@ int main(int argc, char** argv) {
   }
   if (!pid_file.empty())
     server.pid_file = pid_file;
+  if (!no_api)
+    server.api_host = api_host;
+  server.instance = instance;
+  server.version = TEMBLOR_VERSION;
   return temblor::run_flows(server);
 }
