@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
                          "127.0.0.1:PORT keeps it off the network)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  server_run->add_option("-i,--instance", instance, "Instance name, shown in logs and metrics");
   server_run->add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
     ->check(CLI::IsMember({"text", "json"}));
   server_run->add_flag("--keep-serving", server.keep_serving,
