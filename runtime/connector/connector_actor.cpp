@@ -85,7 +85,12 @@ void connector_state::request_shutdown(uint64_t delay_ns, bool graceful) {
     self->send(wiring.deployer, atom::shutdown_atom_v, delay_ns, graceful);
 }
 
-void connector_state::schedule_pull() { self->send(self, atom::pull_atom_v); }
+void connector_state::schedule_pull(uint64_t delay_ns) {
+  if (delay_ns == 0)
+    self->send(self, atom::pull_atom_v);
+  else
+    self->delayed_send(self, std::chrono::nanoseconds(delay_ns), atom::pull_atom_v);
+}
 
 void connector_state::pull_on_blocking_pool() {
   auto guard = machine->guard();

@@ -66,7 +66,7 @@ struct connector_state : outbox {
   void tell_supervisor(connection_report what, const std::string& reason) override;
   void report_drained() override;
   void request_shutdown(uint64_t delay_ns, bool graceful) override;
-  void schedule_pull() override;
+  void schedule_pull(uint64_t delay_ns) override;
   void pull_on_blocking_pool() override;
   void log(connectors::log_level level, const std::string& message) override;
   uint64_t now() override { return now_ns(); }

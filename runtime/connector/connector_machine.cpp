@@ -101,7 +101,9 @@ void connector_machine::stop_impl() {
 void connector_machine::take_calls() {
   // Calls made while these are handled (a resume() that queues data, say)
   // are taken in the next round.
+  bool over_mark = false;
   for (int round = 0; connection_ != connection::stopped; ++round) {
+    over_mark = over_mark || context_->over_mark();
     context_->take(calls_);
     if (calls_.empty())
       break;
@@ -115,12 +117,18 @@ void connector_machine::take_calls() {
         case kind::bytes:
           traffic_ = true;
           if (source_)
-            source_->on_bytes(c.stream, c.text, std::move(c.meta));
+            source_->on_bytes(c.stream, c.text, std::move(c.meta),
+                              c.has_pull_id ? &c.pull_id : nullptr);
           break;
         case kind::structured:
           traffic_ = true;
           if (source_)
-            source_->on_value("out", c.stream, std::move(c.payload), std::move(c.meta));
+            source_->on_value("out", c.stream, std::move(c.payload), std::move(c.meta),
+                              c.has_pull_id ? &c.pull_id : nullptr);
+          break;
+        case kind::pull_again:
+          if (source_)
+            source_->pull_again(c.delay_ns);
           break;
         case kind::emitted:
           if (source_ && ports_.has_output(c.text)) {
@@ -150,6 +158,10 @@ void connector_machine::take_calls() {
       source_->flush();
   }
   calls_.clear();
+  if (source_ && connection_ != connection::stopped)
+    source_->apply_backpressure(over_mark);
+  if (sink_ && drain_requested_)
+    sink_->check_drained();
   maybe_report_drained();
 }
 
@@ -238,7 +250,8 @@ void connector_machine::write(const std::string& port, event_batch& batch) {
   }
   traffic_ = traffic_ || !batch.events.empty();
   sink_->write(port, batch);
-  take_calls();
+  take_calls(); // a lost connection reported by the flush comes first
+  sink_->settle();
 }
 
 void connector_machine::drain_marker() {

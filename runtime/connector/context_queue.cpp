@@ -34,6 +34,8 @@ void context_queue::push(context_call call) {
     // loop then costs one message per burst, not one per frame.
     if (calls_.empty())
       wake = wake_;
+    if (call.what == context_call::kind::bytes)
+      queued_bytes_.fetch_add(call.text.size(), std::memory_order_relaxed);
     calls_.push_back(std::move(call));
   }
   if (wake)
@@ -44,6 +46,7 @@ void context_queue::take(std::vector<context_call>& out) {
   out.clear();
   std::lock_guard<std::mutex> guard(mutex_);
   out.swap(calls_);
+  queued_bytes_.store(0, std::memory_order_relaxed);
 }
 
 void context_queue::log(connectors::log_level level, std::string message) {
@@ -101,6 +104,37 @@ void context_queue::emit(std::string port, uint64_t stream, value payload, value
   c.text = std::move(port);
   c.payload = std::move(payload);
   c.meta = std::move(meta);
+  push(std::move(c));
+}
+
+void context_queue::receive_bytes_as(uint64_t stream, uint64_t pull_id, std::string data,
+                                     value meta) {
+  context_call c;
+  c.what = kind::bytes;
+  c.stream = stream;
+  c.text = std::move(data);
+  c.meta = std::move(meta);
+  c.has_pull_id = true;
+  c.pull_id = pull_id;
+  push(std::move(c));
+}
+
+void context_queue::receive_value_as(uint64_t stream, uint64_t pull_id, value payload,
+                                     value meta) {
+  context_call c;
+  c.what = kind::structured;
+  c.stream = stream;
+  c.payload = std::move(payload);
+  c.meta = std::move(meta);
+  c.has_pull_id = true;
+  c.pull_id = pull_id;
+  push(std::move(c));
+}
+
+void context_queue::pull_again(uint64_t delay_ns) {
+  context_call c;
+  c.what = kind::pull_again;
+  c.delay_ns = delay_ns;
   push(std::move(c));
 }
 

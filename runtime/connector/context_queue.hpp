@@ -31,6 +31,7 @@ struct context_call {
     emitted,    ///< a value for `port`
     stream_end,
     source_end,
+    pull_again, ///< `delay_ns`
     ack,
     fail,
     breaker, ///< `open` says which way
@@ -44,6 +45,8 @@ struct context_call {
   event_id id;        ///< ack, fail
   bool open = false;  ///< breaker: open for traffic; shutdown: graceful
   uint64_t delay_ns = 0;
+  bool has_pull_id = false; ///< bytes/structured: the source chose `pull_id`
+  uint64_t pull_id = 0;
 };
 
 class context_queue final : public connectors::connector_context {
@@ -65,6 +68,13 @@ public:
 
   /// Moves every queued call into `out` (cleared first), in order.
   void take(std::vector<context_call>& out);
+  /// Whether the bytes queued since the last take() passed `queued_bytes_mark`:
+  /// the owner is slower than the connector's input, and should pause it.
+  bool over_mark() const { return queued_bytes_.load(std::memory_order_relaxed) > queued_bytes_mark; }
+
+  /// Bytes an event loop may queue before its connector is paused (the
+  /// kernel's buffers then hold the rest and TCP flow control engages).
+  static constexpr size_t queued_bytes_mark = 4 << 20;
 
   /// Returns every counter's current value, by name.
   std::map<std::string, uint64_t> counters() const { return counters_->snapshot(); }
@@ -78,8 +88,11 @@ public:
   void receive_bytes(uint64_t stream, std::string data, value meta) override;
   void receive_value(uint64_t stream, value payload, value meta) override;
   void emit(std::string port, uint64_t stream, value payload, value meta) override;
+  void receive_bytes_as(uint64_t stream, uint64_t pull_id, std::string data, value meta) override;
+  void receive_value_as(uint64_t stream, uint64_t pull_id, value payload, value meta) override;
   void stream_finished(uint64_t stream) override;
   void source_finished() override;
+  void pull_again(uint64_t delay_ns) override;
   void ack(const event_id& id) override;
   void fail(const event_id& id) override;
   void circuit_breaker(bool open_for_traffic) override;
@@ -92,6 +105,7 @@ private:
   std::string alias_;
   std::mutex mutex_;
   std::vector<context_call> calls_;
+  std::atomic<size_t> queued_bytes_{0};
   std::function<void()> wake_;
   bool detached_ = false;
   std::shared_ptr<counter_set> counters_;

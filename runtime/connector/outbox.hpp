@@ -52,8 +52,9 @@ public:
   /// Tells the deployer this connector finished its graceful stop.
   virtual void report_drained() = 0;
   virtual void request_shutdown(uint64_t delay_ns, bool graceful) = 0;
-  /// Asks for a pull() turn soon (after the messages already queued).
-  virtual void schedule_pull() = 0;
+  /// Asks for a pull() turn after `delay_ns` (0: soon, after the messages
+  /// already queued).
+  virtual void schedule_pull(uint64_t delay_ns) = 0;
   /// Runs the implementation's pull() on the blocking pool; the answer comes
   /// back as a call to the source machine's pulled().
   virtual void pull_on_blocking_pool() = 0;

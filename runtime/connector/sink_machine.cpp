@@ -82,8 +82,9 @@ void sink_machine::complete(const event& ev, bool ok) {
   }
   if (!ev.transactional)
     return;
+  // Acked once the batch is flushed (settle), not while it sits in a buffer.
   if (ok)
-    out_.ack(ev.id);
+    to_ack_.push_back(ev.id);
   else
     out_.fail(ev.id);
 }
@@ -141,6 +142,19 @@ void sink_machine::write(const std::string& port, event_batch& batch) {
   credit_pool::recycle(batch);
 }
 
+void sink_machine::settle() {
+  for (const auto& id : to_ack_) {
+    if (phase_ == phase::up) {
+      out_.ack(id);
+    } else {
+      // The flush lost the connection: what it held never got out.
+      stats_.errors.fetch_add(1, std::memory_order_relaxed);
+      out_.fail(id);
+    }
+  }
+  to_ack_.clear();
+}
+
 void sink_machine::on_drain_marker() {
   ++markers_;
   maybe_drained();
@@ -152,7 +166,8 @@ void sink_machine::drain() {
 }
 
 void sink_machine::maybe_drained() {
-  if (!drain_requested_ || phase_ == phase::drained || markers_ < feeders_)
+  if (!drain_requested_ || phase_ == phase::drained || markers_ < feeders_ ||
+      impl_->writes_in_flight() > 0)
     return;
   // Streams end: postprocessors and stream codecs flush what they buffered.
   impl_->finish(serializer_);

@@ -55,8 +55,14 @@ public:
   /// The connection came up or went down; tells the sources upstream.
   void set_connected(bool connected);
 
-  /// Writes a batch that arrived on input `port`.
+  /// Writes a batch that arrived on input `port` and flushes; the
+  /// transactional events written wait in `to_ack` for settle().
   void write(const std::string& port, event_batch& batch);
+  /// Acks what the last batch wrote, or fails it when the flush lost the
+  /// connection (the caller took the implementation's calls in between).
+  void settle();
+  /// Looks again whether the drain is complete (writes under way finished).
+  void check_drained() { maybe_drained(); }
   /// A feeder is drained; once all are (and a drain was asked for), the
   /// output is flushed and the phase becomes `drained`.
   void on_drain_marker();
@@ -87,6 +93,7 @@ private:
   size_t markers_ = 0;
   bool drain_requested_ = false;
   uint64_t written_ = 0;
+  std::vector<event_id> to_ack_; ///< written, acked once flushed
   uint64_t failed_writes_ = 0;
   uint64_t failures_reported_ = 0;
 };

@@ -68,14 +68,14 @@ void source_machine::update() {
     // Reading to the end still waits for the sinks downstream.
     if (finish_input_ && gate_.open() && !pull_in_flight_) {
       pull_scheduled_ = true;
-      out_.schedule_pull();
+      out_.schedule_pull(0);
     }
     return;
   }
   // An unlinked source runs whenever it is connected: what it reads is
   // dropped anyway, and a paused transport would not see control frames and
   // closes either (a ws_client sink's socket then lingers).
-  set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()));
+  set_push_running(gate_.connected() && (gate_.open() || !gate_.linked()) && !throttled_);
   settings_.stats->open.store(gate_.open() ? 1 : 0, std::memory_order_relaxed);
   if (exhausted_)
     phase_ = phase::exhausted;
@@ -83,8 +83,19 @@ void source_machine::update() {
     phase_ = gate_.open() ? phase::reading : phase::waiting;
   if (phase_ == phase::reading && !pull_done_ && !pull_scheduled_ && !pull_in_flight_) {
     pull_scheduled_ = true;
-    out_.schedule_pull();
+    out_.schedule_pull(0);
   }
+}
+
+void source_machine::apply_backpressure(bool queue_over_mark) {
+  // Only what leaves takes credit: an unlinked source is never throttled.
+  bool over = gate_.linked() && (queue_over_mark || credit_->exhausted());
+  if (over == throttled_)
+    return;
+  throttled_ = over;
+  if (over)
+    settings_.stats->named().get("backpressure_pauses").fetch_add(1, std::memory_order_relaxed);
+  update();
 }
 
 // -- input ----------------------------------------------------------------------
@@ -96,31 +107,40 @@ bool source_machine::accepting_input() {
   return false;
 }
 
-event source_machine::make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns) {
+event source_machine::make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns,
+                                 const uint64_t* pull_id) {
   event ev;
   ev.payload = std::move(payload);
   ev.meta = std::move(meta);
   ev.ingest_ns = ingest_ns;
-  ev.id = event_id{settings_.id, stream, next_pull_[stream]++};
+  uint64_t& next = next_pull_[stream];
+  if (pull_id) {
+    // Every event of a chunk carries the source's id for it.
+    ev.id = event_id{settings_.id, stream, *pull_id};
+    next = std::max(next, *pull_id + 1);
+  } else {
+    ev.id = event_id{settings_.id, stream, next++};
+  }
   ev.transactional = settings_.transactional;
   return ev;
 }
 
 void source_machine::emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded,
-                                  value meta) {
+                                  value meta, const uint64_t* pull_id) {
   for (size_t i = 0; i < decoded.size(); ++i) {
     auto& d = decoded[i];
     if (d.ok) {
       // Every event gets its own meta; the last one takes the original (a
       // message-based source such as ws_server decodes one event per frame).
       if (i + 1 == decoded.size())
-        out_batch_.push_back(make_event(stream, std::move(d.data), std::move(meta), d.ingest_ns));
+        out_batch_.push_back(
+          make_event(stream, std::move(d.data), std::move(meta), d.ingest_ns, pull_id));
       else
-        out_batch_.push_back(make_event(stream, std::move(d.data), meta, d.ingest_ns));
+        out_batch_.push_back(make_event(stream, std::move(d.data), meta, d.ingest_ns, pull_id));
       continue;
     }
     // Tremor's shape for codec and preprocessor errors on the `err` port.
-    auto ev = make_event(stream, value{}, meta, d.ingest_ns);
+    auto ev = make_event(stream, value{}, meta, d.ingest_ns, pull_id);
     record payload;
     payload.set("error", d.error);
     payload.set("source", settings_.alias);
@@ -139,7 +159,8 @@ void source_machine::emit_decoded(uint64_t stream, std::vector<codecs::decoded>&
   }
 }
 
-void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta) {
+void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta,
+                              const uint64_t* pull_id) {
   if (!accepting_input())
     return;
   auto it = decoders_.find(stream);
@@ -155,13 +176,14 @@ void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta
   settings_.stats->bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   scratch_.clear();
   it->second->decode(out_.now(), data, scratch_);
-  emit_decoded(stream, scratch_, std::move(meta));
+  emit_decoded(stream, scratch_, std::move(meta), pull_id);
 }
 
-void source_machine::on_value(const std::string& port, uint64_t stream, value payload, value meta) {
+void source_machine::on_value(const std::string& port, uint64_t stream, value payload, value meta,
+                              const uint64_t* pull_id) {
   if (!accepting_input())
     return;
-  auto ev = make_event(stream, std::move(payload), std::move(meta), out_.now());
+  auto ev = make_event(stream, std::move(payload), std::move(meta), out_.now(), pull_id);
   if (port == "out")
     out_batch_.push_back(std::move(ev));
   else if (port == "err")
@@ -246,6 +268,12 @@ void source_machine::pulled(bool more) {
     pull_done_ = true;
     credit_->free_recycled();
   }
+  if (repull_after_) {
+    uint64_t delay = *repull_after_;
+    repull_after_.reset();
+    if (!more && phase_ != phase::drained)
+      pull_again(delay);
+  }
   if (phase_ == phase::drained)
     return;
   if (phase_ == phase::draining) {
@@ -256,6 +284,20 @@ void source_machine::pulled(bool more) {
     return;
   }
   update();
+}
+
+void source_machine::pull_again(uint64_t delay_ns) {
+  if (phase_ == phase::drained || exhausted_)
+    return;
+  if (pull_in_flight_) {
+    repull_after_ = delay_ns;
+    return;
+  }
+  pull_done_ = false;
+  if (pull_scheduled_)
+    return;
+  pull_scheduled_ = true;
+  out_.schedule_pull(delay_ns);
 }
 
 // -- stopping -------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,8 +63,13 @@ public:
 
   // -- input from the implementation ---------------------------------------------
 
-  void on_bytes(uint64_t stream, std::string_view data, value meta);
-  void on_value(const std::string& port, uint64_t stream, value payload, value meta);
+  /// `pull_id`: the id the source chose for what it read (null: numbered here).
+  void on_bytes(uint64_t stream, std::string_view data, value meta,
+                const uint64_t* pull_id = nullptr);
+  void on_value(const std::string& port, uint64_t stream, value payload, value meta,
+                const uint64_t* pull_id = nullptr);
+  /// The implementation has more to pull after `delay_ns` (Tremor's "empty, ask again").
+  void pull_again(uint64_t delay_ns);
   void on_stream_end(uint64_t stream);
   void on_source_end();
   /// Sends what arrived since the last flush, one batch per port.
@@ -77,6 +83,13 @@ public:
   bool begin_pull();
   /// The implementation's pull() returned `more`.
   void pulled(bool more);
+
+  /// Pauses a push source while its input outruns the flow: `queue_over_mark`
+  /// (its event loop queued more than the mark) or the in-flight budget is
+  /// used up; resumes it once neither holds. Called after each round of
+  /// input and when a credit unit comes back.
+  void apply_backpressure(bool queue_over_mark);
+  bool throttled() const { return throttled_; }
 
   // -- stopping ----------------------------------------------------------------------
 
@@ -103,8 +116,10 @@ private:
   void update();
   void set_push_running(bool run);
   void finish();
-  event make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns);
-  void emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded, value meta);
+  event make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns,
+                   const uint64_t* pull_id = nullptr);
+  void emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded, value meta,
+                    const uint64_t* pull_id = nullptr);
   void send(const std::string& port, std::vector<event>& events);
   bool accepting_input();
 
@@ -118,9 +133,12 @@ private:
   phase phase_ = phase::waiting;
   source_gate gate_;
   bool push_running_ = false; ///< resume() was the last thing we told it
+  bool throttled_ = false;    ///< paused by backpressure (apply_backpressure)
   bool pull_scheduled_ = false;
   bool pull_in_flight_ = false;
   bool pull_done_ = false; ///< pull() said there is nothing more to pull
+  /// pull_again() came while a pull ran: its delay, for when it returns.
+  std::optional<uint64_t> repull_after_;
   bool exhausted_ = false; ///< the implementation said its input ended
   bool finish_input_ = false; ///< draining: read to the end first
 

@@ -184,6 +184,49 @@ TEST_CASE("the in-flight budget stops pulls until a batch comes back") {
   CHECK(rig.impl->count("pull") == 3);
 }
 
+TEST_CASE("a push source is paused while its batches use up the budget, and resumed after") {
+  // Without this, a slow pipeline let a server's input pile up in memory
+  // instead of leaving it in the kernel's buffers (TCP flow control).
+  machine_rig rig(connectors::source_ports());
+  rig.impl->push = true;
+  rig.out.keep_credit = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  REQUIRE(rig.impl->count("resume") == 1);
+  rig.context->receive_value(0, value{"a"}, value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("pause") == 0);
+  rig.context->receive_value(0, value{"b"}, value{});
+  rig.machine->take_calls(); // the second batch uses up the budget of 2
+  CHECK(rig.impl->count("pause") == 1);
+  CHECK(rig.machine->source()->throttled());
+  rig.out.credits.clear(); // the sinks are done with both batches
+  CHECK(rig.credit_wakes == 1);
+  rig.machine->pull(); // what the wake-up turns into
+  CHECK(rig.impl->count("resume") == 2);
+  CHECK(rig.machine->stats().named().get("backpressure_pauses") == 1);
+}
+
+TEST_CASE("a push source is paused when its event loop queued more than the mark") {
+  machine_rig rig(connectors::source_ports(), false, {},
+                  codecs::chain_spec{value{"string"}, value{array{"separate"}}, value{}});
+  rig.impl->push = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  std::string chunk(1 << 20, 'x');
+  chunk += "\n";
+  for (int i = 0; i < 5; ++i)
+    rig.context->receive_bytes(0, chunk, value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("pause") == 1);
+  // The actor caught up and the sinks have room: reading goes on.
+  rig.context->receive_bytes(0, "small\n", value{});
+  rig.machine->take_calls();
+  CHECK(rig.impl->count("resume") == 2);
+}
+
 TEST_CASE("acks and fails reach the implementation for this source's entries only") {
   machine_rig rig(connectors::source_ports());
   rig.start();
@@ -228,6 +271,7 @@ TEST_CASE("decode errors nobody reads are logged with a running count, not per e
   rig.out.linked_ports = {"out"};
   rig.start();
   rig.machine->connect();
+  rig.out.logs.clear(); // the "connected" line
   for (int i = 0; i < 5; ++i)
     rig.context->receive_bytes(0, "{broken", value{});
   rig.machine->take_calls();
@@ -244,6 +288,7 @@ TEST_CASE("an event emitted to a port the connector did not declare is counted a
   machine_rig rig(connectors::source_ports());
   rig.start();
   rig.machine->connect();
+  rig.out.logs.clear(); // the "connected" line
   rig.context->emit("metrics", 0, value{1}, value{});
   rig.context->emit("metrics", 0, value{2}, value{});
   rig.context->emit("err", 0, value{"e"}, value{});
@@ -251,6 +296,46 @@ TEST_CASE("an event emitted to a port the connector did not declare is counted a
   CHECK(rig.out.logs.size() == 1);
   CHECK(rig.context->counters().at("events_to_undeclared_ports") == 2);
   CHECK(rig.out.payloads("err") == std::vector<std::string>{"e"});
+}
+
+TEST_CASE("a source that names its pull ids gets them back in acks; others are numbered after") {
+  machine_rig rig(connectors::source_ports());
+  rig.impl->push = true;
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  rig.context->receive_value_as(0, 41, value{"offset 41"}, value{});
+  rig.context->receive_value(0, value{"next"}, value{});
+  rig.machine->take_calls();
+  REQUIRE(rig.out.batches.size() == 1);
+  const auto& evs = rig.out.batches[0].events;
+  REQUIRE(evs.size() == 2);
+  CHECK(evs[0].id.origins().front().min_pull == 41);
+  CHECK(evs[1].id.origins().front().min_pull == 42);
+  rig.machine->contraflow(true, evs[0].id);
+  CHECK(rig.impl->calls.back() == "ack 0:41");
+}
+
+TEST_CASE("a pull source with nothing to read asks to be pulled again after a delay") {
+  machine_rig rig(connectors::source_ports());
+  rig.start();
+  rig.machine->connect();
+  rig.machine->restore(9);
+  REQUIRE(rig.out.pull_requests == 1);
+  rig.machine->pull(); // no chunks: pull() says nothing more
+  CHECK(rig.out.pull_requests == 1);
+  rig.context->pull_again(5'000'000);
+  rig.machine->take_calls();
+  REQUIRE(rig.out.pull_requests == 2);
+  CHECK(rig.out.pull_delays.back() == 5'000'000);
+  rig.impl->chunks = {"late"};
+  rig.machine->pull();
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"late"});
+  // Asked twice before the pull ran: still one pull scheduled.
+  rig.context->pull_again(0);
+  rig.context->pull_again(0);
+  rig.machine->take_calls();
+  CHECK(rig.out.pull_requests == 3);
 }
 
 // -- sink side -------------------------------------------------------------------------
@@ -277,6 +362,37 @@ TEST_CASE("a sink acks and fails transactional events in order by the implementa
   CHECK(rig.impl->count("flush") == 3);
 }
 
+TEST_CASE("a transactional event is acked only after the flush that wrote it") {
+  machine_rig rig(connectors::sink_ports());
+  rig.start({});
+  rig.machine->connect();
+  event_batch batch;
+  batch.events = {machine_rig::txn(0, "a")};
+  rig.machine->write("in", batch);
+  CHECK(rig.out.acks.size() == 1);
+  // The flush loses the connection: what it held is failed, not acked.
+  rig.impl->lose_on_flush = true;
+  batch.events = {machine_rig::txn(1, "b"), machine_rig::txn(2, "c")};
+  rig.machine->write("in", batch);
+  CHECK(rig.out.acks.size() == 1);
+  REQUIRE(rig.out.fails.size() == 2);
+  CHECK(rig.out.fails[0].origins().front().min_pull == 1);
+}
+
+TEST_CASE("a graceful stop waits for the sink's writes still in flight") {
+  machine_rig rig(connectors::sink_ports());
+  rig.start({});
+  rig.machine->connect();
+  rig.impl->in_flight = 1;
+  rig.machine->drain(false);
+  rig.machine->drain_marker();
+  CHECK(rig.out.drained == 0);
+  rig.impl->in_flight = 0;
+  rig.context->ack(machine_rig::txn(7).id); // the completion wakes the machine
+  rig.machine->take_calls();
+  CHECK(rig.out.drained == 1);
+}
+
 TEST_CASE("a sink that is down fails everything and logs the outage once") {
   machine_rig rig(connectors::sink_ports());
   rig.impl->connect_at_once = false;
@@ -290,6 +406,8 @@ TEST_CASE("a sink that is down fails everything and logs the outage once") {
   CHECK(rig.impl->written.empty());
   rig.context->connected();
   rig.machine->take_calls();
+  REQUIRE(rig.out.logs.back() == "connected");
+  rig.out.logs.pop_back();
   batch.events = {machine_rig::txn(3)};
   rig.machine->write("in", batch);
   // The outage's total is reported once a write succeeds again.

@@ -69,7 +69,11 @@ struct recording_outbox final : outbox {
     trail.push_back("drained");
   }
   void request_shutdown(uint64_t, bool) override { trail.push_back("shutdown"); }
-  void schedule_pull() override { ++pull_requests; }
+  void schedule_pull(uint64_t delay_ns) override {
+    ++pull_requests;
+    pull_delays.push_back(delay_ns);
+  }
+  std::vector<uint64_t> pull_delays;
   void pull_on_blocking_pool() override { ++blocking_pulls; }
   void log(connectors::log_level, const std::string& message) override { logs.push_back(message); }
   uint64_t now() override { return clock; }
@@ -101,6 +105,8 @@ struct scripted_connector final : connectors::connector {
   connectors::sink_outcome outcome = connectors::sink_outcome::done;
   std::vector<std::string> written;
   bool throw_in_pull = false;
+  bool lose_on_flush = false; ///< flush() reports a lost connection
+  size_t in_flight = 0;       ///< what writes_in_flight() answers
 
   connectors::connector_ports ports() const override { return port_set; }
   bool transactional() const override { return is_transactional; }
@@ -138,7 +144,12 @@ struct scripted_connector final : connectors::connector {
                       (ev.payload.is_string() ? ev.payload.as_string() : "?"));
     return outcome;
   }
-  void flush() override { calls.push_back("flush"); }
+  void flush() override {
+    calls.push_back("flush");
+    if (lose_on_flush)
+      ctx->connection_lost("peer went away");
+  }
+  size_t writes_in_flight() const override { return in_flight; }
   void finish(connectors::serializer&) override { calls.push_back("finish"); }
   void stop() override { calls.push_back("stop"); }
 
