@@ -46,7 +46,7 @@ unsigned default_status(const std::string& method) {
 /// A request waiting for its response (or streaming one).
 struct pending_request {
   std::shared_ptr<exchange> ex;
-  std::string method;
+  unsigned default_status = 200; ///< the method's (200, 201 for POST, 204 for DELETE)
   int request_codec = -1; ///< the mapping entry the request body was read with
   clock_type::time_point deadline;
   bool streaming = false; ///< the chunked response has begun
@@ -180,8 +180,8 @@ public:
       ex->respond(default_status(req.method), {}, std::string());
     } else {
       std::lock_guard<std::mutex> guard(mtx_);
-      pending_.emplace(
-          id, pending_request{ex, req.method, codec, clock_type::now() + cfg_.response_timeout});
+      pending_.emplace(id, pending_request{ex, default_status(req.method), codec,
+                                           clock_type::now() + cfg_.response_timeout});
     }
     gate_.with([&](connector_context& ctx) {
       // One request, one stream: its id finds the request again from the
@@ -238,33 +238,19 @@ public:
 private:
   bool answer(uint64_t id, const value& payload, const value* response,
               std::vector<reply_op>& out) {
-    std::string method;
-    int request_codec = -1;
-    int stream_codec = -1;
-    bool streaming = false;
-    {
-      std::lock_guard<std::mutex> guard(mtx_);
-      auto it = pending_.find(id);
-      if (it == pending_.end()) {
-        log_unmatched(id);
-        return false;
-      }
-      method = it->second.method;
-      request_codec = it->second.request_codec;
-      stream_codec = it->second.response_codec;
-      streaming = it->second.streaming;
-    }
+    // What the reply asks for, read before the request is claimed: a
+    // malformed one fails the event and leaves the request waiting.
     reply_op op;
-    op.status = default_status(method);
+    unsigned status = 0; // 0: the method's default
     bool last_flag = false;
     if (response != nullptr && response->is_record()) {
-      uint64_t status = 0;
-      if (const value* s = response->get("status")) {
-        if (!s->get_u64(status) || status < 100 || status > 999) {
+      uint64_t s = 0;
+      if (const value* v = response->get("status")) {
+        if (!v->get_u64(s) || s < 100 || s > 999) {
           log_bad_response(id, "`$http_server.response.status` must be an integer from 100 to 999");
           return false;
         }
-        op.status = static_cast<unsigned>(status);
+        status = static_cast<unsigned>(s);
       }
       std::string err;
       if (const value* h = response->get("headers"); h && !value_to_headers(*h, op.headers, err)) {
@@ -275,13 +261,40 @@ private:
         last_flag = l->as_bool();
     }
     const std::string* te = find_header(op.headers, "transfer-encoding");
-    op.stream = streaming || (te != nullptr && te->find("chunked") != std::string::npos);
-    op.start = !streaming;
-    op.last = !op.stream || last_flag;
+    bool asks_chunked = te != nullptr && te->find("chunked") != std::string::npos;
+
+    // Claim the request: a whole response (or a stream's last chunk) takes
+    // it out, so a timeout racing this reply finds nothing to answer.
+    int request_codec = -1;
+    int stream_codec = -1;
+    bool streaming = false;
+    {
+      std::lock_guard<std::mutex> guard(mtx_);
+      auto it = pending_.find(id);
+      if (it == pending_.end()) {
+        log_unmatched(id);
+        return false;
+      }
+      auto& p = it->second;
+      op.ex = p.ex;
+      op.status = status != 0 ? status : p.default_status;
+      request_codec = p.request_codec;
+      stream_codec = p.response_codec;
+      streaming = p.streaming;
+      op.stream = streaming || asks_chunked;
+      op.start = !streaming;
+      op.last = !op.stream || last_flag;
+      if (op.last) {
+        pending_.erase(it);
+      } else {
+        p.streaming = true;
+        p.deadline = clock_type::now() + cfg_.response_timeout;
+      }
+    }
+
     // The body's codec: the response's content type, else the request's,
     // else the fallback; the content type is announced when not given. A
     // null payload is an empty body, as an empty request body is null.
-    std::string err;
     int codec = -1;
     if (streaming) {
       codec = stream_codec; // every chunk like the first
@@ -293,6 +306,12 @@ private:
         op.headers.push_back(
             http_header{"content-type", mapping_->announced_mime(static_cast<size_t>(codec))});
     }
+    if (op.start && !op.last) {
+      std::lock_guard<std::mutex> guard(mtx_);
+      if (auto it = pending_.find(id); it != pending_.end())
+        it->second.response_codec = codec;
+    }
+    std::string err;
     if (!payload.is_null()) {
       if (codec < 0)
         err = "no codec for the response's content type and no `*/*` fallback";
@@ -300,39 +319,29 @@ private:
         err = "cannot encode the response as " + mapping_->at(static_cast<size_t>(codec)).name +
               ": " + err;
     }
-    std::lock_guard<std::mutex> guard(mtx_);
-    auto it = pending_.find(id);
-    if (it == pending_.end()) {
-      log_unmatched(id);
-      return false;
+    if (err.empty()) {
+      out.push_back(std::move(op));
+      return true;
     }
-    op.ex = it->second.ex;
-    if (!err.empty()) {
-      // The request would otherwise wait for its timeout.
-      pending_.erase(it);
-      log_bad_response(id, err);
-      reply_op fail;
-      fail.ex = std::move(op.ex);
+    // Answer at once rather than leave the client to the timeout: 500, or
+    // the end of a stream already under way.
+    log_bad_response(id, err);
+    {
+      std::lock_guard<std::mutex> guard(mtx_);
+      pending_.erase(id);
+    }
+    reply_op fail;
+    fail.ex = std::move(op.ex);
+    if (streaming) {
+      fail.stream = true;
+      fail.start = false;
+    } else {
       fail.status = 500;
       fail.headers = {{"content-type", "text/plain"}};
       fail.body = "the response could not be encoded\n";
-      if (streaming) {
-        fail.stream = true;
-        fail.start = false;
-        fail.body.clear();
-      }
-      out.push_back(std::move(fail));
-      return false;
     }
-    if (op.last) {
-      pending_.erase(it);
-    } else {
-      it->second.streaming = true;
-      it->second.response_codec = codec;
-      it->second.deadline = clock_type::now() + cfg_.response_timeout;
-    }
-    out.push_back(std::move(op));
-    return true;
+    out.push_back(std::move(fail));
+    return false;
   }
 
   void log_unmatched(uint64_t id) {

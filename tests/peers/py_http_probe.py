@@ -164,7 +164,8 @@ elif scenario == "noread":
     print("closed after", round(time.time() - start, 1), flush=True)
 
 elif scenario == "idle":
-    # Opens a connection and sends nothing; prints "closed after T".
+    # Opens a connection and sends nothing (no request, no TLS handshake);
+    # prints "closed after T".
     s = raw(timeout=60)
     start = time.time()
     read_all(s)
@@ -184,13 +185,6 @@ elif scenario == "urllib":
                                  headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(req, timeout=10) as r:
         print("status", r.status, "body", r.read().decode(), flush=True)
-
-elif scenario == "tls-stall":
-    # Opens a TCP connection to a TLS port and sends nothing; prints "closed after T".
-    s = raw(timeout=60)
-    start = time.time()
-    read_all(s)
-    print("closed after", round(time.time() - start, 1), flush=True)
 
 elif scenario == "tls-version":
     # Tries a TLS handshake capped at version ARG (1.1 or 1.2); prints "ok" or "refused".

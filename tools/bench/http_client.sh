@@ -5,6 +5,7 @@
 # CPU 1, the client side to CPU 0; runs alternate. Prints medians.
 #   tools/bench/http_client.sh [RUNS] [SECONDS] [IN_FLIGHT]
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/http/lib.sh"
 runs=${1:-3}
 secs=${2:-8}
 inflight=${3:-32}
@@ -20,33 +21,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-error_log stderr error;
-pid $work/nginx/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / { default_type application/json; return 200 '{"ok":true}'; }
-  }
-}
-CONF
+http_nginx_conf "$work/nginx" "$port"
 taskset -c 1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+http_wait_port "$port"
 
 # The same body wrk sends, one event per line; replayed until stop_after_secs.
-body=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$here/post.lua")
+body=$(http_post_body)
 for _ in $(seq 1 1000); do echo "$body"; done > "$work/events.json"
 
 cat > "$work/client.troy" <<TROY

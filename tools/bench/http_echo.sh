@@ -5,6 +5,7 @@
 # wrk to CPU 0; runs alternate. Prints medians of requests/s and p99.
 #   tools/bench/http_echo.sh [RUNS] [SECONDS]
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/http/lib.sh"
 runs=${1:-3}
 secs=${2:-8}
 bench_build_temblor
@@ -28,26 +29,7 @@ end;
 deploy flow echo;
 TROY
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-error_log stderr error;
-pid $work/nginx/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / { default_type application/json; return 200 '{"ok":true}'; }
-  }
-}
-CONF
+http_nginx_conf "$work/nginx" "$port"
 
 declare -A servers=(
   [temblor]="$temblor server run -n $work/echo.troy"
@@ -60,7 +42,7 @@ measure() {
   local cmd=$1 log=$work/server.log out
   taskset -c 1 bash -c "exec $cmd" >"$log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+  http_wait_port "$port"
   # One second of warm-up (JIT, caches), then the measured run.
   taskset -c 0 wrk -t1 -c100 -d1s -s "$here/post.lua" "http://127.0.0.1:$port/" >/dev/null 2>&1
   out=$(taskset -c 0 wrk -t1 -c100 -d"${secs}s" -s "$here/post.lua" --latency "http://127.0.0.1:$port/" 2>&1)
@@ -89,7 +71,7 @@ done
 t=$(bench_median ${rates[temblor]}); n=$(bench_median ${rates[node]}); x=$(bench_median ${rates[nginx]})
 tp=$(bench_median ${p99s[temblor]}); np=$(bench_median ${p99s[node]}); xp=$(bench_median ${p99s[nginx]})
 printf 'HTTP echo, wrk 100 connections, %d-byte JSON POST, server on one CPU (medians of %d runs)\n' \
-  "$(wc -c < <(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$here/post.lua") )" "$runs"
+  "$(http_post_body | tr -d '\n' | wc -c)" "$runs"
 printf '  %-8s %9.0f req/s  p99 %7.2f ms\n' temblor "$t" "$tp" node "$n" "$np" nginx "$x" "$xp"
 printf '  temblor/node = %.2f (target >= 1.5)   temblor/nginx = %.2f (target >= 0.4)\n' \
   "$(bench_calc "$t / $n")" "$(bench_calc "$t / $x")"

@@ -11,19 +11,6 @@ TEST_SUITE("connectors.http.client") {
 
 namespace {
 
-/// Follows `keys` into `v`; a missing key gives null (so a CHECK fails
-/// instead of crashing).
-const value* path(const value& v, std::initializer_list<const char*> keys) {
-  static const value missing;
-  const value* at = &v;
-  for (const char* k : keys) {
-    at = at->get(k);
-    if (at == nullptr)
-      return &missing;
-  }
-  return at;
-}
-
 /// What the Python server saw, from the response payload.
 const value& seen(const received_event& e) { return e.payload; }
 

@@ -24,19 +24,6 @@ std::string first_lines(const std::string& out) {
   return nl == std::string::npos ? std::string() : out.substr(0, nl);
 }
 
-/// Follows `keys` into `v`; a missing key gives null (so a CHECK fails
-/// instead of crashing).
-const value* path(const value& v, std::initializer_list<const char*> keys) {
-  static const value missing;
-  const value* at = &v;
-  for (const char* k : keys) {
-    at = at->get(k);
-    if (at == nullptr)
-      return &missing;
-  }
-  return at;
-}
-
 } // namespace
 
 TEST_CASE("curl GET/POST/PUT/DELETE get their bodies back with Tremor's default statuses") {

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 
-#include "codecs/codec.hpp"
 #include "connectors/http/http_client.hpp"
 #include "connectors/http/http_server.hpp"
 
@@ -218,13 +217,15 @@ size_t open_fds() {
   return n;
 }
 
-value parse_json(const std::string& text) {
-  std::string err;
-  auto c = codecs::make_codec(value("json"), err);
-  value out;
-  if (!c || !c->decode(text, out, err))
-    return value();
-  return out;
+const value* path(const value& v, std::initializer_list<const char*> keys) {
+  static const value missing;
+  const value* at = &v;
+  for (const char* k : keys) {
+    at = at->get(k);
+    if (at == nullptr)
+      return &missing;
+  }
+  return at;
 }
 
 } // namespace temblor::connectors::http::testing

@@ -126,7 +126,8 @@ struct client_fixture {
 /// Open file descriptors of this process.
 size_t open_fds();
 
-/// Reads a JSON text (for the Python peers' answers).
-value parse_json(const std::string& text);
+/// Follows `keys` into `v`; a missing key gives a null value (so a CHECK
+/// fails instead of crashing).
+const value* path(const value& v, std::initializer_list<const char*> keys);
 
 } // namespace temblor::connectors::http::testing

@@ -239,7 +239,7 @@ TEST_CASE("TLS stalled handshake: the server closes after tls_handshake_timeout_
   server_fixture f(tls_server(c, "good.cert.pem", "good.key.pem", {{"tls_handshake_timeout_ms", 500}}));
   REQUIRE(f.port != 0);
   std::string out;
-  REQUIRE(probe("tls-stall", f.port, {}, out) == 0);
+  REQUIRE(probe("idle", f.port, {}, out) == 0);
   double after = std::stod(out.substr(std::string("closed after ").size()));
   CHECK(after >= 0.4);
   CHECK(after < 3.0);
