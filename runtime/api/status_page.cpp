@@ -13,6 +13,7 @@ constexpr std::string_view page = R"PAGE(<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Temblor status</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fafafa; }
   header { background: #1f3556; color: #fff; padding: 10px 20px; display: flex; gap: 24px; align-items: baseline; }
