@@ -26,6 +26,7 @@
 #include "tools/temblor/devtools/module_docs.hpp"
 #include "tools/temblor/devtools/project_skeleton.hpp"
 #include "tools/temblor/harness/test_command.hpp"
+#include "tools/temblor/ops/top_command.hpp"
 
 namespace {
 
@@ -201,6 +202,20 @@ int main(int argc, char** argv) {
   auto* completions_cmd = app.add_subcommand("completions", "Print a shell completion script");
   completions_cmd->add_option("shell", shell, "bash, zsh or fish")->required();
 
+  temblor::ops::top_options top;
+  auto* status_cmd = app.add_subcommand(
+    "status", "Show a running Temblor's flows, connectors and pipelines with their counts and rates "
+              "(through its REST API); exit 1 when a flow failed, 2 when the API cannot be read");
+  auto* top_cmd = app.add_subcommand(
+    "top", "Like status, redrawn in place every interval on a terminal (one-shot output otherwise)");
+  for (auto* cmd : {status_cmd, top_cmd}) {
+    cmd->add_option("-a,--api-host", top.api, "Address of the REST API (default 127.0.0.1:9898)");
+    cmd->add_option("--interval", top.interval_s, "Seconds between reads; rates need two (default 1, 0: counts only)")
+      ->check(CLI::Range(0.0, 3600.0));
+  }
+  top_cmd->add_option("-n,--iterations", top.iterations, "Frames to show, then exit (default: until Ctrl-C)")
+    ->check(CLI::NonNegativeNumber);
+
   // CLI11 only says "A subcommand is required" for a mistyped one.
   if (argc >= 2 && argv[1][0] != '-') {
     std::vector<std::string> names;
@@ -237,6 +252,10 @@ int main(int argc, char** argv) {
     std::fputs(script.c_str(), stdout);
     return 0;
   }
+  if (*status_cmd)
+    return temblor::ops::run_status(top);
+  if (*top_cmd)
+    return temblor::ops::run_top(top);
   if (*connectors_cmd) {
     std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
                  .c_str(),
