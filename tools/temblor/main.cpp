@@ -132,6 +132,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-e,--encoder", query.encoder, "Codec encoding the output (default: json)");
   run_cmd->add_option("--preprocessor", query.preprocessor, "Input preprocessor (default: separate)");
   run_cmd->add_option("--postprocessor", query.postprocessor, "Output postprocessor (default: separate)");
+  run_cmd->add_flag("--interactive", query.interactive,
+                    "Query or script: echo every input event to stderr (as `in: JSON`) before its outputs");
+  run_cmd->add_flag("--pretty", query.pretty, "With --interactive: indent the echoed events");
+  uint16_t run_port = 0;
+  run_cmd->add_option("-p,--port", run_port,
+                      "Flows: serve the REST API, /metrics and the status page on 127.0.0.1:PORT while running");
 
   // Listed for --help only: `test` is dispatched above, before parsing.
   app.add_subcommand("test", "Run tests in Tremor's directory format: "
@@ -276,6 +282,10 @@ int main(int argc, char** argv) {
   run.io_threads = io_threads;
   if (*run_cmd) {
     run.debug_connectors = true;
+    if (run_port != 0)
+      run.api_host = "127.0.0.1:" + std::to_string(run_port);
+    run.instance = instance;
+    run.version = TEMBLOR_VERSION;
     return temblor::run_flows(run);
   }
   if (!pid_file.empty())

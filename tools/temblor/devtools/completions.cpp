@@ -14,7 +14,8 @@ struct command {
 
 const std::vector<command>& commands() {
   static const std::vector<command> list = {
-    {"run", "-i --infile -o --outfile -d --decoder -e --encoder --preprocessor --postprocessor --io-threads",
+    {"run", "-i --infile -o --outfile -d --decoder -e --encoder --preprocessor --postprocessor --io-threads "
+     "--interactive --pretty -p --port",
      "*.troy *.trickle *.tremor"},
     {"server", "run", ""},
     {"check", "-d --debug-connectors", "*.troy"},
