@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,20 @@ import urllib.request
 def fail(message):
     print("FAIL: " + message, file=sys.stderr)
     sys.exit(1)
+
+
+def expect(cond, message):
+    if not cond:
+        fail(message)
+
+
+def free_port():
+    """A loopback port nobody listens on (bound once, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def wait_for(predicate, seconds, what):
@@ -107,3 +122,23 @@ flow
 end;
 deploy flow %(name)s;
 """ % {"name": name, "ms": interval_ms}
+
+
+def failing_flow():
+    """A flow `broken` whose ws_client connects once to a port nobody
+    listens on, without reconnecting: it fails."""
+    return """
+define flow broken
+flow
+  use tremor::pipelines;
+  define connector ticks from metronome with config = {"interval": 100000000} end;
+  define connector out from ws_client
+  with codec = "json", config = {"url": "ws://127.0.0.1:%d"}, reconnect = {"none": null} end;
+  create connector ticks;
+  create connector out;
+  create pipeline pass from pipelines::passthrough;
+  connect /connector/ticks to /pipeline/pass;
+  connect /pipeline/pass to /connector/out;
+end;
+deploy flow broken;
+""" % free_port()

@@ -7,7 +7,6 @@ http_server whose own counters show up by name), and every family that
 is a counter only grows between scrapes.
 Usage: prometheus_scrape_test.py TEMBLOR_BINARY"""
 import os
-import socket
 import sys
 import urllib.error
 import urllib.request
@@ -15,20 +14,7 @@ import urllib.request
 from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_process import ApiProcess, fail, metronome_flow, wait_for  # noqa: E402
-
-
-def expect(cond, message):
-    if not cond:
-        fail(message)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from api_process import ApiProcess, expect, fail, free_port, metronome_flow, wait_for  # noqa: E402
 
 
 def web_flow(port):

@@ -13,12 +13,7 @@ import time
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_process import ApiProcess, fail, metronome_flow, wait_for  # noqa: E402
-
-
-def expect(cond, message):
-    if not cond:
-        fail(message)
+from api_process import ApiProcess, expect, fail, failing_flow, metronome_flow, wait_for  # noqa: E402
 
 
 def ticks_read(api):
@@ -134,26 +129,7 @@ def check_pause_resume(api):
 
 
 def check_failed_flow(binary):
-    # A port nobody listens on: the client fails its only connect.
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    dead_port = probe.getsockname()[1]
-    probe.close()
-    flow = metronome_flow("main", 20) + """
-define flow broken
-flow
-  use tremor::pipelines;
-  define connector ticks from metronome with config = {"interval": 100000000} end;
-  define connector out from ws_client
-  with codec = "json", config = {"url": "ws://127.0.0.1:%d"}, reconnect = {"none": null} end;
-  create connector ticks;
-  create connector out;
-  create pipeline pass from pipelines::passthrough;
-  connect /connector/ticks to /pipeline/pass;
-  connect /pipeline/pass to /connector/out;
-end;
-deploy flow broken;
-""" % dead_port
+    flow = metronome_flow("main", 20) + failing_flow()
     api = ApiProcess(binary, flow)
     try:
         wait_for(lambda: api.get("/v1/flows/broken").json()["status"] == "failed", 15, "the broken flow to fail")

@@ -7,27 +7,13 @@ Usage: run_options_test.py TEMBLOR_BINARY"""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_process import fail, metronome_flow, wait_for  # noqa: E402
-
-
-def expect(cond, message):
-    if not cond:
-        fail(message)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from api_process import expect, free_port, metronome_flow, wait_for  # noqa: E402
 
 
 def get_json(port, path):

@@ -11,12 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_process import ApiProcess, fail, metronome_flow  # noqa: E402
-
-
-def expect(cond, message):
-    if not cond:
-        fail(message)
+from api_process import ApiProcess, expect, fail, metronome_flow  # noqa: E402
 
 
 def main():

@@ -9,18 +9,12 @@ Usage: top_status_test.py TEMBLOR_BINARY"""
 import os
 import pty
 import re
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_process import ApiProcess, fail, metronome_flow, wait_for  # noqa: E402
-
-
-def expect(cond, message):
-    if not cond:
-        fail(message)
+from api_process import ApiProcess, expect, fail, failing_flow, free_port, metronome_flow, wait_for  # noqa: E402
 
 
 def run(binary, *args):
@@ -35,14 +29,6 @@ def row(text, name):
         if cells and cells[0] == name:
             return cells
     fail("no row %s in:\n%s" % (name, text))
-
-
-def dead_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def top_on_a_terminal(binary, api, frames):
@@ -111,24 +97,10 @@ def main():
     finally:
         api.stop()
 
-    rc, out, err = run(binary, "status", "-a", "127.0.0.1:%d" % dead_port(), "--interval", "0")
+    rc, out, err = run(binary, "status", "-a", "127.0.0.1:%d" % free_port(), "--interval", "0")
     expect(rc == 2 and "cannot reach the REST API at http://127.0.0.1:" in err, "no API: %d %s" % (rc, err))
 
-    failing = metronome_flow("main", 20) + """
-define flow broken
-flow
-  use tremor::pipelines;
-  define connector ticks from metronome with config = {"interval": 100000000} end;
-  define connector out from ws_client
-  with codec = "json", config = {"url": "ws://127.0.0.1:%d"}, reconnect = {"none": null} end;
-  create connector ticks;
-  create connector out;
-  create pipeline pass from pipelines::passthrough;
-  connect /connector/ticks to /pipeline/pass;
-  connect /pipeline/pass to /connector/out;
-end;
-deploy flow broken;
-""" % dead_port()
+    failing = metronome_flow("main", 20) + failing_flow()
     api = ApiProcess(binary, failing)
     try:
         wait_for(lambda: api.get("/v1/flows/broken").json()["status"] == "failed", 15, "the broken flow to fail")
