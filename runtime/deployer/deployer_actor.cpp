@@ -307,6 +307,12 @@ std::string stage_summary(const stage_stats& s) {
          std::to_string(s.errors.load());
   if (s.acks.load() || s.fails.load())
     out += ", acked " + std::to_string(s.acks.load()) + ", failed " + std::to_string(s.fails.load());
+  // The connector's own counters (slow readers cut off, datagrams the kernel
+  // dropped…) say where events went that the totals above do not show.
+  if (s.named_ptr())
+    for (const auto& [name, n] : s.named_ptr()->snapshot())
+      if (n)
+        out += ", " + name + " " + std::to_string(n);
   return out;
 }
 
