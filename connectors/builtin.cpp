@@ -9,6 +9,7 @@
 #include "connectors/file/file.hpp"
 #include "connectors/http/http_client.hpp"
 #include "connectors/http/http_server.hpp"
+#include "connectors/metrics/metrics.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/ws/ws_client.hpp"
@@ -25,6 +26,7 @@ const connector_registry& builtin_connectors() {
     r.add(file_descriptor());
     r.add(http::http_client_descriptor());
     r.add(http::http_server_descriptor());
+    r.add(metrics_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());

@@ -11,9 +11,10 @@ temblor_build_packages=(
   libhttp-parser-dev libcurl4-openssl-dev
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
-# and the tools its scripts use.
+# the tools its scripts use, and clang with libFuzzer for tools/fuzz.sh.
 temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux
-  curl nginx-light wrk nghttp2-client python3-cryptography)
+                       clang-14 libfuzzer-14-dev libclang-rt-14-dev
+                       curl nginx-light wrk nghttp2-client python3-cryptography)
 
 temblor_install_missing() {
   local missing=()

@@ -20,12 +20,16 @@ void recording_context::emit(std::string port, uint64_t stream, value payload, v
 }
 
 void recording_context::ack(const event_id& id) {
+  if (on_contraflow)
+    on_contraflow();
   std::lock_guard<std::mutex> g(mtx);
   acks.push_back(id);
   cv.notify_all();
 }
 
 void recording_context::fail(const event_id& id) {
+  if (on_contraflow)
+    on_contraflow();
   std::lock_guard<std::mutex> g(mtx);
   fails.push_back(id);
   cv.notify_all();

@@ -45,6 +45,9 @@ public:
   std::deque<received_event> events;
   std::vector<event_id> acks;
   std::vector<event_id> fails;
+  /// Runs on the calling thread at each ack or fail, before it is recorded
+  /// (set it before the first write).
+  std::function<void()> on_contraflow;
 };
 
 /// An http_server on 127.0.0.1 (a free port), connected and resumed.

@@ -101,7 +101,7 @@ bool wait_port(uint16_t port) {
 
 } // namespace
 
-TEST_CASE("TLS good: both connectors agree with a CA-signed certificate; the server speaks TLS 1.2 but not 1.1") {
+TEST_CASE("TLS good: both connectors agree with a CA-signed certificate, the server speaks TLS 1.2 but not 1.1") {
   certs c;
   REQUIRE(c.ok);
   server_fixture f(tls_server(c, "good.cert.pem", "good.key.pem"));
