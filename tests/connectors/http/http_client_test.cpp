@@ -194,7 +194,7 @@ TEST_CASE("writes_in_flight counts requests until their answer, so a graceful st
   }
 }
 
-TEST_CASE("basic and bearer auth go out as Authorization headers") {
+TEST_CASE("basic and bearer auth go out as Authorization headers, an event's own header wins") {
   python_server srv("echo");
   REQUIRE(srv.port != 0);
   {
@@ -212,6 +212,21 @@ TEST_CASE("basic and bearer auth go out as Authorization headers") {
     client_fixture c(client_config(srv.url(), {{"auth", value(record{{"bearer", "t0k3n"}})}}));
     c.send(value(1));
     received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer t0k3n"));
+  }
+  {
+    // An event's own Authorization header (from $http_client.request)
+    // replaces the configured auth for that request only.
+    client_fixture c(client_config(srv.url(), {{"auth", value(record{{"bearer", "t0k3n"}})},
+                                               {"concurrency", 1}}));
+    value meta(record{{"http_client", value(record{{"request", value(record{
+                 {"headers", value(record{{"authorization", "Bearer per-event"}})}})}})}});
+    c.send(value(1), meta);
+    c.send(value(2));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer per-event"));
     REQUIRE(c.ctx->pop_event(e));
     CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer t0k3n"));
   }
