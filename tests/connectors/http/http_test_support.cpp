@@ -162,6 +162,14 @@ int probe(const std::string& scenario, uint16_t port, const std::vector<std::str
   return run(argv, out, timeout);
 }
 
+double seconds_until_closed_idle(uint16_t port) {
+  std::string out;
+  const std::string prefix = "closed after ";
+  if (probe("idle", port, {}, out) != 0 || out.rfind(prefix, 0) != 0)
+    return -1;
+  return std::stod(out.substr(prefix.size()));
+}
+
 python_server::python_server(const std::string& mode, const std::string& cert,
                              const std::string& key) {
   std::vector<std::string> argv{"/usr/bin/python3", peer_script("py_http_server.py"), mode};

@@ -101,6 +101,10 @@ int curl(const std::vector<std::string>& args, std::string& out);
 int probe(const std::string& scenario, uint16_t port, const std::vector<std::string>& args,
           std::string& out, std::chrono::milliseconds timeout = 60s);
 
+/// Connects to `port`, sends nothing and returns how many seconds passed
+/// until the server closed the connection (-1 when the probe failed).
+double seconds_until_closed_idle(uint16_t port);
+
 /// Starts tests/peers/py_http_server.py MODE (with TLS when cert/key are given)
 /// and reads its port.
 struct python_server {
