@@ -39,8 +39,9 @@ value request_meta(const request_spec& spec) {
 class client_side final : public std::enable_shared_from_this<client_side> {
 public:
   client_side(asio::io_context& io, const connector_args& args, client_settings settings,
-              std::shared_ptr<const mime_mapping> mapping)
-    : io_(io), gate_(args.context), settings_(std::move(settings)), decoders_(mapping),
+              std::shared_ptr<const mime_mapping> mapping,
+              std::shared_ptr<std::atomic<size_t>> in_flight)
+    : io_(io), gate_(args.context), in_flight_(std::move(in_flight)), settings_(std::move(settings)), decoders_(mapping),
       alias_(args.alias), max_waiting_(std::max(max_waiting_floor, 16 * settings_.concurrency)),
       errors_(args.context->counter("requests_failed")),
       overflow_(args.context->counter("requests_rejected_queue_full")),
@@ -49,8 +50,10 @@ public:
   /// Loop: takes a batch of requests from the actor.
   void submit(std::vector<request_spec>& batch) {
     for (auto& spec : batch) {
-      if (stopped_)
-        return;
+      if (stopped_) {
+        in_flight_->fetch_sub(1, std::memory_order_relaxed);
+        continue;
+      }
       if (active_ < settings_.concurrency) {
         start(std::move(spec));
       } else if (waiting_.size() < max_waiting_) {
@@ -156,6 +159,8 @@ private:
     meta.push_unchecked("http_client", value(std::move(hc)));
     if (!spec.correlation.is_null())
       meta.push_unchecked("correlation", spec.correlation);
+    // Done before the context call, after which a graceful stop looks again.
+    in_flight_->fetch_sub(1, std::memory_order_release);
     gate_.with([&](connector_context& ctx) {
       if (err.empty()) {
         ctx.receive_value(0, std::move(payload), value(std::move(meta)));
@@ -186,6 +191,7 @@ private:
     e.set("error", reason);
     e.set("source", alias_);
     e.set("request_id", spec.request_id);
+    in_flight_->fetch_sub(1, std::memory_order_release);
     gate_.with([&](connector_context& ctx) {
       if ((n & (n - 1)) == 0)
         ctx.log(log_level::warning, "request to " + spec.url + " failed: " + reason + " (" +
@@ -207,6 +213,8 @@ private:
 
   asio::io_context& io_;
   context_gate gate_;
+  /// Requests handed over and not yet answered (shared with the actor).
+  std::shared_ptr<std::atomic<size_t>> in_flight_;
   client_settings settings_;
   body_codecs decoders_;
   std::string alias_;
@@ -251,7 +259,7 @@ public:
 
   void start(const start_args& args) override {
     io_ = &args.services.io->next();
-    side_ = std::make_shared<client_side>(*io_, args_, settings_, mapping_);
+    side_ = std::make_shared<client_side>(*io_, args_, settings_, mapping_, in_flight_);
   }
 
   void connect() override { args_.context->connected(); }
@@ -271,6 +279,7 @@ public:
       return sink_outcome::failed;
     }
     batch_.push_back(std::move(spec));
+    in_flight_->fetch_add(1, std::memory_order_relaxed);
     // Elements of a batched event carry no id to ack later: the runtime
     // completes the batch as soon as they are handed over.
     return ev.id.empty() ? sink_outcome::done : sink_outcome::pending;
@@ -281,6 +290,13 @@ public:
       return;
     asio::post(*io_, [s = side_, batch = std::move(batch_)]() mutable { s->submit(batch); });
     batch_.clear();
+  }
+
+  /// Requests written and not yet answered or failed: a graceful stop lets
+  /// them finish (each completion ends in an ack/fail/emit that makes the
+  /// runtime ask again); each is bounded by `timeout` anyway.
+  size_t writes_in_flight() const override {
+    return in_flight_->load(std::memory_order_acquire);
   }
 
   void stop() override {
@@ -298,6 +314,7 @@ private:
   body_codecs encoders_; // actor thread
   asio::io_context* io_ = nullptr;
   std::shared_ptr<client_side> side_;
+  std::shared_ptr<std::atomic<size_t>> in_flight_ = std::make_shared<std::atomic<size_t>>(0);
   std::vector<request_spec> batch_;
   uint64_t next_id_ = 0;
 };

@@ -13,8 +13,13 @@ MODE:
   hang   never answers (timeout tests)
   error  500 with the description
   close  sends headers announcing 100 bytes, 5 of them, then closes
+  linger prints "request PATH" when a request arrived, waits 2 s, then prints
+         "client gone" if the client closed the connection meanwhile, else
+         answers as echo and prints "answered" (graceful-stop tests)
 """
 import json
+import select
+import socket
 import ssl
 import sys
 import threading
@@ -24,6 +29,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 mode = sys.argv[1]
 lock = threading.Lock()
 state = {"connections": 0, "active": 0, "max_active": 0}
+
+
+def client_closed(sock):
+    """Whether the peer closed its side: readable with nothing to read."""
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -59,6 +75,13 @@ class Handler(BaseHTTPRequestHandler):
             body, chunked = self.read_body()
             if mode == "slow":
                 time.sleep(0.5)
+            if mode == "linger":
+                print("request", self.path, flush=True)
+                time.sleep(2)
+                if client_closed(self.connection):
+                    print("client gone", flush=True)
+                    self.close_connection = True
+                    return
             if mode == "hang":
                 time.sleep(3600)
             if mode == "close":
@@ -93,6 +116,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)
+            self.wfile.flush()
+            if mode == "linger":
+                print("answered", flush=True)
         finally:
             with lock:
                 state["active"] -= 1

@@ -53,7 +53,7 @@ TEST_CASE("http_client posts JSON and emits the response with Tremor's metadata,
   CHECK(c.ctx->fails.empty());
 }
 
-TEST_CASE("$http_client.request overrides method, url and headers per event; text goes as text") {
+TEST_CASE("$http_client.request overrides method, url and headers per event, text goes as text") {
   python_server srv("echo");
   REQUIRE(srv.port != 0);
   // One at a time, so the responses come in the order of the events.
@@ -165,7 +165,36 @@ TEST_CASE("concurrency bounds requests in flight and holds upstream back through
   REQUIRE(c.ctx->wait([&] { return !c.ctx->breaker.empty() && c.ctx->breaker.back(); }));
 }
 
-TEST_CASE("basic and bearer auth go out as Authorization headers") {
+TEST_CASE("writes_in_flight counts requests until their answer, so a graceful stop waits for them") {
+  python_server slow("slow");
+  python_server hang("hang");
+  REQUIRE(slow.port != 0);
+  REQUIRE(hang.port != 0);
+  {
+    // Three requests, two slots: one waits for a slot and still counts.
+    client_fixture c(client_config(slow.url(), {{"concurrency", 2}}));
+    std::vector<size_t> seen_at_ack;
+    c.ctx->on_contraflow = [&] { seen_at_ack.push_back(c.conn->writes_in_flight()); };
+    CHECK(c.conn->writes_in_flight() == 0);
+    for (int i = 0; i < 3; ++i)
+      c.send(value(i));
+    CHECK(c.conn->writes_in_flight() == 3);
+    REQUIRE(c.ctx->wait([&] { return c.ctx->acks.size() == 3; }));
+    // Each answer is taken off before its ack, which is when the runtime asks again.
+    CHECK(seen_at_ack == std::vector<size_t>{2, 1, 0});
+  }
+  {
+    client_fixture c(client_config(hang.url(), {{"timeout", uint64_t(300000000)}}));
+    size_t at_fail = 99;
+    c.ctx->on_contraflow = [&] { at_fail = c.conn->writes_in_flight(); };
+    c.send(value(1));
+    CHECK(c.conn->writes_in_flight() == 1);
+    REQUIRE(c.ctx->wait([&] { return c.ctx->fails.size() == 1; }));
+    CHECK(at_fail == 0);
+  }
+}
+
+TEST_CASE("basic and bearer auth go out as Authorization headers, an event's own header wins") {
   python_server srv("echo");
   REQUIRE(srv.port != 0);
   {
@@ -183,6 +212,21 @@ TEST_CASE("basic and bearer auth go out as Authorization headers") {
     client_fixture c(client_config(srv.url(), {{"auth", value(record{{"bearer", "t0k3n"}})}}));
     c.send(value(1));
     received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer t0k3n"));
+  }
+  {
+    // An event's own Authorization header (from $http_client.request)
+    // replaces the configured auth for that request only.
+    client_fixture c(client_config(srv.url(), {{"auth", value(record{{"bearer", "t0k3n"}})},
+                                               {"concurrency", 1}}));
+    value meta(record{{"http_client", value(record{{"request", value(record{
+                 {"headers", value(record{{"authorization", "Bearer per-event"}})}})}})}});
+    c.send(value(1), meta);
+    c.send(value(2));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer per-event"));
     REQUIRE(c.ctx->pop_event(e));
     CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer t0k3n"));
   }

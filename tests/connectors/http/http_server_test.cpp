@@ -77,7 +77,7 @@ TEST_CASE("a request event carries Tremor's $http_server metadata and its decode
   CHECK(c.wait() == 0);
 }
 
-TEST_CASE("$http_server.response sets status and headers; the request id or the event id finds the request") {
+TEST_CASE("$http_server.response sets status and headers, the request id or the event id finds the request") {
   server_fixture f;
   REQUIRE(f.port != 0);
   responder r(f, [](event ev) {
@@ -249,15 +249,46 @@ TEST_CASE("a request without a response in time is answered 503 and counted") {
 }
 
 TEST_CASE("with nothing connected to `in` requests get the default answer at once, and still become events") {
-  server_fixture f(value(), /*linked=*/false);
+  // A minute's response timeout: answering at once is not waiting for it.
+  server_fixture f(value(record{{"response_timeout_ms", 60000}}), /*linked=*/false);
   REQUIRE(f.port != 0);
   std::string out;
+  auto start = std::chrono::steady_clock::now();
   REQUIRE(curl({"-w", "%{http_code}", "-d", "{}", "-H", "content-type: application/json",
                 f.url("/")},
                out) == 0);
   CHECK(out == "201");
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  REQUIRE(curl({"-w", "%{http_code}", "-X", "DELETE", f.url("/x")}, out) == 0);
+  CHECK(out == "204");
+  REQUIRE(curl({"-w", "%{http_code}", f.url("/x")}, out) == 0);
+  CHECK(out == "200");
   received_event req;
   CHECK(f.ctx->pop_event(req));
+}
+
+TEST_CASE("mime_mapping's `*/*` reads and writes every unmapped type, mapped types keep their codec") {
+  server_fixture f(value(record{{"mime_mapping", value(record{{"*/*", "string"}})}}));
+  REQUIRE(f.port != 0);
+  responder r(f, [](event ev) {
+    // The reply announces a type nothing maps: `*/*` encodes it.
+    set_response(ev, value(record{{"headers", value(record{{"content-type", "application/x-custom"}})}}));
+    return std::vector<event>{ev};
+  });
+  std::string out;
+  // With json as the fallback this body would not decode (400), and the
+  // string payload would go back quoted.
+  REQUIRE(curl({"-w", "\n%{http_code} %{content_type}", "-H", "content-type: application/x-custom",
+                "--data-binary", "raw words", f.url("/any")},
+               out) == 0);
+  CHECK(last_line(out) == "201 application/x-custom");
+  CHECK(first_lines(out) == "raw words");
+  // application/json is still read by json: the spaces do not come back
+  // (`*/*` = string writes the record as JSON).
+  REQUIRE(curl({"-w", "\n%{http_code}", "-H", "content-type: application/json", "-d",
+                R"({"a": 1})", f.url("/json")},
+               out) == 0);
+  CHECK(out == "{\"a\":1}\n201");
 }
 
 TEST_CASE("an undecodable body gets 400 and an event on `err`") {
@@ -291,9 +322,7 @@ TEST_CASE("a slowloris client trickling headers gets 408 after header_timeout_ms
 TEST_CASE("an idle keep-alive connection is closed after idle_timeout_ms") {
   server_fixture f(value(record{{"idle_timeout_ms", 500}}));
   REQUIRE(f.port != 0);
-  std::string out;
-  REQUIRE(probe("idle", f.port, {}, out) == 0);
-  double after = std::stod(out.substr(std::string("closed after ").size()));
+  double after = seconds_until_closed_idle(f.port);
   CHECK(after >= 0.4);
   CHECK(after < 3.0);
   CHECK(f.ctx->count("connections_closed_idle") == 1);
@@ -313,7 +342,7 @@ TEST_CASE("max_connections: one more connection is closed at once, counted and l
   CHECK(f.ctx->logged("max_connections (2) reached"));
 }
 
-TEST_CASE("bodies still arriving share body_memory_bytes; one that does not fit gets 413") {
+TEST_CASE("bodies still arriving share body_memory_bytes, one that does not fit gets 413") {
   server_fixture f(value(record{{"body_memory_bytes", 150000}}));
   REQUIRE(f.port != 0);
   child_process p({"/usr/bin/python3", peer_script("py_http_probe.py"), "hold-partial",
@@ -342,7 +371,7 @@ TEST_CASE("a client that does not read its responses is cut off, counted") {
   CHECK(f.ctx->count("connections_closed_slow_reader") == 1);
 }
 
-TEST_CASE("while paused no request reaches the flow; resume lets them through") {
+TEST_CASE("while paused no request reaches the flow, resume lets them through") {
   server_fixture f;
   REQUIRE(f.port != 0);
   f.conn->pause();

@@ -20,12 +20,16 @@ void recording_context::emit(std::string port, uint64_t stream, value payload, v
 }
 
 void recording_context::ack(const event_id& id) {
+  if (on_contraflow)
+    on_contraflow();
   std::lock_guard<std::mutex> g(mtx);
   acks.push_back(id);
   cv.notify_all();
 }
 
 void recording_context::fail(const event_id& id) {
+  if (on_contraflow)
+    on_contraflow();
   std::lock_guard<std::mutex> g(mtx);
   fails.push_back(id);
   cv.notify_all();
@@ -156,6 +160,14 @@ int probe(const std::string& scenario, uint16_t port, const std::vector<std::str
                                 std::to_string(port)};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv, out, timeout);
+}
+
+double seconds_until_closed_idle(uint16_t port) {
+  std::string out;
+  const std::string prefix = "closed after ";
+  if (probe("idle", port, {}, out) != 0 || out.rfind(prefix, 0) != 0)
+    return -1;
+  return std::stod(out.substr(prefix.size()));
 }
 
 python_server::python_server(const std::string& mode, const std::string& cert,

@@ -45,6 +45,9 @@ public:
   std::deque<received_event> events;
   std::vector<event_id> acks;
   std::vector<event_id> fails;
+  /// Runs on the calling thread at each ack or fail, before it is recorded
+  /// (set it before the first write).
+  std::function<void()> on_contraflow;
 };
 
 /// An http_server on 127.0.0.1 (a free port), connected and resumed.
@@ -97,6 +100,10 @@ int curl(const std::vector<std::string>& args, std::string& out);
 /// Runs tests/peers/py_http_probe.py SCENARIO PORT ARGS…
 int probe(const std::string& scenario, uint16_t port, const std::vector<std::string>& args,
           std::string& out, std::chrono::milliseconds timeout = 60s);
+
+/// Connects to `port`, sends nothing and returns how many seconds passed
+/// until the server closed the connection (-1 when the probe failed).
+double seconds_until_closed_idle(uint16_t port);
 
 /// Starts tests/peers/py_http_server.py MODE (with TLS when cert/key are given)
 /// and reads its port.
