@@ -11,6 +11,7 @@
 #endif
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -36,6 +37,9 @@ struct budget_link {
   /// `discard`, which is emptied at each read chunk.
   bool exceeded = false;
   std::string discard;
+  /// When a chunk of an unfinished message last arrived: a peer sending one
+  /// large message is busy, not idle.
+  std::chrono::steady_clock::time_point last_chunk;
 };
 
 class budgeted_manager;
@@ -131,6 +135,7 @@ private:
       return true;
     if (link_->budget->charge(size - charged_)) {
       charged_ = size;
+      link_->last_chunk = std::chrono::steady_clock::now();
       return true;
     }
     link_->exceeded = true;

@@ -320,17 +320,20 @@ private:
     p->closed = true;
     if (!p->con)
       return;
-    websocketpp::lib::error_code ec;
+    asio::error_code ignored;
     if (!started_) {
       // Never handed to websocketpp (resolving or TCP connect): no
       // termination handler will break the cycle, so do it here.
-      asio::error_code ignored;
       p->con->get_raw_socket().close(ignored);
       p->con.reset();
     } else if (p->con->get_state() == websocketpp::session::state::open) {
+      websocketpp::lib::error_code ec;
+      p->con->set_close_handshake_timeout(closing_grace.count());
       p->con->close(websocketpp::close::status::going_away, "", ec);
     } else if (p->con->get_state() == websocketpp::session::state::connecting) {
-      p->con->terminate(ec);
+      // Closing the socket cancels a TLS handshake in progress, which
+      // terminate() would leave to websocketpp's own 5 s timer.
+      p->con->get_raw_socket().close(ignored);
     }
   }
 
@@ -502,8 +505,7 @@ std::shared_ptr<asio::ssl::context> make_client_tls(const common::tls_client_con
     return nullptr;
   }
   if (!common::setup_client_context(ctx->native_handle(), tls, err)) {
-    err = "tls: " + err;
-    return nullptr;
+    return nullptr; // `err` names the `tls` key and the file
   }
   return ctx;
 }

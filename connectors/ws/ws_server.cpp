@@ -134,12 +134,14 @@ public:
       if (!p->con)
         continue;
       websocketpp::lib::error_code ec;
-      // Open ones get a close handshake (bounded by websocketpp's close
-      // timeout); ones still in their handshake are dropped.
-      if (p->open)
+      // Open ones get a close handshake (bounded by its timeout); ones
+      // still in their handshake are dropped.
+      if (p->open) {
+        p->con->set_close_handshake_timeout(closing_grace.count());
         p->con->close(websocketpp::close::status::going_away, "shutting down", ec);
-      else
-        p->con->terminate(ec);
+      } else {
+        drop_handshake(*p);
+      }
     }
   }
 
@@ -424,8 +426,7 @@ private:
       handshake_timeouts_.fetch_add(1, std::memory_order_relaxed);
       this->ctx->log(log_level::debug, "closing a connection whose handshake took longer than " +
                                            std::to_string(cfg_.limits.handshake_timeout_ms) + " ms");
-      websocketpp::lib::error_code ignored;
-      p->con->terminate(ignored);
+      drop_handshake(*p);
     }
     // Entries of connections that opened or died meanwhile go when they reach the front.
     while (!handshakes_.empty()) {
@@ -445,9 +446,9 @@ private:
   void check_idle(clock::time_point now) {
     std::vector<peer_ptr> idle;
     for (auto& [stream, p] : live_) {
-      if (!p->open || !p->con)
+      if (!p->open || !p->con || p->closing)
         continue;
-      const auto silent = now - p->heard;
+      const auto silent = now - p->last_heard();
       if (silent >= idle_timeout_) {
         idle.push_back(p);
       } else if (silent >= idle_timeout_ / 2 && !p->pinged) {
@@ -458,13 +459,24 @@ private:
       }
     }
     for (auto& p : idle) {
+      p->closing = true;
       idle_closed_.fetch_add(1, std::memory_order_relaxed);
       this->ctx->log(log_level::debug, "closing stream " + std::to_string(p->stream) +
                                            ": silent for " +
                                            std::to_string(cfg_.idle_timeout_ms) + " ms");
+      // It did not even answer a ping: do not wait long for its close frame.
       websocketpp::lib::error_code ec;
+      p->con->set_close_handshake_timeout(closing_grace.count());
       p->con->close(websocketpp::close::status::going_away, "idle timeout", ec);
     }
+  }
+
+  /// Ends a connection still in its handshake. Closing the socket cancels
+  /// whatever is pending (a TLS handshake in particular, which websocketpp's
+  /// terminate() would leave running until its own 5 s timer).
+  void drop_handshake(peer& p) {
+    asio::error_code ignored;
+    p.con->get_raw_socket().close(ignored);
   }
 
   // -- state (loop thread) -------------------------------------------------------
@@ -745,8 +757,7 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_con
                        asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
                    ec);
   if (!common::setup_server_context(ctx->native_handle(), tls, err)) {
-    err = "tls: " + err;
-    return nullptr;
+    return nullptr; // `err` names the `tls` key and the file
   }
   return ctx;
 }

@@ -33,6 +33,11 @@ namespace temblor::connectors::ws {
 
 using namespace std::chrono_literals;
 
+/// How long a close handshake we start may take when the peer has shown it
+/// is not answering (idle, over budget) or we are stopping; websocketpp's
+/// default is 5 s.
+inline constexpr std::chrono::milliseconds closing_grace = 1000ms;
+
 /// Runs `job` on `io` and waits until it ran (at most `limit`); runs it at
 /// once when called on that loop. False when the loop did not get to it in
 /// time (it may still run later).
@@ -78,7 +83,14 @@ struct ws_peer : send_state {
   value meta;             ///< `$` of every event it sends
   bool open = false;      ///< the WebSocket handshake completed
   bool pinged = false;    ///< an idle check sent a ping not yet answered
-  clock::time_point heard = clock::now(); ///< last frame (or pong) received
+  bool closing = false;   ///< we started its close handshake
+  clock::time_point heard = clock::now(); ///< last message (or ping, pong) received
+  std::shared_ptr<budget_link> link; ///< its messages' share of the budget
+
+  /// When the peer last sent anything, parts of a long message included.
+  clock::time_point last_heard() const {
+    return link && link->last_chunk > heard ? link->last_chunk : heard;
+  }
   /// Messages read while paused (websocketpp finishes the read it started),
   /// handed over on resume.
   std::vector<std::pair<std::string, bool>> held;
@@ -165,6 +177,7 @@ public:
   /// `p` with 1009.
   void charge_messages_of(const connection_ptr& con, const peer_ptr& p) {
     auto link = std::make_shared<budget_link>(budget);
+    p->link = link;
     std::weak_ptr<Derived> weak_self = this->shared_from_this();
     std::weak_ptr<peer> weak_peer = p;
     link->on_exceeded = [io = &io, weak_self, weak_peer] {
@@ -181,6 +194,7 @@ public:
 
   void close_over_budget(peer& p) {
     over_budget.fetch_add(1, std::memory_order_relaxed);
+    p.closing = true;
     if (!stopping)
       ctx->log(log_level::warning,
                "closing stream " + std::to_string(p.stream) +
@@ -189,6 +203,7 @@ public:
     if (!p.con)
       return;
     websocketpp::lib::error_code ec;
+    p.con->set_close_handshake_timeout(closing_grace.count());
     p.con->close(websocketpp::close::status::message_too_big, "message budget exceeded", ec);
   }
 
