@@ -111,17 +111,38 @@ bool init_endpoint(Endpoint& endpoint, asio::io_context& io, std::string& err) {
 
 } // namespace temblor::connectors::ws
 
-// The hybi13 parser is websocketpp's; only its extended-header check is
-// replaced, for our two configs (explicit specialisations of one member).
+// The hybi13 parser is websocketpp's; two of its members are replaced for
+// our two configs (explicit specialisations), each fixing an RFC 6455 case
+// the conformance suite (tests/connectors/ws/scripts/conformance.py) found:
+// - validate_incoming_extended_header: 1002 instead of 1011 for a length
+//   that is not minimally encoded;
+// - finalize_message: a fragmented text message that ends inside a code
+//   point is invalid (1007); websocketpp looked at the opcode of the last
+//   frame (a continuation) and let it through. A close reason that is not
+//   UTF-8 is also 1007 (websocketpp said 1002).
+#define TEMBLOR_WS_HYBI13_FIXES(config)                                                          \
+  template <>                                                                                    \
+  inline lib::error_code hybi13<config>::validate_incoming_extended_header(                     \
+      frame::basic_header h, frame::extended_header e) const {                                   \
+    return temblor::connectors::ws::check_extended_header(h, e);                                 \
+  }                                                                                              \
+  template <>                                                                                    \
+  inline lib::error_code hybi13<config>::finalize_message() {                                    \
+    const auto op = m_current_msg->msg_ptr->get_opcode();                                        \
+    if (op == frame::opcode::TEXT && !m_current_msg->validator.complete())                       \
+      return make_error_code(error::invalid_utf8);                                               \
+    const std::string& payload = m_current_msg->msg_ptr->get_payload();                          \
+    if (op == frame::opcode::CLOSE && payload.size() > 2 &&                                      \
+        !utf8_validator::validate(payload.substr(2)))                                            \
+      return make_error_code(error::invalid_utf8);                                               \
+    m_state = READY;                                                                             \
+    return lib::error_code();                                                                    \
+  }
+
 namespace websocketpp::processor {
-template <>
-inline lib::error_code hybi13<temblor::connectors::ws::plain_config>::
-    validate_incoming_extended_header(frame::basic_header h, frame::extended_header e) const {
-  return temblor::connectors::ws::check_extended_header(h, e);
-}
-template <>
-inline lib::error_code hybi13<temblor::connectors::ws::tls_config>::
-    validate_incoming_extended_header(frame::basic_header h, frame::extended_header e) const {
-  return temblor::connectors::ws::check_extended_header(h, e);
-}
+// permessage-deflate is disabled in our configs, so finalize_message has no
+// compression trailer to handle.
+TEMBLOR_WS_HYBI13_FIXES(temblor::connectors::ws::plain_config)
+TEMBLOR_WS_HYBI13_FIXES(temblor::connectors::ws::tls_config)
 } // namespace websocketpp::processor
+#undef TEMBLOR_WS_HYBI13_FIXES

@@ -38,7 +38,17 @@ def encode_frame(opcode, payload=b"", fin=True, rsv=0, mask=True, mask_key=None,
     if not mask:
         return head + payload
     key = mask_key if mask_key is not None else os.urandom(4)
-    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    return head + key + apply_mask(key, payload)
+
+
+def apply_mask(key, payload):
+    """XORs `payload` with the 4-byte `key` (masking and unmasking alike);
+    one big-integer XOR instead of a Python loop, for large messages."""
+    n = len(payload)
+    if n == 0:
+        return b""
+    stream = (key * (n // 4 + 1))[:n]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(stream, "big")).to_bytes(n, "big")
 
 
 def close_payload(code=None, reason=b""):
@@ -101,7 +111,7 @@ class Conn:
         key = self.recv_exact(4, timeout) if b1 & 0x80 else None
         payload = self.recv_exact(n, timeout) if n else b""
         if key:
-            payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+            payload = apply_mask(key, payload)
         return bool(b0 & 0x80), (b0 >> 4) & 7, b0 & 0xF, key is not None, key, payload
 
     def read_message(self, timeout=10, answer_pings=True):
