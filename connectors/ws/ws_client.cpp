@@ -17,6 +17,7 @@
 #include "connectors/common/config_reader.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
+#include "connectors/ws/tls_handshake_note.hpp"
 
 namespace temblor::connectors::ws {
 
@@ -151,10 +152,13 @@ private:
       // After websocketpp set SNI to the url host, before the TLS handshake:
       // the name to send and verify may be `tls.domain` instead.
       con->set_tcp_pre_init_handler([core, raw](websocketpp::connection_hdl) {
+        if (!raw->con)
+          return;
+        SSL* ssl = raw->con->get_socket().native_handle();
         std::string err;
-        if (raw->con && !common::setup_client_session(raw->con->get_socket().native_handle(),
-                                                      core->verify_name_, err))
+        if (!common::setup_client_session(ssl, core->verify_name_, err))
           core->setup_error_ = err;
+        record_tls_failure(ssl);
       });
     }
     con->set_open_handler([core, attempt](websocketpp::connection_hdl) { core->on_open(attempt); });
@@ -247,6 +251,10 @@ private:
       return;
     std::string why = p.con->get_ec().message();
     if constexpr (std::is_same_v<Config, tls_config>) {
+      // websocketpp's own code is generic ("TLS handshake failed").
+      const std::string tls_failure = tls_failure_of(p.con->get_socket().native_handle());
+      if (!tls_failure.empty())
+        why += " (" + tls_failure + ")";
       if (!setup_error_.empty())
         why = setup_error_;
       else

@@ -19,6 +19,7 @@
 #include "connectors/common/tls_expiry.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
+#include "connectors/ws/tls_handshake_note.hpp"
 #include "connectors/ws/upgrade_check.hpp"
 
 namespace temblor::connectors::ws {
@@ -294,6 +295,12 @@ private:
     con->set_message_handler([core, raw](websocketpp::connection_hdl, message_ptr msg) {
       core->on_message(*raw, msg);
     });
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      con->set_tcp_pre_init_handler([raw](websocketpp::connection_hdl) {
+        if (raw->con)
+          record_tls_failure(raw->con->get_socket().native_handle());
+      });
+    }
     con->set_ping_handler([raw](websocketpp::connection_hdl, std::string) {
       raw->heard = clock::now();
       return true; // websocketpp answers with a pong
@@ -373,8 +380,15 @@ private:
 
   /// Last event of every started connection, open or not.
   void on_terminated(const peer_ptr& p) {
-    if (!p->open && !this->stopping && p->con)
-      this->ctx->log(log_level::debug, "handshake failed: " + p->con->get_ec().message());
+    if (!p->open && !this->stopping && p->con) {
+      std::string why = p->con->get_ec().message();
+      if constexpr (std::is_same_v<Config, tls_config>) {
+        const std::string tls_failure = tls_failure_of(p->con->get_socket().native_handle());
+        if (!tls_failure.empty())
+          why += " (" + tls_failure + ")";
+      }
+      this->ctx->log(log_level::debug, "handshake failed: " + why);
+    }
     p->closed = true;
     p->con.reset(); // breaks peer -> connection -> handler -> peer
     live_.erase(p->stream);

@@ -100,7 +100,7 @@ def main():
         echoed = 0
         for i, c in enumerate(conns):
             op, payload = c.read_message(timeout=30)
-            if op == rawws.TEXT and payload == b'{"n":%d}' % i:
+            if op == rawws.TEXT and payload == b'{"n": %d}' % i:
                 echoed += 1
         print("echoed %d/%d" % (echoed, n), flush=True)
     elif mode == "partial":
