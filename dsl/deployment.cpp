@@ -1,10 +1,12 @@
 #include "dsl/deployment.hpp"
 
 #include <algorithm>
+#include <set>
 #include <climits>
 #include <cstdlib>
 #include <sys/stat.h>
 
+#include "dsl/binder.hpp"
 #include "dsl/module_loader.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/pipeline_program.hpp"
@@ -59,12 +61,33 @@ class deployer {
 public:
   deployer(module_loader& loader, deployment& out) : loader_(loader), out_(out) {}
 
-  void run(module_ast& root) {
+  void run(module_ast& root, const std::shared_ptr<const source_file>& file) {
     scope* rs = loader_.make_scope(root.items, nullptr);
+    if (root.deploys.empty()) {
+      source_span start;
+      start.file = file;
+      diags().warning(start, "`" + file->name + "` deploys no flow",
+                      "add `deploy flow <name>;` or nothing of this file runs");
+    }
+    check_connector_definitions(root.items);
+    for (const auto& f : root.items.flows)
+      check_connector_definitions(f->items);
     std::vector<std::string> seen;
     for (auto& d : root.deploys) {
       if (std::find(seen.begin(), seen.end(), d.alias) != seen.end()) {
         diags().error(d.span, "Duplicate deployment alias `" + d.alias + "`");
+        continue;
+      }
+      // The same alias from another file (or the same file given twice).
+      auto earlier = std::find_if(out_.flows.begin(), out_.flows.end(),
+                                  [&](const flow_instance& f) { return f.alias == d.alias; });
+      if (earlier != out_.flows.end()) {
+        const auto& at = earlier->span;
+        diags().error(d.span, "Flow `" + d.alias + "` is deployed twice",
+                      "first deployed at " + (at.file ? at.file->name : std::string("?")) + ":" +
+                        std::to_string(at.begin.line) + ":" + std::to_string(at.begin.column) +
+                        "; give one of them another alias (`deploy flow other from " + d.alias +
+                        "`)");
         continue;
       }
       seen.push_back(d.alias);
@@ -76,7 +99,12 @@ public:
         std::vector<std::string> names;
         for (auto& f : root.items.flows)
           names.push_back(f->name);
-        diags().error(d.from.span, "Unknown flow `" + join(d.from) + "`",
+        std::string defined;
+        for (const auto& n : names)
+          defined += (defined.empty() ? " " : ", ") + n;
+        diags().error(d.from.span,
+                      "Artefact `" + join(d.from) + "` is not defined or not found, the following "
+                      "are defined:" + defined,
                       d.from.path.empty() ? unknown_name_hint(d.from.name, names) : "");
         continue;
       }
@@ -85,13 +113,44 @@ public:
       value args;
       value no_args{record{}};
       bind_defaults(loader_, fd->args, *owner);
-      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args))
+      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args, d.alias))
         continue;
       instantiate(*fd, owner, d, std::move(args));
     }
   }
 
 private:
+  // A connector definition's `with` takes only the settings Tremor knows,
+  // deployed or not.
+  void check_connector_definitions(const scope_items& items) {
+    for (const auto& cd : items.connectors) {
+      checked_definitions_.insert(cd.get());
+      for (const auto& w : cd->with)
+        if (!known_connector_setting(w.name))
+          report_unknown_setting(*cd, w);
+    }
+  }
+
+  static bool known_connector_setting(const std::string& name) {
+    return std::find_if(std::begin(connector_settings), std::end(connector_settings),
+                        [&](const char* k) { return name == k; }) != std::end(connector_settings);
+  }
+
+  // Tremor's text; Tremor 0.12 itself ignored such keys, so a typo such as
+  // `preprocessor` silently did nothing.
+  void report_unknown_setting(const connector_def& cd, const with_entry& w) {
+    diags().error(w.span,
+                  "Invalid `with` parameter \"" + w.name + "\" in definition of connector \"" +
+                    cd.name + "\".",
+                  "Available parameters are: codec, config, metrics_interval_s, "
+                  "postprocessors, preprocessors, reconnect");
+  }
+
+  std::set<const void*> checked_definitions_;
+
+  static constexpr const char* connector_settings[] = {
+    "codec", "config", "preprocessors", "postprocessors", "reconnect", "metrics_interval_s"};
+
   static std::string join(const mod_target& t) {
     std::string s;
     for (auto& p : t.path)
@@ -150,7 +209,7 @@ private:
         }
         value cargs;
         bind_defaults(loader_, cd->args, *cowner);
-        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs))
+        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs, c.alias))
           continue;
         record with;
         bool ok = true;
@@ -161,12 +220,13 @@ private:
             ok = false;
             continue;
           }
-          // Tremor evaluates but ignores keys it does not know.
-          static const char* const known[] = {"codec",     "config",         "preprocessors",
-                                              "postprocessors", "reconnect", "metrics_interval_s"};
-          if (std::find_if(std::begin(known), std::end(known),
-                           [&](const char* k) { return w.name == k; }) == std::end(known))
+          if (!known_connector_setting(w.name)) {
+            // Definitions outside the deployed file were not checked above.
+            if (!checked_definitions_.count(cd.get()))
+              report_unknown_setting(*cd, w);
+            ok = false;
             continue;
+          }
           with.set(w.name, std::move(v));
         }
         if (!ok)
@@ -192,7 +252,7 @@ private:
         }
         value pargs;
         bind_defaults(loader_, pd->args, *powner);
-        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs))
+        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs, c.alias))
           continue;
         auto prog = compile_pipeline(loader_, pd, powner, std::move(pargs));
         if (!prog)
@@ -341,7 +401,7 @@ bool load_troy_source(const std::string& name, std::string text, const load_opti
   deployer d(loader, out);
   module_ast& root = *ast;
   loader.store()->roots.push_back(std::move(ast));
-  d.run(root);
+  d.run(root, file);
   return errors() == before;
 }
 

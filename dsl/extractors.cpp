@@ -63,7 +63,7 @@ bool compile_extractor(pattern& p, std::string& err) {
   } else if (n == "datetime") {
     c->kind = ex_kind::datetime;
   } else {
-    err = "Unknown extractor `" + n + "`";
+    err = "Unsupported extractor " + n;
     return false;
   }
   p.compiled = c;
@@ -79,9 +79,10 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
   switch (c->kind) {
     case ex_kind::dissect: return run_dissect(c->dissect, *s, out);
     case ex_kind::glob:
+      // A glob captures nothing; Tremor yields `true` for a match.
       if (!run_glob(c->glob, *s))
         return false;
-      out = in;
+      out = value(true);
       return true;
     case ex_kind::re: return run_re(c->re, *s, out);
     case ex_kind::rerg: return run_rerg(c->re, *s, out);

@@ -2,11 +2,9 @@
 
 // Evaluates expressions of the tree. Errors are returned, never thrown: the
 // evaluator runs on the event path. Calls and constants are bound to their
-// targets at load time (bind_*), so evaluation does no name lookup except
+// targets at load time (binder.hpp), so evaluation does no name lookup except
 // for `let` locals.
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +20,11 @@ enum class status : uint8_t { ok, error, emit, drop, recur };
 struct runtime_error {
   source_span span;
   std::string message;
+  /// The lines shown around the span (Tremor's outer range: the enclosing
+  /// match or patch, or two lines of context); 0 = the span's own lines.
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  std::string note; ///< printed under the message as `NOTE: …`
 };
 
 /// Everything an expression can see while it runs.
@@ -40,9 +43,6 @@ struct eval_ctx {
   value emitted;          ///< set with status::emit
   std::string emit_port;  ///< empty = the default port
   std::vector<value> recur_args;
-  /// True when the value of the last statement run came from a `let`
-  /// (scripts then keep the event instead of replacing it with null).
-  bool last_was_let = false;
   /// Finished aggregate values of a windowed select, by aggr_index.
   const std::vector<value>* aggr_values = nullptr;
 };
@@ -50,6 +50,10 @@ struct eval_ctx {
 /// Returns the context of the native call running on this thread, so
 /// natives like `system::ingest_ns` can read the event; nullptr otherwise.
 const eval_ctx* current_eval_ctx();
+
+/// Sets how often a function may `recur` per call (`server run -r`; Tremor's
+/// default is 1024). Call once at startup, before any pipeline runs.
+void set_recursion_limit(uint64_t limit);
 
 /// Evaluates `e` into `out`.
 status eval(const expr& e, eval_ctx& c, value& out);
@@ -65,33 +69,5 @@ std::string render_runtime_error(const runtime_error& e);
 
 /// Names a value kind for error messages.
 std::string type_name(const value& v);
-
-// -- binding ------------------------------------------------------------------
-
-/// A lexical scope for binding names: functions, constants and `use`
-/// aliases; chained to the enclosing scope.
-struct scope {
-  const scope* parent = nullptr;
-  std::map<std::string, const fn_def*> fns;
-  std::map<std::string, const value*> consts;
-  std::map<std::string, std::vector<std::string>> modules; ///< alias -> module path
-  /// Returns the scope of the module at `path` (loading it), or nullptr.
-  std::function<const scope*(const std::vector<std::string>& path)> load_module;
-};
-
-/// Binds calls and constant references in `e` (recursively). Unknown
-/// functions are reported to `diags`.
-void bind_expr(expr& e, const scope& s, diagnostics& diags);
-void bind_pattern(pattern& p, const scope& s, diagnostics& diags);
-/// Marks `patch event of …` in tail position of `e` (whose value is about to
-/// replace the event) so it patches the event in place. Called for `let
-/// event = …`, `emit …` and a script's last statement.
-void mark_event_consumers(expr& e);
-
-/// Binds a user function's body and, for intrinsics, its native target.
-void bind_fn(fn_def& f, const scope& s, diagnostics& diags);
-
-/// Evaluates a constant expression (no event); errors go to `diags`.
-bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags);
 
 } // namespace temblor::dsl

@@ -72,11 +72,12 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
                                                    int depth = 0);
 
 /// Checks `with` entries against `decls` and evaluates them (with `caller`
-/// as `args`), filling defaults. Reports "Unknown argument" / "Missing
+/// as `args`), filling defaults. Reports unknown parameters (in troy's
+/// wording when `troy_alias`, the created alias, is given) and "Missing
 /// required argument" at `at`.
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
                   const value& caller, const source_span& at, diagnostics& diags,
-                  value& out);
+                  value& out, const std::string& troy_alias = {});
 
 /// Binds the default expressions of `decls` (once) in `owner`, the scope the
 /// definition lives in.

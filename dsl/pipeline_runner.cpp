@@ -535,15 +535,13 @@ private:
     size_t count = body->size();
     if (count > 0 && is_bare_event(*body->back()))
       --count; // the result is the event itself: skip copying it
-    for (size_t i = 0; i < count && st == status::ok; ++i) {
-      c.last_was_let = false;
+    for (size_t i = 0; i < count && st == status::ok; ++i)
       st = eval(*(*body)[i], c, result);
-    }
     switch (st) {
       case status::ok:
         // A trailing `let` or a bare `event` leaves the (modified) event as
         // the result without copying it.
-        if (!c.last_was_let && count == body->size())
+        if (count == body->size() && body->back()->kind != expr_kind::let)
           ev.payload = std::move(result);
         dispatch(idx, "out", std::move(ev), out, hops);
         return;

@@ -64,7 +64,7 @@ TEST_CASE("a select runtime error is rendered and the event dropped") {
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0] == "Error: \n"
                          "    5 | select event.missing from in into out;\n"
-                         "      |        ^^^^^^^^^^^^^ Trying to access a non existing event key `missing`\n"
+                         "      |              ^^^^^^^ Trying to access a non existing event key `missing`\n"
                          "\n");
 }
 

@@ -372,7 +372,7 @@ TEST_CASE("a standalone script sends results to out and errors to err") {
   CHECK(out.events[0].port == "out");
   CHECK(out.events[0].ev.payload == value("ABC"));
   CHECK(out.events[1].port == "err");
-  CHECK(out.events[1].ev.payload.get("error")->as_string().rfind("Error: \n    2 | ", 0) == 0);
+  CHECK(out.events[1].ev.payload.get("error")->as_string().rfind("Error: \n    1 | use std::string;\n    2 | string::uppercase(event)\n", 0) == 0);
 }
 
 
