@@ -151,7 +151,10 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
   bool EndObject(rapidjson::SizeType n) {
     --depth;
     record r;
-    r.reserve(n);
+    // An event's top-level record often gains a few fields in a script
+    // (`let event.x`, `patch … insert`); room for them saves copying the
+    // whole record into a bigger one on the first insert.
+    r.reserve(depth == 0 ? n + 4 : n);
     size_t first_value = values.size() - n;
     size_t first_key = keys.size() - n;
     for (size_t i = 0; i < n; ++i)

@@ -45,6 +45,9 @@ struct eval_ctx {
   std::vector<value> recur_args;
   /// Finished aggregate values of a windowed select, by aggr_index.
   const std::vector<value>* aggr_values = nullptr;
+  /// Groups a windowed select holds while it emits (win::cardinality); 0
+  /// outside a window.
+  uint64_t window_cardinality = 0;
 };
 
 /// Returns the context of the native call running on this thread, so

@@ -716,25 +716,30 @@ private:
     bool seen = false;
     while (accept_kw("script")) {
       seen = true;
-      std::string port = "in";
-      if (accept_kw("from"))
-        port = expect_ident();
-      std::vector<expr_ptr> body;
-      scope_items items;
-      parse_top_exprs(items, body, /*stop_at_script=*/true);
-      for (auto& c : items.consts)
-        s->consts.push_back(std::move(c));
-      for (auto& f : items.fns)
-        s->fns.push_back(std::move(f));
-      for (auto& u : items.uses)
-        s->uses.push_back(std::move(u));
-      s->bodies.emplace_back(port, std::move(body));
+      parse_script_body(*s);
     }
     if (!seen)
       unexpected("`script`");
     expect_kw("end");
     s->span = span_from(s->span);
     return s;
+  }
+
+  // After `script`: `[from port] TopExprs`, added to `s` as that port's body.
+  void parse_script_body(script_def& s) {
+    std::string port = "in";
+    if (accept_kw("from"))
+      port = expect_ident("a port name");
+    std::vector<expr_ptr> body;
+    scope_items items;
+    parse_top_exprs(items, body, /*stop_at_script=*/true);
+    for (auto& c : items.consts)
+      s.consts.push_back(std::move(c));
+    for (auto& f : items.fns)
+      s.fns.push_back(std::move(f));
+    for (auto& u : items.uses)
+      s.uses.push_back(std::move(u));
+    s.bodies.emplace_back(port, std::move(body));
   }
 
   std::shared_ptr<operator_def> parse_define_operator() {
@@ -786,16 +791,17 @@ private:
           break;
       }
     }
-    // `state` and `script` bodies of windows are parsed and kept for the
-    // windowing issue.
-    if (accept_kw("state"))
-      parse_complex();
-    while (accept_kw("script")) {
-      if (accept_kw("from"))
-        expect_ident();
-      scope_items items;
-      std::vector<expr_ptr> body;
-      parse_top_exprs(items, body, true);
+    // A window's `state` and `script` bodies form a script of their own:
+    // `script` (port `in`) runs per event, `script from tick` per tick.
+    if (peek().is_kw("state") || peek().is_kw("script")) {
+      w->script = std::make_shared<script_def>();
+      w->script->name = w->name;
+      w->script->span = peek().span;
+      if (accept_kw("state"))
+        w->script->state = parse_complex();
+      while (accept_kw("script"))
+        parse_script_body(*w->script);
+      w->script->span = span_from(w->script->span);
     }
     expect_kw("end");
     w->span = span_from(w->span);

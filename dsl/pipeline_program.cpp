@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "dsl/aggregates.hpp"
 #include "dsl/binder.hpp"
 #include "dsl/operators.hpp"
 #include "dsl/select_checks.hpp"
@@ -99,35 +100,117 @@ void visit_pattern(pattern& p, F& f) {
   }
 }
 
+// Returns whether `e` or anything below it calls an aggregate.
+bool has_aggregate(expr& e) {
+  if (!e.aggr_name.empty())
+    return true;
+  bool found = false;
+  auto f = [&](expr& x) { found = found || has_aggregate(x); };
+  visit_children(e, f);
+  return found;
+}
+
+// Reports an aggregate call (`e`) that no window could run: one nested in
+// its arguments (Tremor points at the outer call) or a wrong arity. Tremor
+// checks these before it looks for a window.
+bool malformed_aggregate(expr& e, diagnostics& diags) {
+  bool nested = false;
+  auto f = [&](expr& x) { nested = nested || has_aggregate(x); };
+  visit_children(e, f);
+  if (nested) {
+    diags.error(e.span, "Aggregates can not be called inside of aggregates");
+    return true;
+  }
+  std::string err;
+  if (!make_aggregator(e.aggr_name, e.items.size(), err)) {
+    diags.error(e.span, err);
+    return true;
+  }
+  return false;
+}
+
 // Gives each aggregate call of a windowed select's target a slot.
-void collect_aggregates(expr& e, std::vector<const expr*>& out, bool inside,
-                        diagnostics& diags) {
+void collect_aggregates(expr& e, std::vector<const expr*>& out, diagnostics& diags) {
   bool is_aggr = !e.aggr_name.empty();
   if (is_aggr) {
-    if (inside) {
-      diags.error(e.span, "Aggregate functions can't be nested");
+    if (malformed_aggregate(e, diags))
       return;
-    }
     e.aggr_index = static_cast<int>(out.size());
     out.push_back(&e);
   }
-  auto f = [&](expr& x) { collect_aggregates(x, out, inside || is_aggr, diags); };
+  auto f = [&](expr& x) { collect_aggregates(x, out, diags); };
   visit_children(e, f);
 }
 
 // Reports aggregate calls where no window feeds them.
 void reject_aggregates(expr& e, const char* where, diagnostics& diags) {
   if (!e.aggr_name.empty()) {
-    diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
+    if (!malformed_aggregate(e, diags))
+      diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
     return;
   }
   auto f = [&](expr& x) { reject_aggregates(x, where, diags); };
   visit_children(e, f);
 }
 
+// Binds a script's bodies once, in a scope holding its own uses, consts
+// and fns, under `owner` (the scope the definition lives in).
+void bind_script(module_loader& loader, script_def& sd, const scope* owner) {
+  auto& store = *loader.store();
+  diagnostics& diags = loader.diags();
+  if (!store.bound.insert(&sd).second)
+    return;
+  check_script_duplicates(sd, diags);
+  scope_items items;
+  for (auto& u : sd.uses)
+    items.uses.push_back(u);
+  scope* ss = loader.make_scope(items, owner);
+  for (auto& f : sd.fns)
+    ss->fns[f->name] = f.get();
+  std::vector<value*> slots;
+  for (auto& k : sd.consts) {
+    store.values.emplace_back();
+    slots.push_back(&store.values.back());
+    ss->consts[k.name] = slots.back();
+  }
+  for (auto& f : sd.fns)
+    bind_fn(*f, *ss, diags);
+  for (size_t i = 0; i < sd.consts.size(); ++i) {
+    bind_expr(*sd.consts[i].init, *ss, diags);
+    if (!is_load_time_expr(*sd.consts[i].init, false))
+      diags.error(sd.consts[i].span, not_constant_text);
+    else
+      eval_const(*sd.consts[i].init, nullptr, *slots[i], diags);
+  }
+  if (sd.state)
+    bind_expr(*sd.state, *ss, diags);
+  for (auto& [port, body] : sd.bodies) {
+    for (auto& e : body)
+      bind_expr(*e, *ss, diags);
+    // The last statement's value becomes the event.
+    if (!body.empty())
+      mark_event_consumers(*body.back());
+  }
+}
+
 bool window_from_def(const window_def& w, const value& args, window_spec& out,
                      diagnostics& diags) {
   out.name = w.name;
+  if (w.script) {
+    for (const auto& [port, body] : w.script->bodies) {
+      if (port == "in") {
+        out.script = &body;
+      } else {
+        diags.error(w.script->span, "Window scripts run on events only; `script from " + port +
+                                      "` is not supported");
+        return false;
+      }
+    }
+    if (w.script->state) {
+      diags.error(w.script->span, "Windows with `state` are not supported");
+      return false;
+    }
+  }
   if (w.kind == "sliding") {
     diags.error(w.span, "Sliding windows are not yet implemented");
     return false;
@@ -155,8 +238,12 @@ bool window_from_def(const window_def& w, const value& args, window_spec& out,
       return false;
     }
   }
-  if ((out.size == 0) == (out.interval_ns == 0)) {
-    diags.error(w.span, "A tumbling window needs exactly one of `size` or `interval`");
+  if (out.size != 0 && out.interval_ns != 0) {
+    diags.error(w.span, "Bad window configuration, only one of `size` or `interval` is allowed.");
+    return false;
+  }
+  if (out.size == 0 && out.interval_ns == 0) {
+    diags.error(w.span, "A tumbling window needs one of `size` or `interval`");
     return false;
   }
   return true;
@@ -324,41 +411,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           prog->nodes.push_back(std::move(n));
           continue;
         }
-      // Bind the script body once, in a scope holding its own uses, consts
-      // and fns.
-      if (store->bound.insert(sd.get()).second) {
-        check_script_duplicates(*sd, diags);
-        scope_items items;
-        for (auto& u : sd->uses)
-          items.uses.push_back(u);
-        scope* ss = loader.make_scope(items, sowner);
-        for (auto& f : sd->fns)
-          ss->fns[f->name] = f.get();
-        std::vector<value*> slots;
-        for (auto& k : sd->consts) {
-          store->values.emplace_back();
-          slots.push_back(&store->values.back());
-          ss->consts[k.name] = slots.back();
-        }
-        for (auto& f : sd->fns)
-          bind_fn(*f, *ss, diags);
-        for (size_t i = 0; i < sd->consts.size(); ++i) {
-          bind_expr(*sd->consts[i].init, *ss, diags);
-          if (!is_load_time_expr(*sd->consts[i].init, false))
-            diags.error(sd->consts[i].span, not_constant_text);
-          else
-            eval_const(*sd->consts[i].init, nullptr, *slots[i], diags);
-        }
-        if (sd->state)
-          bind_expr(*sd->state, *ss, diags);
-        for (auto& [port, body] : sd->bodies) {
-          for (auto& e : body)
-            bind_expr(*e, *ss, diags);
-          // The last statement's value becomes the event.
-          if (!body.empty())
-            mark_event_consumers(*body.back());
-        }
-      }
+      bind_script(loader, *sd, sowner);
       if (sd->state) {
         if (!eval_const(*sd->state, &n.script_args, n.initial_state, diags))
           {
@@ -538,6 +591,8 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           window_spec ws;
           for (auto& e : wd->with)
             bind_once(*e.val, *wowner, loader);
+          if (wd->script)
+            bind_script(loader, *wd->script, wowner);
           if (!window_from_def(*wd, prog->args, ws, diags))
             continue;
           ws.name = wname; // as the selects name it, module path included
@@ -547,7 +602,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         sp.windows.push_back(found);
       }
       if (store->bound.insert(&s).second)
-        collect_aggregates(*s.target, sp.aggrs, false, diags);
+        collect_aggregates(*s.target, sp.aggrs, diags);
       else {
         // Another instance of this definition: recover the slots already
         // assigned.

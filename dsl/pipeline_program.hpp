@@ -30,13 +30,16 @@ struct node_spec {
 };
 
 /// A `define window` (tumbling only): closes after `size` events or after
-/// `interval_ns` of event time, whichever is set.
+/// `interval_ns` of event time, whichever is set. With a `script`, its value
+/// per event is that event's weight towards `size`, or the event's time
+/// for `interval`.
 struct window_spec {
   std::string name;
   uint64_t size = 0;
   uint64_t interval_ns = 0;
   uint64_t max_groups = 0; ///< 0 = unlimited
   bool emit_empty = false;
+  const std::vector<expr_ptr>* script = nullptr; ///< the window's `script` body
 };
 
 /// Where a select reads from or writes to: a node, or (node == -1) the

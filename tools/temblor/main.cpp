@@ -18,6 +18,7 @@
 #include "dsl/interpreter.hpp"
 #include "runtime/core/suggest.hpp"
 #include "dsl/intrinsics.hpp"
+#include "dsl/unit_suite.hpp"
 #include "runtime/system/log.hpp"
 #include "runtime/system/log_config.hpp"
 #include "runtime/system/run_flows.hpp"
@@ -109,6 +110,14 @@ int main(int argc, char** argv) {
   // The harness parses its own arguments (Tremor's `test` grammar).
   if (argc >= 2 && std::string(argv[1]) == "test")
     return temblor::harness::run_test_command(std::vector<std::string>(argv + 2, argv + argc), self);
+  // `temblor test unit` runs each suite file through this (not in --help).
+  if (argc == 3 && std::string(argv[1]) == "unit-suite") {
+    temblor::dsl::load_options opts;
+    opts.module_path = temblor::dsl::module_path_from_env();
+    auto r = temblor::dsl::run_unit_suite_file(argv[2], opts);
+    std::fputs(temblor::dsl::unit_suite_json_lines(r).c_str(), stdout);
+    return r.error.empty() ? 0 : 1;
+  }
 
   CLI::App app{"Temblor: runs Tremor flow files (.troy) on an actor runtime", "temblor"};
   app.set_version_flag("-V,--version", std::string("temblor ") + TEMBLOR_VERSION);
