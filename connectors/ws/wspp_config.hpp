@@ -146,3 +146,11 @@ TEMBLOR_WS_HYBI13_FIXES(temblor::connectors::ws::plain_config)
 TEMBLOR_WS_HYBI13_FIXES(temblor::connectors::ws::tls_config)
 } // namespace websocketpp::processor
 #undef TEMBLOR_WS_HYBI13_FIXES
+
+#include "connectors/ws/wspp_read_guard.hpp"
+
+namespace websocketpp {
+TEMBLOR_WS_ONE_READ_AT_A_TIME(temblor::connectors::ws::plain_config)
+TEMBLOR_WS_ONE_READ_AT_A_TIME(temblor::connectors::ws::tls_config)
+} // namespace websocketpp
+#undef TEMBLOR_WS_ONE_READ_AT_A_TIME
