@@ -34,3 +34,10 @@ temblor_install_missing() {
 temblor_install_node() {
   command -v npm >/dev/null 2>&1 || temblor_install_missing nodejs npm
 }
+
+# Node-RED, the benchmarks' flow-engine peer, pinned by tools/bench/node-red/package-lock.json.
+temblor_install_node_red() {
+  local dir=$1/tools/bench/node-red
+  temblor_install_node
+  [ -x "$dir/node_modules/.bin/node-red" ] || npm ci --prefix "$dir" --silent --no-audit --no-fund >/dev/null
+}

@@ -32,15 +32,19 @@ bool load_cert_and_key(ssl_ctx_st* ctx, const std::string& cert, const std::stri
                        std::string& err) {
   ERR_clear_error();
   if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1) {
-    err = "cannot load certificate file `" + cert + "`: " + openssl_errors();
+    err = "`tls.cert`: cannot load certificate file `" + cert + "`: " + openssl_errors();
     return false;
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
-    err = "cannot load private key file `" + key + "`: " + openssl_errors();
+    // OpenSSL already compares the key with the certificate here.
+    const bool mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
+    err = mismatch ? "`tls.key`: private key file `" + key + "` does not match certificate file `" +
+                         cert + "`: " + openssl_errors()
+                   : "`tls.key`: cannot load private key file `" + key + "`: " + openssl_errors();
     return false;
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
-    err = "private key file `" + key + "` does not match certificate file `" + cert +
+    err = "`tls.key`: private key file `" + key + "` does not match certificate file `" + cert +
           "`: " + openssl_errors();
     return false;
   }
@@ -131,7 +135,7 @@ bool setup_client_context(ssl_ctx_st* ctx, const tls_client_config& cfg, std::st
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (!cfg.cafile.empty()) {
     if (SSL_CTX_load_verify_locations(ctx, cfg.cafile.c_str(), nullptr) != 1) {
-      err = "cannot load CA file `" + cfg.cafile + "`: " + openssl_errors();
+      err = "`tls.cafile`: cannot load CA file `" + cfg.cafile + "`: " + openssl_errors();
       return false;
     }
   } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {

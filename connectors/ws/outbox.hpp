@@ -1,13 +1,13 @@
 #pragma once
 
 // Hands frames from the sink side (the connector actor's thread) to a
-// connector's io thread, and bounds what may wait per connection.
+// connector's event loop, and bounds what may wait per connection.
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,31 +16,36 @@
 
 namespace temblor::connectors::ws {
 
+class frame_random;
+
 /// What the actor thread knows about one connection's send side.
 struct send_state {
   explicit send_state(uint64_t stream_id) : stream(stream_id) {}
   virtual ~send_state() = default;
 
   const uint64_t stream;
-  /// Bytes queued by write() that the io thread has not handed to websocketpp.
+  /// Bytes queued by write() that the loop has not handed to websocketpp.
   std::atomic<size_t> posted{0};
-  /// websocketpp's send queue (`get_buffered_amount()`) at the io thread's last look.
+  /// websocketpp's send queue (`get_buffered_amount()`) at the loop's last look.
   std::atomic<size_t> buffered{0};
-  /// Set by the io thread once the connection is gone.
+  /// Set by the loop once the connection is gone.
   std::atomic<bool> closed{false};
 };
 
+/// One complete WebSocket frame, built on the actor thread so the loop
+/// only hands it to websocketpp (no second copy, no second UTF-8 check).
 struct outgoing_frame {
   std::shared_ptr<send_state> target;
-  std::string data;
+  std::string header; ///< RFC 6455 frame header (masking key included)
+  std::string data;   ///< payload, already masked when a client sends it
   bool binary = false;
   /// Set on the last frame of a transactional event: acked once that frame
-  /// is handed to the socket, failed if it never is.
+  /// is handed to the connection, failed if it never is.
   std::optional<event_id> completes;
 };
 
-/// A mutex-guarded batch of frames; the io thread takes all of them at once,
-/// so a burst of writes costs one wake-up.
+/// A mutex-guarded batch of frames; the loop takes all of them at once, so
+/// a burst of writes costs one wake-up.
 class outbox {
 public:
   /// Each connection may have this many bytes waiting before writes fail.
@@ -60,11 +65,17 @@ public:
   /// Returns whether `bytes` more fit into `target`'s budget.
   static bool has_room(const send_state& target, size_t bytes);
 
+  /// Builds the frame carrying `payload` (one unfragmented message). A
+  /// client passes `mask_with`: the payload is masked in place with a fresh
+  /// key (RFC 6455 §5.3); a server passes null.
+  static outgoing_frame make_frame(std::shared_ptr<send_state> target, std::string payload,
+                                   bool binary, frame_random* mask_with);
+
   /// Queues `frames`; returns true when the caller must post a drain to the
-  /// io thread (the batch was empty).
+  /// loop (the batch was empty).
   bool push(std::vector<outgoing_frame>& frames);
 
-  /// Moves every queued frame into `out` (io thread).
+  /// Moves every queued frame into `out` (loop thread).
   void take(std::vector<outgoing_frame>& out);
 
 private:

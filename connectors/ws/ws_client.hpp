@@ -9,6 +9,7 @@
 #include "connectors/common/tls.hpp"
 #include "connectors/common/url.hpp"
 #include "connectors/connector.hpp"
+#include "connectors/ws/limits.hpp"
 
 namespace temblor::connectors::ws {
 
@@ -17,6 +18,7 @@ struct ws_client_config {
   common::url url;               ///< the server; the port is required
   common::tls_client_config tls; ///< `true` or `{cafile, domain, cert, key}`
   common::socket_options socket; ///< TCP_NODELAY (others only matter to servers)
+  ws_limits limits;
 
   /// Reads and checks `config`; `err` names the offending key.
   bool parse(const value& config, std::string& err);

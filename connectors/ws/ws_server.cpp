@@ -4,8 +4,11 @@
 
 #include <websocketpp/server.hpp>
 
+#include <asio/ip/tcp.hpp>
+
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -13,7 +16,11 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
+#include "connectors/common/tls_expiry.hpp"
 #include "connectors/ws/outbox.hpp"
+#include "connectors/ws/resolve.hpp"
+#include "connectors/ws/tls_handshake_note.hpp"
+#include "connectors/ws/upgrade_check.hpp"
 
 namespace temblor::connectors::ws {
 
@@ -25,121 +32,599 @@ bool ws_server_config::parse(const value& config, std::string& err) {
     err = "`url`: " + err;
     return false;
   }
-  if (!common::read_optional_uint(config, "backlog", 65535, backlog, err))
+  if (!common::read_optional_uint(config, "backlog", 65535, backlog, err) ||
+      !common::read_optional_uint(config, "max_connections", uint64_t{1} << 24, max_connections,
+                                  err) ||
+      !common::read_optional_uint(config, "idle_timeout_ms", uint64_t{1} << 32, idle_timeout_ms,
+                                  err))
     return false;
-  return socket.parse(config, err) && tls.parse(config, err);
+  if (max_connections == 0) {
+    err = "`max_connections` must be greater than 0";
+    return false;
+  }
+  return limits.parse(config, err) && socket.parse(config, err) && tls.parse(config, err);
 }
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
+/// Counter names of the server's own bounds.
+constexpr const char* refused_counter = "connections_refused_max";
+constexpr const char* idle_counter = "connections_closed_idle";
+constexpr const char* handshake_counter = "handshakes_timed_out";
+
 std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_config& tls,
                                                     std::string& err);
 
-using namespace std::chrono_literals;
+std::string address_text(const asio::ip::address& a) {
+  return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+}
 
-/// One accepted connection, shared by the io thread (which owns `con`) and
-/// the actor thread (which routes replies to it).
+/// The loop side of one ws_server: the acceptor, every connection, the
+/// timers bounding handshakes and idleness. Routing tables are shared with
+/// the actor thread under `routes_mtx`.
 template <class Config>
-struct server_peer : send_state {
-  using connection_ptr = typename websocketpp::server<Config>::connection_ptr;
-  server_peer(uint64_t stream_id, std::string h, uint16_t p)
-    : send_state(stream_id), host(std::move(h)), port(p) {}
+class server_core final
+  : public wspp_host<server_core<Config>, Config, websocketpp::server<Config>> {
+public:
+  using host = wspp_host<server_core<Config>, Config, websocketpp::server<Config>>;
+  using typename host::connection_ptr;
+  using typename host::message_ptr;
+  using typename host::peer;
+  using typename host::peer_ptr;
 
-  const std::string host; ///< the peer's IP address
-  const uint16_t port;
-  connection_ptr con;     ///< io thread only; reset once closed
-  value meta;             ///< io thread only; `$` of every event it sends
-  /// io thread only: messages read while paused (websocketpp finishes the
-  /// read it started), handed over on resume.
-  std::vector<std::pair<std::string, bool>> held;
+  server_core(asio::io_context& io, std::shared_ptr<connector_context> ctx,
+              const ws_server_config& cfg, io::blocking_pool* blocking)
+    : host(io, std::move(ctx), cfg.limits.partial_message_budget_bytes), cfg_(cfg),
+      blocking_(blocking), acceptor_(io), sweep_timer_(io), retry_timer_(io),
+      refused_(this->ctx->counter(refused_counter)), idle_closed_(this->ctx->counter(idle_counter)),
+      handshake_timeouts_(this->ctx->counter(handshake_counter)),
+      handshake_timeout_(std::chrono::milliseconds(cfg.limits.handshake_timeout_ms)),
+      idle_timeout_(std::chrono::milliseconds(cfg.idle_timeout_ms)) {}
+
+  // -- loop: listening ---------------------------------------------------------
+
+  void start_listening() {
+    if (this->stopping || resolving_)
+      return;
+    if (acceptor_.is_open()) {
+      this->ctx->connected();
+      return;
+    }
+    resolving_ = true;
+    resolve_on_pool(this->io, blocking_, cfg_.url.host, cfg_.url.port,
+                    [self = this->shared_from_this()](const std::string& err, auto endpoints) {
+                      self->listen_on(err, std::move(endpoints));
+                    });
+  }
+
+  void stop_accepting() {
+    asio::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+  // -- loop: pause, drain, stop --------------------------------------------------
+
+  void set_paused(bool paused) {
+    this->paused = paused;
+    for (auto& [stream, p] : live_) {
+      if (!p->con || !p->open)
+        continue;
+      if (paused) {
+        p->con->pause_reading();
+      } else {
+        this->deliver_held(*p);
+        p->con->resume_reading();
+        // Nothing was read while paused: silence then is ours, not theirs.
+        p->heard = clock::now();
+      }
+    }
+  }
+
+  /// Closes the listener and every connection; from here on no context call.
+  void shut_down() {
+    this->stopping = true;
+    stop_accepting();
+    sweep_timer_.cancel();
+    retry_timer_.cancel();
+    std::vector<peer_ptr> all;
+    for (auto& [stream, p] : live_)
+      all.push_back(p);
+    for (auto& p : all) {
+      if (!p->con)
+        continue;
+      websocketpp::lib::error_code ec;
+      // Open ones get a close handshake (bounded by its timeout); ones
+      // still in their handshake are dropped.
+      if (p->open) {
+        p->con->set_close_handshake_timeout(closing_grace.count());
+        p->con->close(websocketpp::close::status::going_away, "shutting down", ec);
+      } else {
+        drop_handshake(*p);
+      }
+    }
+  }
+
+  void refresh_all() {
+    refresh_posted.store(false, std::memory_order_relaxed);
+    for (auto& [stream, p] : live_)
+      this->refresh(*p);
+  }
+
+  // -- shared with the actor thread ----------------------------------------------
+
+  std::mutex routes_mtx;
+  std::unordered_map<uint64_t, peer_ptr> open_by_stream;
+  std::map<std::pair<std::string, uint16_t>, peer_ptr> open_by_addr;
+  std::vector<uint64_t> finished; ///< streams that ended, for the serializer
+  std::atomic<bool> has_finished{false};
+  std::atomic<bool> breaker_open{false}; ///< we told upstream to stop (no connection)
+  std::atomic<bool> refresh_posted{false};
+
+private:
+  void listen_on(const std::string& resolve_error,
+                 std::vector<asio::ip::tcp::endpoint> endpoints) {
+    resolving_ = false;
+    if (this->stopping)
+      return;
+    const std::string where = cfg_.url.authority();
+    if (!resolve_error.empty()) {
+      this->ctx->connect_failed("cannot listen on " + where + ": " + resolve_error);
+      return;
+    }
+    auto fail = [&](const std::string& why) {
+      asio::error_code ignored;
+      acceptor_.close(ignored);
+      this->ctx->connect_failed("cannot listen on " + where + ": " + why);
+    };
+    const auto& endpoint = endpoints.front();
+    asio::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec)
+      return fail(ec.message());
+    std::string why;
+    if (!common::apply_bind_options(acceptor_.native_handle(), cfg_.socket, why))
+      return fail(why);
+    acceptor_.bind(endpoint, ec);
+    if (!ec)
+      acceptor_.listen(static_cast<int>(cfg_.backlog), ec);
+    if (ec)
+      return fail(ec.message());
+    auto local = acceptor_.local_endpoint(ec);
+    std::string shown = ec ? where : address_text(local.address()) + ":" + std::to_string(local.port());
+    this->ctx->log(log_level::info,
+                   "listening on " + std::string(this->tls ? "wss://" : "ws://") + shown);
+    this->ctx->connected();
+    accept_next();
+  }
+
+  void accept_next() {
+    if (this->stopping || !acceptor_.is_open())
+      return;
+    connection_ptr con = this->endpoint.get_connection();
+    if (!con) {
+      // Only a TLS context that went missing gets here; try again shortly.
+      this->ctx->log(log_level::error, "cannot create a connection; accepting again in 1 s");
+      retry_after(1s);
+      return;
+    }
+    auto p = std::make_shared<peer>(next_stream_++);
+    p->con = con;
+    acceptor_.async_accept(con->get_raw_socket(),
+                           [self = this->shared_from_this(), p](const asio::error_code& ec) {
+                             self->on_accept(p, ec);
+                           });
+  }
+
+  void retry_after(std::chrono::milliseconds wait) {
+    retry_timer_.expires_after(wait);
+    retry_timer_.async_wait([self = this->shared_from_this()](const asio::error_code& ec) {
+      if (!ec)
+        self->accept_next();
+    });
+  }
+
+  void on_accept(const peer_ptr& p, const asio::error_code& ec) {
+    if (ec) {
+      p->con.reset(); // never started: nothing else refers to it
+      if (ec == asio::error::operation_aborted || this->stopping || !acceptor_.is_open())
+        return;
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory) {
+        // Out of descriptors: accepting again at once would spin.
+        if (!accept_error_logged_)
+          this->ctx->log(log_level::warning,
+                         "cannot accept connections: " + ec.message() + "; retrying every 100 ms");
+        accept_error_logged_ = true;
+        retry_after(100ms);
+        return;
+      }
+      accept_next();
+      return;
+    }
+    accept_error_logged_ = false;
+    if (live_.size() >= cfg_.max_connections) {
+      refuse(*p);
+    } else {
+      start_connection(p);
+    }
+    accept_next();
+  }
+
+  void refuse(peer& p) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    if (!max_logged_)
+      this->ctx->log(log_level::warning,
+                     "`max_connections` (" + std::to_string(cfg_.max_connections) +
+                         ") reached: refusing new connections until one closes");
+    max_logged_ = true;
+    asio::error_code ignored;
+    p.con->get_raw_socket().close(ignored);
+    p.con.reset();
+  }
+
+  void start_connection(const peer_ptr& p) {
+    const connection_ptr& con = p->con;
+    asio::error_code ec;
+    auto remote = con->get_raw_socket().remote_endpoint(ec);
+    if (ec) {
+      p->con.reset(); // gone already
+      return;
+    }
+    if (cfg_.socket.no_delay) {
+      std::string err;
+      if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
+        this->ctx->log(log_level::warning, err);
+    }
+    record peer_rec{{"host", remote.address().to_string()},
+                    {"port", static_cast<uint64_t>(remote.port())}};
+    record server_rec{{"tls", this->tls != nullptr}, {"peer", std::move(peer_rec)}};
+    p->meta = value(record{{"ws_server", std::move(server_rec)}});
+
+    // Every handler runs while the connection lives, and the connection
+    // keeps the core and its peer alive through its termination handler:
+    // the others may hold plain pointers (which std::function stores inline).
+    server_core* core = this;
+    peer* raw = p.get();
+    con->set_validate_handler([core, raw](websocketpp::connection_hdl) {
+      return core->on_validate(*raw);
+    });
+    con->set_open_handler([core, raw](websocketpp::connection_hdl) { core->on_open(*raw); });
+    con->set_close_handler([core, raw](websocketpp::connection_hdl) { core->on_close(*raw); });
+    con->set_message_handler([core, raw](websocketpp::connection_hdl, message_ptr msg) {
+      core->on_message(*raw, msg);
+    });
+    if constexpr (std::is_same_v<Config, tls_config>) {
+      con->set_tcp_pre_init_handler([raw](websocketpp::connection_hdl) {
+        if (raw->con)
+          record_tls_failure(raw->con->get_socket().native_handle());
+      });
+    }
+    con->set_ping_handler([raw](websocketpp::connection_hdl, std::string) {
+      raw->heard = clock::now();
+      return true; // websocketpp answers with a pong
+    });
+    con->set_pong_handler([raw](websocketpp::connection_hdl, std::string) {
+      raw->heard = clock::now();
+      raw->pinged = false;
+    });
+    con->set_termination_handler(
+        [self = this->shared_from_this(), p](connection_ptr) { self->on_terminated(p); });
+    this->charge_messages_of(con, p);
+
+    live_.emplace(p->stream, p);
+    handshakes_.push_back(pending_handshake{clock::now() + handshake_timeout_, p});
+    arm_sweep();
+    con->start();
+  }
+
+  // -- loop: connection events -------------------------------------------------
+
+  bool on_validate(peer& p) {
+    header_list headers;
+    for (const auto& [name, value] : p.con->get_request().get_headers())
+      headers.emplace_back(name, value);
+    upgrade_refusal refusal = check_upgrade_request(headers);
+    if (refusal.status == 0)
+      return true;
+    p.con->set_status(refusal.status == 426 ? websocketpp::http::status_code::upgrade_required
+                                            : websocketpp::http::status_code::bad_request);
+    if (refusal.offer_version_13)
+      p.con->replace_header("Sec-WebSocket-Version", "13");
+    p.con->set_body(refusal.reason + "\n");
+    if (!this->stopping)
+      this->ctx->log(log_level::debug, "refused a handshake (" + std::to_string(refusal.status) +
+                                           "): " + refusal.reason);
+    return false;
+  }
+
+  void on_open(peer& p) {
+    p.open = true;
+    p.heard = clock::now();
+    if (this->stopping)
+      return;
+    if (this->paused)
+      p.con->pause_reading();
+    peer_ptr shared = live_.at(p.stream);
+    {
+      std::lock_guard<std::mutex> guard(routes_mtx);
+      open_by_stream.emplace(p.stream, shared);
+      auto* ws = p.meta.get("ws_server")->get("peer");
+      uint64_t port = 0;
+      ws->get("port")->get_u64(port);
+      open_by_addr.emplace(std::make_pair(ws->get("host")->as_string(), static_cast<uint16_t>(port)),
+                           shared);
+    }
+    if (breaker_open.exchange(false))
+      this->ctx->circuit_breaker(true);
+  }
+
+  /// An open connection ended (by either side or a timeout).
+  void on_close(peer& p) {
+    p.closed = true;
+    this->deliver_held(p); // what was read belongs before the stream's end
+    {
+      std::lock_guard<std::mutex> guard(routes_mtx);
+      open_by_stream.erase(p.stream);
+      auto* ws = p.meta.get("ws_server")->get("peer");
+      uint64_t port = 0;
+      ws->get("port")->get_u64(port);
+      open_by_addr.erase(std::make_pair(ws->get("host")->as_string(), static_cast<uint16_t>(port)));
+      finished.push_back(p.stream);
+      has_finished.store(true, std::memory_order_release);
+    }
+    if (!this->stopping)
+      this->ctx->stream_finished(p.stream);
+  }
+
+  /// Last event of every started connection, open or not.
+  void on_terminated(const peer_ptr& p) {
+    if (!p->open && !this->stopping && p->con) {
+      std::string why = p->con->get_ec().message();
+      if constexpr (std::is_same_v<Config, tls_config>) {
+        const std::string tls_failure = tls_failure_of(p->con->get_socket().native_handle());
+        if (!tls_failure.empty())
+          why += " (" + tls_failure + ")";
+      }
+      this->ctx->log(log_level::debug, "handshake failed: " + why);
+    }
+    p->closed = true;
+    p->con.reset(); // breaks peer -> connection -> handler -> peer
+    live_.erase(p->stream);
+    if (max_logged_ && live_.size() < cfg_.max_connections)
+      max_logged_ = false;
+  }
+
+  // -- loop: timeouts ------------------------------------------------------------
+
+  struct pending_handshake {
+    clock::time_point deadline;
+    std::weak_ptr<peer> who;
+  };
+
+  /// One timer per server bounds every handshake (a FIFO, since all share
+  /// one timeout) and checks idleness; it runs only while there are
+  /// connections, and is moved earlier when a handshake is due first.
+  void arm_sweep() {
+    if (this->stopping)
+      return;
+    auto due = clock::time_point::max();
+    if (!handshakes_.empty())
+      due = handshakes_.front().deadline;
+    if (idle_timeout_.count() > 0 && !live_.empty())
+      due = std::min(due, std::max(next_idle_check_, clock::now()));
+    if (due == clock::time_point::max() || (sweep_armed_ && sweep_due_ <= due))
+      return;
+    sweep_armed_ = true;
+    sweep_due_ = due;
+    const uint64_t generation = ++sweep_generation_;
+    sweep_timer_.expires_at(due); // cancels a later wait, whose handler then sees another generation
+    sweep_timer_.async_wait(
+        [self = this->shared_from_this(), generation](const asio::error_code& ec) {
+          if (generation != self->sweep_generation_)
+            return;
+          self->sweep_armed_ = false;
+          if (!ec && !self->stopping)
+            self->sweep();
+        });
+  }
+
+  void sweep() {
+    const auto now = clock::now();
+    while (!handshakes_.empty() && handshakes_.front().deadline <= now) {
+      auto p = handshakes_.front().who.lock();
+      handshakes_.pop_front();
+      if (!p || p->open || !p->con)
+        continue;
+      handshake_timeouts_.fetch_add(1, std::memory_order_relaxed);
+      this->ctx->log(log_level::debug, "closing a connection whose handshake took longer than " +
+                                           std::to_string(cfg_.limits.handshake_timeout_ms) + " ms");
+      drop_handshake(*p);
+    }
+    // Entries of connections that opened or died meanwhile go when they reach the front.
+    while (!handshakes_.empty()) {
+      auto p = handshakes_.front().who.lock();
+      if (p && !p->open && p->con)
+        break;
+      handshakes_.pop_front();
+    }
+    if (idle_timeout_.count() > 0 && now >= next_idle_check_) {
+      next_idle_check_ = now + idle_timeout_ / 4;
+      if (!this->paused) // we read nothing while paused, so silence proves nothing
+        check_idle(now);
+    }
+    arm_sweep();
+  }
+
+  void check_idle(clock::time_point now) {
+    std::vector<peer_ptr> idle;
+    for (auto& [stream, p] : live_) {
+      if (!p->open || !p->con || p->closing)
+        continue;
+      const auto silent = now - p->last_heard();
+      if (silent >= idle_timeout_) {
+        idle.push_back(p);
+      } else if (silent >= idle_timeout_ / 2 && !p->pinged) {
+        // A live peer answers (RFC 6455 §5.5.2), which counts as activity.
+        websocketpp::lib::error_code ec;
+        p->con->ping("", ec);
+        p->pinged = true;
+      }
+    }
+    for (auto& p : idle) {
+      p->closing = true;
+      idle_closed_.fetch_add(1, std::memory_order_relaxed);
+      this->ctx->log(log_level::debug, "closing stream " + std::to_string(p->stream) +
+                                           ": silent for " +
+                                           std::to_string(cfg_.idle_timeout_ms) + " ms");
+      // It did not even answer a ping: do not wait long for its close frame.
+      websocketpp::lib::error_code ec;
+      p->con->set_close_handshake_timeout(closing_grace.count());
+      p->con->close(websocketpp::close::status::going_away, "idle timeout", ec);
+    }
+  }
+
+  /// Ends a connection still in its handshake. Closing the socket cancels
+  /// whatever is pending (a TLS handshake in particular, which websocketpp's
+  /// terminate() would leave running until its own 5 s timer).
+  void drop_handshake(peer& p) {
+    asio::error_code ignored;
+    p.con->get_raw_socket().close(ignored);
+  }
+
+  // -- state (loop thread) -------------------------------------------------------
+
+  const ws_server_config cfg_;
+  io::blocking_pool* blocking_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer sweep_timer_;
+  asio::steady_timer retry_timer_;
+  std::atomic<uint64_t>& refused_;
+  std::atomic<uint64_t>& idle_closed_;
+  std::atomic<uint64_t>& handshake_timeouts_;
+  const clock::duration handshake_timeout_;
+  const clock::duration idle_timeout_;
+
+  /// Every accepted connection until it terminates, by stream.
+  std::unordered_map<uint64_t, peer_ptr> live_;
+  std::deque<pending_handshake> handshakes_;
+  clock::time_point next_idle_check_ = clock::now() + idle_timeout_ / 4;
+  uint64_t next_stream_ = 0;
+  bool resolving_ = false;
+  bool sweep_armed_ = false;
+  clock::time_point sweep_due_;
+  uint64_t sweep_generation_ = 0;
+  bool max_logged_ = false;
+  bool accept_error_logged_ = false;
 };
 
 template <class Config>
-class ws_server_impl final : public connector,
-                             private wspp_host<Config, websocketpp::server<Config>> {
+class ws_server_impl final : public connector {
 public:
-  using endpoint_type = websocketpp::server<Config>;
-  using connection_ptr = typename endpoint_type::connection_ptr;
-  using message_ptr = typename endpoint_type::message_ptr;
-  using message_type = typename Config::message_type;
-  using peer = server_peer<Config>;
-  using host = wspp_host<Config, endpoint_type>;
-  using host::ctx_;
-  using host::endpoint_;
-  using host::io_;
-  using host::stopped_;
-  using host::stopping_;
-  using host::tls_ctx_;
+  using core_type = server_core<Config>;
+  using peer_ptr = typename core_type::peer_ptr;
 
   ws_server_impl(const connector_args& args, ws_server_config cfg)
-    : host(args.context, "server", cfg.tls.enabled), source_id_(args.source_id),
-      cfg_(std::move(cfg)) {}
+    : ctx_(args.context), source_id_(args.source_id), cfg_(std::move(cfg)),
+      slow_peer_(ctx_->counter(counters::slow_peer)) {}
 
   ~ws_server_impl() override { stop(); }
 
   connector_ports ports() const override { return duplex_ports(); }
 
+  bool check(std::string& err) const override {
+    if (!cfg_.tls.enabled)
+      return true;
+    auto tls = make_server_tls(cfg_.tls, err);
+    if (!tls)
+      return false;
+    warn_about_validity(*tls);
+    return true;
+  }
+
   // -- lifecycle -------------------------------------------------------------
 
+  void start(const start_args& args) override {
+    linked_ = args.sink_linked;
+    core_ = std::make_shared<core_type>(args.services.io->next(), ctx_, cfg_,
+                                        args.services.blocking);
+    init_ok_ = core_->init("server", init_error_);
+  }
+
   void connect() override {
-    if (this->ready_to_connect())
-      asio::post(*io_, [this] { listen(); });
-  }
-
-  void start(const start_args& args) override { linked_ = args.sink_linked; }
-
-  void pause() override {
-    if (stopped_)
+    if (stopped_ || !core_)
       return;
-    asio::post(*io_, [this] { set_paused(true); });
-  }
-  void resume() override {
-    if (stopped_)
+    if (!init_ok_) {
+      ctx_->connect_failed(init_error_);
       return;
-    asio::post(*io_, [this] { set_paused(false); });
-  }
-
-  void drain() override {
-    if (stopped_)
-      return;
-    // Like Tremor's quiescence: no new connections, existing ones keep going.
-    asio::post(*io_, [this] {
-      websocketpp::lib::error_code ec;
-      if (endpoint_->is_listening())
-        endpoint_->stop_listening(ec);
+    }
+    std::shared_ptr<asio::ssl::context> tls;
+    if (cfg_.tls.enabled && !tls_loaded_) {
+      // Read at each connect until they load: a bad file fails this
+      // connector (and its flow) through the reconnect policy, not the load.
+      std::string err;
+      tls = make_server_tls(cfg_.tls, err);
+      if (!tls) {
+        ctx_->connect_failed(err);
+        return;
+      }
+      warn_about_validity(*tls);
+      tls_loaded_ = true;
+    }
+    core_->post([tls](core_type& c) {
+      if (tls)
+        c.use_tls(tls);
+      c.start_listening();
     });
   }
 
+  void pause() override {
+    if (!stopped_ && core_)
+      core_->post([](core_type& c) { c.set_paused(true); });
+  }
+  void resume() override {
+    if (!stopped_ && core_)
+      core_->post([](core_type& c) { c.set_paused(false); });
+  }
+
+  void drain() override {
+    // Like Tremor's quiescence: no new connections, existing ones keep going.
+    if (!stopped_ && core_)
+      core_->post([](core_type& c) { c.stop_accepting(); });
+  }
+
   void stop() override {
-    if (!this->stop_io_thread())
+    if (stopped_)
       return;
-    // Peers and their connections point at each other through the
-    // connection's handlers; break that cycle.
-    for (auto& [id, p] : peers_by_stream_)
-      p->con.reset();
-    peers_by_stream_.clear();
-    peers_by_addr_.clear();
-    this->release_io();
+    stopped_ = true;
+    if (!core_)
+      return;
+    if (!run_on_loop(core_->io, [core = core_] { core->shut_down(); }))
+      ctx_->log(log_level::warning, "the event loop did not confirm the stop within 5 s");
+    core_.reset();
   }
 
   // -- sink ------------------------------------------------------------------
 
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
+    if (!core_)
+      return sink_outcome::failed;
     forget_finished_streams(ser);
     if (!linked_ || stopped_)
       return sink_outcome::failed;
     targets_.clear();
     bool none_connected = false;
     {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      none_connected = peers_by_stream_.empty();
+      std::lock_guard<std::mutex> guard(core_->routes_mtx);
+      none_connected = core_->open_by_stream.empty();
       if (!none_connected)
         find_targets(ev);
     }
     if (none_connected) {
       // Tremor's server: no connection at all means upstream should stop
       // sending until a client connects again.
-      if (!cb_triggered_.exchange(true))
+      if (!core_->breaker_open.exchange(true))
         ctx_->circuit_breaker(false);
       return sink_outcome::failed;
     }
@@ -161,259 +646,45 @@ public:
         continue;
       }
       if (!outbox::has_room(*target, total)) {
-        // The client reads slower than we write: fail instead of growing
-        // memory, and let the io thread look at its queue again.
-        ++dropped_;
-        if ((dropped_ & (dropped_ - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
-          ctx_->log(log_level::warning, "stream " +
-                                            std::to_string(target->stream) +
-                                            " reads too slowly; " + std::to_string(dropped_) +
-                                            " replies failed so far");
-        request_refresh();
+        refuse_slow(*target);
         ok = false;
         continue;
       }
       for (auto& frame : frames_)
-        batch_.push_back(outgoing_frame{target, std::move(frame), binary});
+        batch_.push_back(outbox::make_frame(target, std::move(frame), binary, nullptr));
     }
-    if (!batch_.empty() && outbox_.push(batch_))
-      asio::post(*io_, [this] { send_pending(); });
-    return ok ? sink_outcome::done : sink_outcome::failed;
+    // Guaranteed delivery: a transactional event is acked once its last
+    // frame reaches its connection, and failed if the connection goes first.
+    const bool track = ok && ev.transactional && !batch_.empty();
+    if (track)
+      batch_.back().completes = ev.id;
+    if (!batch_.empty() && core_->out.push(batch_))
+      core_->post([](core_type& c) { c.send_pending(); });
+    if (!ok)
+      return sink_outcome::failed;
+    return track ? sink_outcome::pending : sink_outcome::done;
   }
 
 private:
-  // -- io thread: setup ------------------------------------------------------
-
-  void configure_endpoint() override {
-    endpoint_->set_reuse_addr(cfg_.socket.reuse_addr);
-    endpoint_->set_listen_backlog(static_cast<int>(cfg_.backlog));
-    endpoint_->set_tcp_pre_bind_handler([this](auto acceptor) {
-      std::string err;
-      if (!common::apply_bind_options(acceptor->native_handle(), cfg_.socket, err))
-        bind_error_ = err;
-      return websocketpp::lib::error_code();
-    });
-    endpoint_->set_open_handler([this](websocketpp::connection_hdl h) { on_open(h); });
-    endpoint_->set_fail_handler([this](websocketpp::connection_hdl h) { on_fail(h); });
+  /// The client reads slower than we write: fail instead of growing memory,
+  /// count it, and let the loop look at the queues again.
+  void refuse_slow(const send_state& target) {
+    const uint64_t n = slow_peer_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if ((n & (n - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
+      ctx_->log(log_level::warning, "stream " + std::to_string(target.stream) +
+                                        " reads too slowly: reply failed (" + std::to_string(n) +
+                                        " so far, counter `" + counters::slow_peer + "`)");
+    if (!core_->refresh_posted.exchange(true))
+      core_->post([](core_type& c) { c.refresh_all(); });
   }
 
-  std::shared_ptr<asio::ssl::context> make_tls(std::string& err) override {
-    return make_server_tls(cfg_.tls, err);
+  void warn_about_validity(asio::ssl::context& tls) const {
+    std::string warning = common::certificate_validity_warning(tls.native_handle(), cfg_.tls.cert);
+    if (!warning.empty())
+      ctx_->log(log_level::warning, "tls: " + warning);
   }
 
-  void listen() {
-    if (stopping_)
-      return;
-    if (endpoint_->is_listening()) {
-      ctx_->connected();
-      return;
-    }
-    websocketpp::lib::error_code ec;
-    bind_error_.clear();
-    endpoint_->listen(cfg_.url.host, std::to_string(cfg_.url.port), ec);
-    if (ec) {
-      std::string why = bind_error_.empty() ? ec.message() : bind_error_;
-      ctx_->connect_failed("cannot listen on " + cfg_.url.authority() + ": " +
-                           why);
-      return;
-    }
-    endpoint_->start_accept(ec);
-    if (ec) {
-      websocketpp::lib::error_code ignored;
-      endpoint_->stop_listening(ignored);
-      ctx_->connect_failed("cannot accept on " + cfg_.url.authority() + ": " +
-                           ec.message());
-      return;
-    }
-    asio::error_code aec;
-    auto local = endpoint_->get_local_endpoint(aec);
-    std::string where = aec ? cfg_.url.authority()
-                            : (local.address().is_v6() ? "[" + local.address().to_string() + "]"
-                                                       : local.address().to_string()) +
-                                  ":" + std::to_string(local.port());
-    ctx_->log(log_level::info, "listening on " +
-                                   std::string(tls_ctx_ ? "wss://" : "ws://") + where);
-    ctx_->connected();
-  }
-
-  // -- io thread: connections ------------------------------------------------
-
-  void on_open(websocketpp::connection_hdl h) {
-    websocketpp::lib::error_code ec;
-    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
-    if (ec || stopping_)
-      return;
-    asio::error_code aec;
-    auto remote = con->get_raw_socket().remote_endpoint(aec);
-    if (aec) {
-      con->terminate(ec);
-      return;
-    }
-    if (cfg_.socket.no_delay) {
-      // Only now: websocketpp throws when the option is set before the
-      // handshake finished.
-      std::string err;
-      if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
-        ctx_->log(log_level::warning, err);
-    }
-    auto p = std::make_shared<peer>(next_stream_++, remote.address().to_string(), remote.port());
-    p->con = con;
-    record peer_rec{{"host", p->host}, {"port", static_cast<uint64_t>(p->port)}};
-    record server_rec{{"tls", tls_ctx_ != nullptr}, {"peer", std::move(peer_rec)}};
-    p->meta = value(record{{"ws_server", std::move(server_rec)}});
-    con->set_message_handler([this, p](websocketpp::connection_hdl, message_ptr msg) {
-      on_message(*p, msg);
-    });
-    con->set_close_handler([this, p](websocketpp::connection_hdl) { on_close(p); });
-    if (paused_)
-      con->pause_reading();
-    {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      peers_by_stream_.emplace(p->stream, p);
-      peers_by_addr_.emplace(std::make_pair(p->host, p->port), p);
-    }
-    if (cb_triggered_.exchange(false))
-      ctx_->circuit_breaker(true);
-  }
-
-  void on_fail(websocketpp::connection_hdl h) {
-    // A connection that never opened (TLS or WebSocket handshake failed):
-    // not a stream, only worth a debug line.
-    if (stopping_)
-      return;
-    websocketpp::lib::error_code ec;
-    connection_ptr con = endpoint_->get_con_from_hdl(h, ec);
-    if (!ec)
-      ctx_->log(log_level::debug,
-                "handshake failed: " + con->get_ec().message());
-  }
-
-  void on_message(peer& p, message_ptr& msg) {
-    if (stopping_)
-      return;
-    const bool binary = msg->get_opcode() == websocketpp::frame::opcode::binary;
-    if (paused_) {
-      p.held.emplace_back(std::move(msg->get_raw_payload()), binary);
-      return;
-    }
-    deliver(p, std::move(msg->get_raw_payload()), binary);
-  }
-
-  void deliver(peer& p, std::string data, bool binary) {
-    if (binary) {
-      value meta = p.meta;
-      meta.set("binary", true);
-      ctx_->receive_bytes(p.stream, std::move(data), std::move(meta));
-    } else {
-      ctx_->receive_bytes(p.stream, std::move(data), p.meta);
-    }
-  }
-
-  void deliver_held(peer& p) {
-    for (auto& [data, binary] : p.held)
-      deliver(p, std::move(data), binary);
-    p.held.clear();
-  }
-
-  void on_close(const std::shared_ptr<peer>& p) {
-    p->closed = true;
-    if (!stopping_)
-      deliver_held(*p); // what was read belongs before the stream's end
-    p->con.reset();
-    {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      peers_by_stream_.erase(p->stream);
-      peers_by_addr_.erase(std::make_pair(p->host, p->port));
-      finished_.push_back(p->stream);
-      has_finished_ = true;
-    }
-    if (!stopping_)
-      ctx_->stream_finished(p->stream);
-  }
-
-  void set_paused(bool paused) {
-    paused_ = paused;
-    std::vector<std::shared_ptr<peer>> all;
-    {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      for (auto& [id, p] : peers_by_stream_)
-        all.push_back(p);
-    }
-    for (auto& p : all) {
-      if (!p->con)
-        continue;
-      if (paused) {
-        p->con->pause_reading();
-      } else {
-        if (!stopping_)
-          deliver_held(*p);
-        p->con->resume_reading();
-      }
-    }
-  }
-
-  // -- io thread: sending ----------------------------------------------------
-
-  void send_pending() {
-    outbox_.take(sending_);
-    for (auto& f : sending_) {
-      auto& p = static_cast<peer&>(*f.target);
-      p.posted.fetch_sub(f.data.size(), std::memory_order_relaxed);
-      if (!p.con)
-        continue;
-      auto msg = std::make_shared<message_type>(
-          nullptr, f.binary ? websocketpp::frame::opcode::binary : websocketpp::frame::opcode::text,
-          0);
-      msg->get_raw_payload().swap(f.data);
-      auto ec = p.con->send(msg);
-      if (ec) {
-        // Tremor closes a stream whose write failed.
-        if (!stopping_)
-          ctx_->log(log_level::debug, "write to stream " +
-                                          std::to_string(p.stream) + " failed: " + ec.message());
-        websocketpp::lib::error_code ignored;
-        p.con->terminate(ignored);
-        continue;
-      }
-      p.buffered.store(p.con->get_buffered_amount(), std::memory_order_relaxed);
-    }
-    sending_.clear();
-  }
-
-  void request_refresh() {
-    if (refresh_posted_.exchange(true))
-      return;
-    asio::post(*io_, [this] {
-      refresh_posted_ = false;
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      for (auto& [id, p] : peers_by_stream_)
-        if (p->con)
-          p->buffered.store(p->con->get_buffered_amount(), std::memory_order_relaxed);
-    });
-  }
-
-  void shut_down() override {
-    websocketpp::lib::error_code ec;
-    if (endpoint_->is_listening())
-      endpoint_->stop_listening(ec);
-    std::vector<std::shared_ptr<peer>> all;
-    {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      for (auto& [id, p] : peers_by_stream_)
-        all.push_back(p);
-    }
-    for (auto& p : all) {
-      if (p->con)
-        p->con->close(websocketpp::close::status::going_away, "shutting down", ec);
-    }
-    // Give peers a moment to answer the close handshake, then end the loop
-    // regardless: stop() must return promptly.
-    this->finish_after(all.empty() ? 0ms : 250ms);
-  }
-
-  // -- actor thread helpers --------------------------------------------------
-
-  /// Fills `targets_` (under peers_mtx_): the connection named by
+  /// Fills `targets_` (under routes_mtx): the connection named by
   /// `$ws_server.peer`, else every connection the event came from.
   void find_targets(const event& ev) {
     if (const value* ws = ev.meta.get("ws_server")) {
@@ -423,9 +694,9 @@ private:
         uint64_t port_n = 0;
         if (host != nullptr && host->is_string() && port != nullptr && port->get_u64(port_n) &&
             port_n <= 65535) {
-          auto it =
-              peers_by_addr_.find(std::make_pair(host->as_string(), static_cast<uint16_t>(port_n)));
-          if (it != peers_by_addr_.end()) {
+          auto it = core_->open_by_addr.find(
+              std::make_pair(host->as_string(), static_cast<uint16_t>(port_n)));
+          if (it != core_->open_by_addr.end()) {
             targets_.push_back(it->second);
             return;
           }
@@ -435,8 +706,8 @@ private:
     for (const auto& o : ev.id.origins()) {
       if (o.source != source_id_)
         continue;
-      auto it = peers_by_stream_.find(o.stream);
-      if (it == peers_by_stream_.end())
+      auto it = core_->open_by_stream.find(o.stream);
+      if (it == core_->open_by_stream.end())
         continue;
       bool seen = false;
       for (auto& t : targets_)
@@ -447,12 +718,12 @@ private:
   }
 
   void forget_finished_streams(serializer& ser) {
-    if (!has_finished_.load(std::memory_order_acquire))
+    if (!core_->has_finished.load(std::memory_order_acquire))
       return;
     {
-      std::lock_guard<std::mutex> guard(peers_mtx_);
-      finished_swap_.swap(finished_);
-      has_finished_ = false;
+      std::lock_guard<std::mutex> guard(core_->routes_mtx);
+      finished_swap_.swap(core_->finished);
+      core_->has_finished = false;
     }
     for (auto stream : finished_swap_) {
       // The connection is gone, so whatever the framing still held cannot
@@ -463,30 +734,21 @@ private:
     finished_swap_.clear();
   }
 
-  // -- state -----------------------------------------------------------------
+  // -- state (actor thread) --------------------------------------------------
 
+  std::shared_ptr<connector_context> ctx_;
   uint64_t source_id_;
-  ws_server_config cfg_;
-  std::string bind_error_;
+  const ws_server_config cfg_;
+  std::atomic<uint64_t>& slow_peer_;
+  std::shared_ptr<core_type> core_;
+  bool init_ok_ = false;
+  std::string init_error_;
+  bool linked_ = false;
+  bool stopped_ = false;
+  bool tls_loaded_ = false;
 
-  std::atomic<bool> linked_{false};
-  std::atomic<bool> cb_triggered_{false};
-  std::atomic<bool> refresh_posted_{false};
-  std::atomic<bool> has_finished_{false};
-  bool paused_ = true;        // io thread; nothing is read before the first resume()
-  uint64_t next_stream_ = 0;  // io thread
-  uint64_t dropped_ = 0;      // actor thread: writes failed for a full queue
-
-  std::mutex peers_mtx_;
-  std::unordered_map<uint64_t, std::shared_ptr<peer>> peers_by_stream_;
-  std::map<std::pair<std::string, uint16_t>, std::shared_ptr<peer>> peers_by_addr_;
-  std::vector<uint64_t> finished_;
-
-  outbox outbox_;
-  std::vector<outgoing_frame> sending_; // io thread
-
-  // actor thread scratch, kept to avoid per-event allocations
-  std::vector<std::shared_ptr<peer>> targets_;
+  // scratch, kept to avoid per-event allocations
+  std::vector<peer_ptr> targets_;
   std::vector<std::string> frames_;
   std::vector<outgoing_frame> batch_;
   std::vector<uint64_t> finished_swap_;
@@ -494,7 +756,7 @@ private:
 };
 
 // Builds the server's TLS context from the certificate and key files; null
-// with `err` naming the file when one is missing or broken.
+// with `err` naming the key and file when one is missing or broken.
 std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_config& tls,
                                                     std::string& err) {
   std::shared_ptr<asio::ssl::context> ctx;
@@ -509,8 +771,7 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_con
                        asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
                    ec);
   if (!common::setup_server_context(ctx->native_handle(), tls, err)) {
-    err = "tls: " + err;
-    return nullptr;
+    return nullptr; // `err` names the `tls` key and the file
   }
   return ctx;
 }
@@ -519,8 +780,12 @@ std::unique_ptr<connector> make_ws_server(const connector_args& args, std::strin
   ws_server_config cfg;
   if (!cfg.parse(args.config, err))
     return nullptr;
-  // Certificate files are read at connect time: a bad file fails this
-  // connector (and its flow) through the reconnect policy, not the whole load.
+  if (cfg.url.scheme == "wss" && !cfg.tls.enabled && args.context)
+    // Tremor's rule: only `tls` turns TLS on. Say so, since clients
+    // dialling wss:// will fail their handshake against plaintext.
+    args.context->log(log_level::warning,
+                      "`url` says wss:// but no `tls` is configured: serving plaintext WebSocket "
+                      "(add `tls` with `cert` and `key` to serve TLS)");
   if (!cfg.tls.enabled)
     return std::make_unique<ws_server_impl<plain_config>>(args, std::move(cfg));
   return std::make_unique<ws_server_impl<tls_config>>(args, std::move(cfg));
@@ -537,6 +802,10 @@ const connector_descriptor& ws_server_descriptor() {
       required_key("url", value_types::string, "`host:port` or `ws://host:port`; the `wss` scheme alone does not enable TLS (`tls` does)."),
       common::tls_server_field(),
       optional_key("backlog", value_types::unsigned_int, 128, "Pending connections the kernel queues."),
+      optional_key("max_connections", value_types::unsigned_int, 16384, "Connections (open or in their handshake) beyond which new ones are closed at once, logged and counted in `connections_refused_max`; keep it below the process's file descriptor limit."),
+      optional_key("idle_timeout_ms", value_types::unsigned_int, 60000, "A connection that sent nothing for half of this is pinged; one silent for all of it (no pong either) is closed and counted in `connections_closed_idle`. 0 keeps idle connections forever."),
+      handshake_timeout_field(),
+      partial_message_budget_field(),
       common::socket_options_field(),
       common::no_delay_field(),
     };

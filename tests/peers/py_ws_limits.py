@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """Raw WebSocket client that breaks the protocol's limits on purpose and
 prints the close code the server answers with.
-Usage: py_ws_limits.py HOST PORT (too-big|bad-utf8|stall)
+Usage: py_ws_limits.py HOST PORT (too-big|bad-utf8|stall|flood)
 `stall` sends one text frame "stalled", prints `sent`, then never reads
-(a slow client) until killed."""
+(a slow client) until killed. `flood` sends 2,000 messages of 64 KiB
+(128 MiB of echoes to come), prints `sent 2000`, and never reads either."""
 import base64
 import os
 import socket
 import struct
 import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rawws  # noqa: E402
 
 
 def frame(opcode, payload_len, payload):
@@ -20,8 +25,7 @@ def frame(opcode, payload_len, payload):
         head += bytes([0x80 | 126]) + struct.pack("!H", payload_len)
     else:
         head += bytes([0x80 | 127]) + struct.pack("!Q", payload_len)
-    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-    return head + mask + masked
+    return head + mask + rawws.apply_mask(mask, payload)
 
 
 def read_exact(sock, n):
@@ -47,11 +51,18 @@ def main():
     if b" 101 " not in response.split(b"\r\n")[0]:
         print("handshake failed", file=sys.stderr)
         return 1
+    if mode == "flood":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        payload = b"x" * 65536
+        for _ in range(2000):
+            sock.sendall(frame(0x2, len(payload), payload))
+        print("sent 2000", flush=True)
+        time.sleep(600)
+        return 0
     if mode == "stall":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.sendall(frame(0x1, 7, b"stalled"))
         print("sent", flush=True)
-        import time
         time.sleep(60)
         return 0
     if mode == "too-big":

@@ -4,11 +4,28 @@
 set -euo pipefail
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 shared_bench=${TEMBLOR_SHARED_BENCH:-$bench_root/../shared/bench}
+# A worktree under wt/ sits one level deeper than the main checkout.
+[ -d "$shared_bench" ] || shared_bench=$bench_root/../../shared/bench
 peers_dir=${TEMBLOR_PEERS_DIR:-$bench_root/.bench-build}
 
 bench_build_peers() {
   [ -x "$peers_dir/rj_pipe" ] && [ -f "$peers_dir/events1k.ndjson" ] && return 0
   "$shared_bench/build.sh" "$peers_dir" >&2
+}
+
+# Installs Node-RED (tools/bench/node-red) when missing.
+bench_install_node_red() {
+  source "$bench_root/tools/deps.sh"
+  temblor_install_node_red "$bench_root"
+}
+
+# The command that runs Node-RED headless on PORT with FLOW (a file in
+# tools/bench/node-red), its user dir in DIR; extra VAR=value pairs go to
+# its environment (a flow's ${VAR} properties).
+bench_node_red_cmd() {
+  local port=$1 flow=$2 dir=$3; shift 3
+  local nr=$bench_root/tools/bench/node-red
+  echo "env NODE_RED_PORT=$port NODE_RED_FLOW=$nr/$flow $* node $nr/node_modules/node-red/red.js --settings $nr/settings.js --userDir $dir"
 }
 
 bench_build_temblor() {

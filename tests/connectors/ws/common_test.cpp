@@ -74,7 +74,7 @@ TEST_CASE("socket_options take uppercase keys and 0.12's no_delay and reject unk
   CHECK(err.find("SO_REUSEPORT") != std::string::npos); // the did-you-mean hint
 }
 
-TEST_CASE("tls client config accepts true or a record; its files are checked when set up") {
+TEST_CASE("tls client config accepts true or a record, and its files are checked when set up") {
   common::tls_client_config t;
   std::string err;
   REQUIRE(t.parse(value(record{{"tls", true}}), err));

@@ -48,6 +48,7 @@ void fake_context::connection_lost(std::string reason) {
 
 void fake_context::receive_bytes(uint64_t stream, std::string data, value meta) {
   std::lock_guard<std::mutex> g(mtx);
+  sequence.push_back("bytes:" + data);
   frames.push_back(received_frame{stream, std::move(data), std::move(meta)});
   cv.notify_all();
 }
@@ -60,7 +61,37 @@ void fake_context::receive_value(uint64_t stream, value payload, value meta) {
 void fake_context::stream_finished(uint64_t stream) {
   std::lock_guard<std::mutex> g(mtx);
   finished.push_back(stream);
+  sequence.push_back("end:" + std::to_string(stream));
   cv.notify_all();
+}
+
+void fake_context::ack(const event_id& id) {
+  std::lock_guard<std::mutex> g(mtx);
+  acks.push_back(id);
+  cv.notify_all();
+}
+
+void fake_context::fail(const event_id& id) {
+  std::lock_guard<std::mutex> g(mtx);
+  fails.push_back(id);
+  cv.notify_all();
+}
+
+uint64_t fake_context::counted(std::string_view name) {
+  std::lock_guard<std::mutex> g(mtx);
+  auto it = counters.find(name);
+  return it == counters.end() ? 0 : it->second.load();
+}
+
+bool fake_context::logged(const std::string& text, std::chrono::milliseconds timeout) {
+  return wait(
+      [&] {
+        for (const auto& l : logs)
+          if (l.find(text) != std::string::npos)
+            return true;
+        return false;
+      },
+      timeout);
 }
 
 void fake_context::circuit_breaker(bool open_for_traffic) {
@@ -153,6 +184,14 @@ bool make_cert(const temp_dir& dir, const std::string& name, const std::string& 
                    "-addext", "subjectAltName=DNS:" + cn + ",IP:127.0.0.1", "-keyout",
                    dir.file(name + ".key.pem"), "-out", dir.file(name + ".cert.pem")},
                   /*quiet=*/true);
+  return p.wait() == 0;
+}
+
+bool make_custom_cert(const temp_dir& dir, const std::string& name,
+                      const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/python3", peer_script("make_cert.py"), dir.file(name)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child_process p(argv, /*quiet=*/false);
   return p.wait() == 0;
 }
 

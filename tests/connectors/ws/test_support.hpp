@@ -41,8 +41,8 @@ public:
   void receive_value(uint64_t stream, value payload, value meta) override;
   void stream_finished(uint64_t stream) override;
   void source_finished() override {}
-  void ack(const event_id&) override {}
-  void fail(const event_id&) override {}
+  void ack(const event_id& id) override;
+  void fail(const event_id& id) override;
   void circuit_breaker(bool open_for_traffic) override;
   void request_shutdown(uint64_t, bool) override {}
   void emit(std::string, uint64_t, value, value) override {}
@@ -57,6 +57,10 @@ public:
   bool pop(received_frame& out, std::chrono::milliseconds timeout = 10s);
   /// Returns the port from the server's "listening on" log line (0 if none).
   uint16_t listening_port();
+  /// Returns the current value of counter `name` (0 if never created).
+  uint64_t counted(std::string_view name);
+  /// Whether a log line contains `text`; waits up to `timeout` for one.
+  bool logged(const std::string& text, std::chrono::milliseconds timeout = 0ms);
 
   std::mutex mtx;
   std::condition_variable cv;
@@ -68,6 +72,10 @@ public:
   std::vector<std::string> lost;
   std::vector<uint64_t> finished;
   std::vector<bool> breaker; ///< arguments of circuit_breaker(), in order
+  std::vector<event_id> acks;
+  /// receive_bytes and stream_finished in call order: "bytes:<data>", "end:<stream>".
+  std::vector<std::string> sequence;
+  std::vector<event_id> fails;
   std::vector<bool> outcomes; ///< connected() = true, connect_failed() = false
   size_t outcomes_seen = 0;
   std::map<std::string, std::atomic<uint64_t>, std::less<>> counters;
@@ -108,6 +116,11 @@ private:
 /// Makes a self-signed ECDSA P-256 certificate for `cn` (SAN localhost and
 /// 127.0.0.1) as `<name>.cert.pem` / `<name>.key.pem` in `dir`.
 bool make_cert(const temp_dir& dir, const std::string& name, const std::string& cn = "localhost");
+
+/// Makes a certificate with tests/peers/make_cert.py (any validity period,
+/// SANs, issuer): `args` are its options, e.g. {"--valid-to", "-1"}.
+bool make_custom_cert(const temp_dir& dir, const std::string& name,
+                      const std::vector<std::string>& args);
 
 /// A child process with its stdout read line by line.
 class child_process {

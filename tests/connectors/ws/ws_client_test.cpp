@@ -77,7 +77,7 @@ TEST_CASE("ws_client gives up on a hung handshake after 5 seconds") {
   CHECK_FALSE(cl.ok);
   CHECK(took >= 4500ms);
   CHECK(took < 8s);
-  CHECK(first_failure(*cl.ctx).find("timed out after 5 s") != std::string::npos);
+  CHECK(first_failure(*cl.ctx).find("timed out after 5000 ms") != std::string::npos);
   std::this_thread::sleep_for(300ms);
   std::lock_guard<std::mutex> g(cl.ctx->mtx);
   CHECK(cl.ctx->connect_failures.size() == 1); // exactly one outcome per connect()
