@@ -15,7 +15,7 @@ namespace {
 
 /// tests/peers/py_dns_server.py: fixed records on 127.0.0.1 (see its zone).
 struct dns_server {
-  dns_server() : proc({"python3", peer_script("py_dns_server.py")}) {
+  dns_server() : proc({"/usr/bin/python3", peer_script("py_dns_server.py")}) {
     std::string line;
     if (proc.read_line(line) && line.rfind("port ", 0) == 0)
       port = static_cast<uint16_t>(std::stoi(line.substr(5)));

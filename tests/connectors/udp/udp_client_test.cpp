@@ -35,7 +35,7 @@ std::string unhex(const std::string& h) {
 /// The Python UDP receiver (a peer that is not ours).
 struct receiver {
   explicit receiver(bool v6 = false, uint16_t at_port = 0)
-    : proc({"python3", peer_script("py_udp_peer.py"), "recv", v6 ? "--v6" : "--v4",
+    : proc({"/usr/bin/python3", peer_script("py_udp_peer.py"), "recv", v6 ? "--v6" : "--v4",
             std::to_string(at_port)}) {
     std::string line;
     if (proc.read_line(line) && line.rfind("port ", 0) == 0)

@@ -70,7 +70,7 @@ bool has_line(const std::vector<std::string>& logs, const std::string& text) {
 }
 
 int send_with_python(uint16_t port, const std::vector<std::string>& payloads_hex) {
-  std::vector<std::string> argv{"python3", peer_script("py_udp_peer.py"), "send",
+  std::vector<std::string> argv{"/usr/bin/python3", peer_script("py_udp_peer.py"), "send",
                                 std::to_string(port)};
   argv.insert(argv.end(), payloads_hex.begin(), payloads_hex.end());
   child_process p(argv);
@@ -150,7 +150,7 @@ TEST_CASE("udp_server: what the kernel drops while paused is counted, so receive
   server s(url_config("127.0.0.1:0"), /*resume=*/false);
   REQUIRE(s.port != 0);
   constexpr int sent = 3000;
-  child_process p({"python3", peer_script("py_udp_peer.py"), "flood", std::to_string(s.port),
+  child_process p({"/usr/bin/python3", peer_script("py_udp_peer.py"), "flood", std::to_string(s.port),
                    std::to_string(sent), "1000"});
   REQUIRE(p.wait(30s) == 0);
   s.conn->resume();
