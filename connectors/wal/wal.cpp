@@ -21,7 +21,7 @@ namespace {
 // replay starts again with a small window that doubles per round trip, so a
 // flaky sink does not get the whole window again after every failure.
 constexpr size_t max_in_flight = 4096;
-constexpr size_t window_after_fail = 16;
+constexpr size_t window_after_fail = 4;
 // LMDB's B-tree pages, copy-on-write pages and free list take room beside
 // the events, so events may fill 40% of the map; what arrives beyond waits
 // in memory, unacked, until acks free room. The breaker trips when persisted

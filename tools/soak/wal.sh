@@ -22,7 +22,7 @@ work=$(mktemp -d)
 source "$here/kafka_lib.sh"
 trap 'status=$?; kafka_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$work" 2>/dev/null; exit $status' EXIT
 cd "$work"
-if [ $short = 1 ]; then n=${MESSAGES:-16000}; else n=${MESSAGES:-100000}; fi
+if [ $short = 1 ]; then n=${MESSAGES:-8000}; else n=${MESSAGES:-100000}; fi
 kills=5
 chunk_size=16384
 max_chunks=16
