@@ -189,11 +189,13 @@ private:
     std::vector<std::string>& aliases = created_;
     aliases.clear();
     for (auto& c : f.creates) {
-      if (std::find(aliases.begin(), aliases.end(), c.alias) != aliases.end()) {
+      // Connectors and pipelines have separate alias namespaces (Tremor's).
+      std::string key = created_key(c.what, c.alias);
+      if (std::find(aliases.begin(), aliases.end(), key) != aliases.end()) {
         diags().error(c.span, "Duplicate alias `" + c.alias + "` in flow `" + f.name + "`");
         continue;
       }
-      aliases.push_back(c.alias);
+      aliases.push_back(key);
       for (auto& w : c.with)
         bind_once(*w.val, *fs, loader_);
       if (c.what == "connector") {
@@ -317,7 +319,8 @@ private:
         names.push_back(c.alias);
       }
       // A create that failed was reported already.
-      if (std::find(created_.begin(), created_.end(), e.alias) == created_.end())
+      if (std::find(created_.begin(), created_.end(), created_key("connector", e.alias)) ==
+          created_.end())
         diags().error(e.span, "Unknown connector `" + e.alias + "` in `connect`",
                       hint(e.alias, names));
       return false;
@@ -337,10 +340,15 @@ private:
       }
       names.push_back(p.alias);
     }
-    if (std::find(created_.begin(), created_.end(), e.alias) == created_.end())
+    if (std::find(created_.begin(), created_.end(), created_key("pipeline", e.alias)) ==
+        created_.end())
       diags().error(e.span, "Unknown pipeline `" + e.alias + "` in `connect`",
                     hint(e.alias, names));
     return false;
+  }
+
+  static std::string created_key(const std::string& what, const std::string& alias) {
+    return what + "/" + alias;
   }
 
   static std::string hint(const std::string& name, const std::vector<std::string>& names) {
@@ -350,7 +358,7 @@ private:
 
   module_loader& loader_;
   deployment& out_;
-  std::vector<std::string> created_; ///< aliases of the flow being built
+  std::vector<std::string> created_; ///< `kind/alias` of the flow being built
 };
 
 } // namespace

@@ -48,6 +48,9 @@ struct eval_ctx {
   /// Groups a windowed select holds while it emits (win::cardinality); 0
   /// outside a window.
   uint64_t window_cardinality = 0;
+  /// Where the event came from (`origin::*`), when the runner was told:
+  /// {scheme, host, port, path, uri}; else `$origin` is read.
+  const value* origin = nullptr;
 };
 
 /// Returns the context of the native call running on this thread, so

@@ -836,19 +836,45 @@ private:
       if (at_eof())
         unexpected("`end`");
       size_t start = pos_;
-      guarded([&] {
-        if (!accept_doc(pipeline_doc_targets, {"define", "const", "fn"}))
-          return;
-        parse_pipeline_stmt(*p);
-        if (!peek().is_kw("end") && !accept_punct(";"))
-          unexpected("`;` or `end`");
-      });
+      try {
+        if (accept_doc(pipeline_doc_targets, {"define", "const", "fn"})) {
+          parse_pipeline_stmt(*p);
+          if (!peek().is_kw("end") && !accept_punct(";"))
+            unexpected("`;` or `end`");
+        }
+        suppress_ = false;
+      } catch (const parse_failure&) {
+        // Stray words where a statement should start: the pipeline's own
+        // `end` may follow them without a `;`, so stop before it.
+        if (pos_ == start) {
+          while (!at_eof() && !peek().is_punct(";") && !peek().is_kw("end"))
+            advance();
+          accept_punct(";");
+        } else {
+          recover();
+        }
+      }
       if (pos_ == start)
         advance();
     }
     expect_kw("end");
     p->span = span_from(p->span);
+    check_streams_against_ports(*p);
     return p;
+  }
+
+  // Tremor rejects this at definition, so also in pipelines never created.
+  void check_streams_against_ports(const pipeline_def& p) {
+    auto ports = p.from_ports.empty() ? std::vector<std::string>{"in"} : p.from_ports;
+    if (p.into_ports.empty()) {
+      ports.push_back("out");
+      ports.push_back("err");
+    } else {
+      ports.insert(ports.end(), p.into_ports.begin(), p.into_ports.end());
+    }
+    for (const auto& c : p.creates)
+      if (c.what == "stream" && std::find(ports.begin(), ports.end(), c.alias) != ports.end())
+        report(c.span, "Streams cannot share names with from/into ports");
   }
 
   void parse_pipeline_stmt(pipeline_def& p) {
@@ -880,7 +906,7 @@ private:
     } else if (t.kind == tok::config) {
       p.config.push_back(parse_config_directive());
     } else {
-      unexpected("`select`, `create`, `define`, `use` or `end`");
+      unexpected("one of `#!config`, `<doc-comment>`, `create`, `define`, `select`, `use`");
     }
   }
 

@@ -94,6 +94,8 @@ public:
                        [now](const op_impl* op) { return op->pauses_upstream(now); });
   }
 
+  void set_origin(value uri) override { origin_ = std::move(uri); }
+
   void flush(pipeline_output& out) override {
     for (size_t i = 0; i < nodes_.size(); ++i) {
       node_state& n = nodes_[i];
@@ -490,6 +492,7 @@ private:
     c.meta = &ev.meta;
     c.args = &prog_->args;
     c.ingest_ns = ev.ingest_ns;
+    c.origin = origin_.is_null() ? nullptr : &origin_;
     c.group = &default_group;
     return c;
   }
@@ -602,6 +605,7 @@ private:
     c.state = &n.state;
     c.args = &n.spec->script_args;
     c.ingest_ns = ev.ingest_ns;
+    c.origin = origin_.is_null() ? nullptr : &origin_;
     value result;
     status st = status::ok;
     size_t count = body->size();
@@ -643,6 +647,7 @@ private:
   std::shared_ptr<contraflow_slots> slots_; ///< shared with nested pipelines' runners
   std::vector<node_state> nodes_;
   std::vector<select_state> windowed_; ///< parallel to prog_->selects
+  value origin_;
 };
 
 } // namespace

@@ -47,6 +47,10 @@ public:
 
   /// Flushes what operators hold (windows, batches) at drain time.
   virtual void flush(pipeline_output& out) = 0;
+
+  /// Gives every event from now on this origin URI record ({scheme, host,
+  /// port, path, uri}) for `origin::*` (`temblor run` names its input).
+  virtual void set_origin(value uri) = 0;
 };
 
 /// Creates a runner for `program` (fresh operator and script state).

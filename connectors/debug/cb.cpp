@@ -183,6 +183,9 @@ std::unique_ptr<connector> make_cb(const connector_args& args, std::string& err)
   args.config.get("timeout")->get_u64(timeout);
   bool expect_batched = args.config.get("expect_batched")->as_bool();
   std::vector<std::string> paths;
+  // Tremor 0.12 names one file with `path`; 0.13 a list with `paths`.
+  if (const value* p = args.config.get("path"); p && p->is_string())
+    paths.push_back(p->as_string());
   if (const value* p = args.config.get("paths")) {
     for (const auto& entry : p->as_array()) {
       if (!entry.is_string()) {
@@ -205,6 +208,7 @@ const connector_descriptor& cb_descriptor() {
     d.codec = codec_requirement::optional_json;
     d.config = {
       optional_key("paths", value_types::array, array{}, "The files whose lines are replayed, one event each."),
+      optional_key("path", value_types::string, value(), "Tremor 0.12's spelling: one file, replayed before `paths`."),
       optional_key("timeout", value_types::unsigned_int, uint64_t{10'000'000'000}, "Nanoseconds to wait for the contraflow of the last line."),
       optional_key("expect_batched", value_types::boolean, false, "Lines arrive as batches (after `generic::batch`)."),
     };

@@ -49,12 +49,16 @@ TEMBLOR_NATIVE(system_ingest_ns) {
 }
 
 // The runtime does not carry origin URIs on events; origin functions read
-// them from `$origin` when a connector sets it, null otherwise.
-const value* origin_field(const char* key) {
+// the one the runner was given, else `$origin` when a connector sets it,
+// null otherwise.
+const value* origin_record() {
   const eval_ctx* c = current_eval_ctx();
-  if (!c || !c->meta)
-    return nullptr;
-  const value* o = c->meta->get("origin");
+  if (c && c->origin)
+    return c->origin;
+  return c && c->meta ? c->meta->get("origin") : nullptr;
+}
+const value* origin_field(const char* key) {
+  const value* o = origin_record();
   return o ? o->get(key) : nullptr;
 }
 #define TEMBLOR_ORIGIN(fname, key)                                                                         \
@@ -75,8 +79,7 @@ TEMBLOR_NATIVE(origin_as_uri_string) {
 
 // Tremor's origin URI has exactly these four parts.
 TEMBLOR_NATIVE(origin_as_uri_record) {
-  const eval_ctx* c = current_eval_ctx();
-  const value* o = c && c->meta ? c->meta->get("origin") : nullptr;
+  const value* o = origin_record();
   if (!o || !o->is_record()) {
     out = value();
     return true;

@@ -1,6 +1,9 @@
 #include "runtime/system/run_query.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -60,11 +63,19 @@ value processor_list(const std::string& name) {
 class event_writer {
 public:
   event_writer(std::unique_ptr<codecs::encoder_chain> out, std::unique_ptr<codecs::encoder_chain> err,
-               std::ostream& out_stream)
-    : out_(std::move(out)), err_(std::move(err)), out_stream_(out_stream) {}
+               std::ostream& out_stream, bool script_errors_as_text)
+    : out_(std::move(out)), err_(std::move(err)), out_stream_(out_stream),
+      script_errors_as_text_(script_errors_as_text) {}
 
   void write(const dsl::emitted_event& e) {
     bool to_err = e.port == "err";
+    // Like Tremor's `run` of a script: its runtime error is printed as the
+    // rendered text, not as an error record.
+    const value* text = to_err && script_errors_as_text_ ? e.ev.payload.get("error") : nullptr;
+    if (text && text->is_string()) {
+      std::cerr << text->as_string();
+      return;
+    }
     auto& chain = to_err ? *err_ : *out_;
     frames_.clear();
     std::string error;
@@ -88,8 +99,25 @@ private:
   std::unique_ptr<codecs::encoder_chain> out_;
   std::unique_ptr<codecs::encoder_chain> err_;
   std::ostream& out_stream_;
+  bool script_errors_as_text_;
   std::vector<std::string> frames_;
 };
+
+// Tremor's `run` names where each event came from: its input file (or stdin)
+// on this host.
+value input_origin(const std::string& infile) {
+  std::string name = infile.empty() ? "stdin" : infile;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0)
+    std::strcpy(host, "localhost");
+  record r;
+  r.set("scheme", value("tremor-file"));
+  r.set("host", value(std::string(host)));
+  r.set("port", value());
+  r.set("path", value(array{value(name)}));
+  r.set("uri", value("tremor-file://" + std::string(host) + (name.front() == '/' ? "" : "/") + name));
+  return value(std::move(r));
+}
 
 } // namespace
 
@@ -136,10 +164,12 @@ int run_query(const query_run_options& options) {
       return 1;
     }
   }
+  bool is_script = ends_with(options.file, ".tremor");
   event_writer writer(std::move(encoder), std::move(err_encoder),
-                      options.outfile.empty() ? std::cout : out_file);
+                      options.outfile.empty() ? std::cout : out_file, is_script);
 
   auto runner = dsl::make_pipeline_runner(*program);
+  runner->set_origin(input_origin(options.infile));
   uint64_t pull = 0;
   std::vector<codecs::decoded> decoded;
   dsl::pipeline_output produced;

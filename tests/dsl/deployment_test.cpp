@@ -137,6 +137,44 @@ TEST_CASE("connect checks aliases and ports and refuses connector to connector")
   CHECK(text.find("Pipeline `p` has no output port `nope`") != std::string::npos);
 }
 
+TEST_CASE("a connector and a pipeline may share an alias, two connectors may not") {
+  // Tremor keeps connector and pipeline aliases in separate namespaces; the
+  // connect paths say which one is meant.
+  auto l = load(R"(
+    define flow f
+    flow
+      use tremor::connectors;
+      use tremor::pipelines;
+      create connector relay from connectors::console;
+      create pipeline relay from pipelines::passthrough;
+      connect /connector/relay to /pipeline/relay;
+      connect /pipeline/relay to /connector/relay;
+    end;
+    deploy flow f;
+  )");
+  REQUIRE_MESSAGE(l->ok, l->diags.render());
+  const auto& f = l->dep.flows[0];
+  REQUIRE(f.connectors.size() == 1);
+  REQUIRE(f.pipelines.size() == 1);
+  REQUIRE(f.connections.size() == 2);
+  CHECK(f.connections[0].from.node == endpoint::kind::connector);
+  CHECK(f.connections[0].to.node == endpoint::kind::pipeline);
+  CHECK(f.connections[1].from.node == endpoint::kind::pipeline);
+  CHECK(f.connections[1].to.node == endpoint::kind::connector);
+
+  auto twice = load(R"(
+    define flow f
+    flow
+      use tremor::connectors;
+      create connector relay from connectors::console;
+      create connector relay from connectors::console;
+    end;
+    deploy flow f;
+  )");
+  CHECK_FALSE(twice->ok);
+  CHECK(twice->diags.render().find("Duplicate alias `relay` in flow `f`") != std::string::npos);
+}
+
 TEST_CASE("ports default to out on the source side and in on the target side") {
   auto l = load(R"(
     define flow f
