@@ -7,8 +7,9 @@
 #   resources   resource bounds under hostile peers (idle/silent
 #               connections, bursts, memory budgets, slow consumers)
 #   soak        tools/soak/mixed.sh SOAK_MINUTES (default 10)
-# The ctest parts select tests by name; a part that selects none says so
-# (not a pass). Parts can be chosen: tools/reliability.sh tls soak
+# The ctest parts select tests by ctest label (conformance, tls, resources),
+# or by name when no test carries the label; a part that selects none says
+# so (not a pass). Parts can be chosen: tools/reliability.sh tls soak
 # Exits non-zero when any part failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,11 +20,11 @@ logs=$build/reliability
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(fuzz conformance tls resources soak)
 
-# ctest name patterns of each part (tests are named <area>.<what>).
+# Name patterns used when no test carries the part's label.
 declare -A pattern=(
   [conformance]='conformance'
   [tls]='tls'
-  [resources]='idle|silent|burst|budget|flood|slow_(consumer|reader)|max_connections|memory_bound|line_limit'
+  [resources]='idle_timeout|silent_(connection|peer|client)|burst|memory_budget|flood|slow_(consumer|reader)|max_connections|line_limit'
 )
 
 mkdir -p "$logs"
@@ -46,15 +47,24 @@ for part in "${parts[@]}"; do
       detail="$(ls "$root/build-fuzz/crashes" 2>/dev/null | wc -l) crash inputs in build-fuzz/crashes; ${fuzz_seconds} s per target"
       ;;
     conformance|tls|resources)
-      selected=$(cd "$build" && ctest -N -R "${pattern[$part]}" | sed -n 's/^Total Tests: //p')
-      if [ "${selected:-0}" -eq 0 ]; then
+      # Tests labelled with the part, then those named like it that are not.
+      count() { (cd "$build" && ctest -N "$@" | sed -n 's/^Total Tests: //p'); }
+      selections=()
+      [ "$(count -L "^$part\$")" -gt 0 ] && selections+=("-L ^$part\$")
+      [ "$(count -R "${pattern[$part]}" -LE "^$part\$")" -gt 0 ] &&
+        selections+=("-R ${pattern[$part]} -LE ^$part\$")
+      if [ ${#selections[@]} -eq 0 ]; then
         result=none
-        detail="no test matches /${pattern[$part]}/"
+        detail="no test labelled $part or named like /${pattern[$part]}/"
       else
-        (cd "$build" && ctest --output-on-failure -j2 --timeout 600 -R "${pattern[$part]}") >"$log" 2>&1
-        rc=$?
-        detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1)
-        if [ $rc -eq 0 ]; then result=pass; else result=FAIL; fi
+        result=pass
+        : >"$log"
+        for selection in "${selections[@]}"; do
+          # shellcheck disable=SC2086 # each selection is two or four words
+          (cd "$build" && ctest --output-on-failure -j2 --timeout 600 $selection) >>"$log" 2>&1 ||
+            result=FAIL
+        done
+        detail="$(grep -c '^ *[0-9]*/[0-9]* Test' "$log") tests, $(grep -c '\*\*\*' "$log") failed"
       fi
       ;;
     soak)

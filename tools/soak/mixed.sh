@@ -8,7 +8,7 @@
 #   TEMBLOR_BIN=path/to/temblor skips building build/temblor.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -ge 1 ] || { echo "usage: $0 MINUTES [--seed N]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 MINUTES [--seed N] [--allow-kill-loss]" >&2; exit 2; }
 temblor=${TEMBLOR_BIN:-$root/build/temblor}
 [ -x "$temblor" ] || "$root/tools/build.sh" Release temblor >&2
 exec /usr/bin/python3 "$root/tools/soak/mixed.py" "$temblor" "$@"
