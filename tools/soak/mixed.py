@@ -323,9 +323,11 @@ class soak:
 
     @staticmethod
     def counted_drops(stage):
-        """What a stage counted as dropped or lost: `dropped` and any named
-        counter saying so (replies_dropped_slow_reader, events_lost…)."""
-        return sum(v for k, v in stage.items() if "drop" in k or "lost" in k)
+        """What a sink counted as dropped or lost in named counters
+        (events_dropped_…, …_lost). The summary's own `dropped` is not one:
+        it counts what the stage sent to a port nothing reads (a client's
+        replies), not what it was given."""
+        return sum(v for k, v in stage.items() if k != "dropped" and ("drop" in k or "lost" in k))
 
     def check(self):
         problems = []
@@ -341,7 +343,8 @@ class soak:
             got = lines(delivered_log)
             unique = len(set(got))
             dups = len(got) - unique
-            failed = k.get("failed", 0) + k.get("errors", 0)
+            # Failed: contraflow fails, write errors, and events sent to `err`.
+            failed = k.get("failed", 0) + k.get("errors", 0) + k.get("err", 0)
             dropped = self.counted_drops(k)
             unaccounted = k["in"] - unique - failed - dropped
             sent = s["out"]
