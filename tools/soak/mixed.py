@@ -177,22 +177,36 @@ class soak:
     def path(self, name):
         return os.path.join(self.work, name)
 
+    # Flows out of temblor: metronome -> passthrough -> a client connector
+    # writing to a server peer. (connector type, peer kind, url format,
+    # settings after the codec)
+    CLIENT_FLOWS = [
+        ("ws_client", "ws-server", "ws://127.0.0.1:%d", ""),
+        ("tcp_client", "tcp-server", "127.0.0.1:%d", ' postprocessors = ["separate"],'),
+        ("http_client", "http-server", "http://127.0.0.1:%d/", ""),
+    ]
+
+    def add_client_flow(self, connector, peer_kind, url, settings):
+        short = connector.split("_")[0]
+        port = free_port()
+        name = peer_kind.replace("-", "_") + "_peer"
+        self.peers[name] = peer(name, peer_kind, port, self.path(name + ".log"))
+        self.receiving_peer[connector] = self.peers[name]
+        self.flows.append((connector, short + "_ticks", short + "_out", self.path(name + ".log")))
+        return flow(short + "_out_flow", ticks(short + "_ticks"),
+                    '  define connector %s_out from %s with codec = "json",%s config = {"url": "%s"}, %s end;\n'
+                    '  create connector %s_out;\n' % (short, connector, settings, url % port, RETRY, short),
+                    short + "_ticks", short + "_out")
+
     def build_flows(self):
-        troy = ""
         # file: metronome -> file
-        troy += flow("file_flow", ticks("file_ticks"), file_sink("file_out", self.path("file_out.jsonl")),
-                     "file_ticks", "file_out")
+        troy = flow("file_flow", ticks("file_ticks"), file_sink("file_out", self.path("file_out.jsonl")),
+                    "file_ticks", "file_out")
         self.flows.append(("file", "file_ticks", "file_out", self.path("file_out.jsonl")))
-        if "ws_client" in self.types:
-            port = free_port()
-            self.peers["ws_server_peer"] = peer("ws_server_peer", "ws-server", port,
-                                                self.path("ws_server_peer.log"))
-            troy += flow("ws_out_flow", ticks("ws_ticks"),
-                         '  define connector ws_out from ws_client with codec = "json",'
-                         ' config = {"url": "ws://127.0.0.1:%d"}, %s end;\n  create connector ws_out;\n'
-                         % (port, RETRY), "ws_ticks", "ws_out")
-            self.receiving_peer["ws_client"] = self.peers["ws_server_peer"]
-            self.flows.append(("ws_client", "ws_ticks", "ws_out", self.path("ws_server_peer.log")))
+        for connector, peer_kind, url, settings in self.CLIENT_FLOWS:
+            if connector in self.types:
+                troy += self.add_client_flow(connector, peer_kind, url, settings)
+        # Into temblor: a ws client peer -> ws_server -> file.
         if "ws_server" in self.types:
             port = free_port()
             self.ws_server_port = port
@@ -201,26 +215,6 @@ class soak:
                          ' config = {"url": "127.0.0.1:%d"} end;\n  create connector ws_in;\n' % port,
                          file_sink("ws_in_file", self.path("ws_in_file.jsonl")), "ws_in", "ws_in_file")
             self.flows.append(("ws_server", "ws_in", "ws_in_file", self.path("ws_in_file.jsonl")))
-        if "tcp_client" in self.types:
-            port = free_port()
-            self.peers["tcp_server_peer"] = peer("tcp_server_peer", "tcp-server", port,
-                                                 self.path("tcp_server_peer.log"))
-            troy += flow("tcp_out_flow", ticks("tcp_ticks"),
-                         '  define connector tcp_out from tcp_client with codec = "json",'
-                         ' postprocessors = ["separate"], config = {"url": "127.0.0.1:%d"}, %s end;\n'
-                         '  create connector tcp_out;\n' % (port, RETRY), "tcp_ticks", "tcp_out")
-            self.receiving_peer["tcp_client"] = self.peers["tcp_server_peer"]
-            self.flows.append(("tcp_client", "tcp_ticks", "tcp_out", self.path("tcp_server_peer.log")))
-        if "http_client" in self.types:
-            port = free_port()
-            self.peers["http_server_peer"] = peer("http_server_peer", "http-server", port,
-                                                  self.path("http_server_peer.log"))
-            troy += flow("http_out_flow", ticks("http_ticks"),
-                         '  define connector http_out from http_client with codec = "json",'
-                         ' config = {"url": "http://127.0.0.1:%d/", "method": "POST"}, %s end;\n'
-                         '  create connector http_out;\n' % (port, RETRY), "http_ticks", "http_out")
-            self.receiving_peer["http_client"] = self.peers["http_server_peer"]
-            self.flows.append(("http_client", "http_ticks", "http_out", self.path("http_server_peer.log")))
         with open(self.path("soak.troy"), "w") as f:
             f.write(troy)
 
