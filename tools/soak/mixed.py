@@ -193,10 +193,16 @@ class soak:
         self.peers[name] = peer(name, peer_kind, port, self.path(name + ".log"))
         self.receiving_peer[connector] = self.peers[name]
         self.flows.append((connector, short + "_ticks", short + "_out", self.path(name + ".log")))
-        return flow(short + "_out_flow", ticks(short + "_ticks"),
-                    '  define connector %s_out from %s with codec = "json",%s config = {"url": "%s"}, %s end;\n'
-                    '  create connector %s_out;\n' % (short, connector, settings, url % port, RETRY, short),
-                    short + "_ticks", short + "_out")
+        sink = ('  define connector %s_out from %s with codec = "json",%s config = {"url": "%s"}, %s end;\n'
+                '  create connector %s_out;\n' % (short, connector, settings, url % port, RETRY, short))
+        # A client that reports failures as events on `err` (http_client):
+        # read them, so the summary counts them as `err` and not as events
+        # sent to a port nothing reads.
+        sink += (file_sink(short + "_err", self.path(short + "_err.jsonl"))
+                 + "  create pipeline errors from pipelines::passthrough;\n"
+                 "  connect /connector/%s_out/err to /pipeline/errors;\n"
+                 "  connect /pipeline/errors to /connector/%s_err;\n" % (short, short))
+        return flow(short + "_out_flow", ticks(short + "_ticks"), sink, short + "_ticks", short + "_out")
 
     def build_flows(self):
         # file: metronome -> file
