@@ -13,6 +13,8 @@
 #include "connectors/kafka/kafka_producer.hpp"
 #include "connectors/kv/kv.hpp"
 #include "connectors/metrics/metrics.hpp"
+#include "connectors/http/http_client.hpp"
+#include "connectors/http/http_server.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/wal/wal.hpp"
@@ -36,6 +38,8 @@ const connector_registry& builtin_connectors() {
     r.add(kafka::kafka_producer_descriptor());
     r.add(kv_descriptor());
     r.add(metrics_descriptor());
+    r.add(http::http_client_descriptor());
+    r.add(http::http_server_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());

@@ -602,7 +602,7 @@ TEST_CASE("use std reaches every stdlib module through its full path") {
   CHECK(to_json(r.result) == "[2048,2,1000000,18446744073709551615]");
 }
 
-TEST_CASE("std::time::nanos converts both ways; floats stay floats") {
+TEST_CASE("std::time::nanos converts both ways, floats stay floats") {
   auto r = run_script("use std::time::nanos; [nanos::from_seconds(1.5), nanos::to_millis(1500000), "
                       "nanos::to_seconds(nanos::from_minutes(2)), nanos::to_nanos(7), "
                       "nanos::to_micros(1500), nanos::to_minutes(nanos::from_hours(1)), "
