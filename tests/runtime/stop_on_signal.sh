@@ -3,7 +3,8 @@
 # TERM and INT stop gracefully: temblor logs "all connectors drained" and
 # exits 0 promptly, and the output is a gap-free, in-order prefix of the
 # input (every event read reaches the sink, none twice). QUIT stops at once:
-# exit 0 promptly, without draining.
+# exit 0 promptly, without draining. The summary temblor logs at the end
+# says how many events the source read: a graceful stop wrote them all.
 # Usage: stop_on_signal.sh TEMBLOR_BINARY TERM|INT|QUIT
 set -euo pipefail
 temblor=$(realpath "$1")
@@ -78,3 +79,10 @@ data = open('out.json').read()
 ids = [json.loads(l)['i'] for l in data.splitlines()]
 sys.exit(0 if ids and data.endswith('\n') and ids == list(range(len(ids))) else 1)
 " || fail "the output is not a gap-free prefix of the input"
+# Every event the source read was written: its count in the shutdown
+# summary is the number of lines out (a stop that cut the pipeline short
+# writes fewer, even if it still printed "drained").
+read_count=$(sed -n 's/.*\[drain::input\] in [0-9]*, out \([0-9]*\),.*/\1/p' err.log)
+[ -n "$read_count" ] || fail "no shutdown summary for the source"
+[ "$read_count" -eq "$written" ] ||
+  fail "the source read $read_count events, the sink wrote $written"
