@@ -9,6 +9,10 @@
 #include "connectors/file/file.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
+#include "connectors/tcp/tcp_client.hpp"
+#include "connectors/tcp/tcp_server.hpp"
+#include "connectors/unix_socket/unix_socket_client.hpp"
+#include "connectors/unix_socket/unix_socket_server.hpp"
 #include "connectors/ws/ws_client.hpp"
 #include "connectors/ws/ws_server.hpp"
 
@@ -24,6 +28,10 @@ const connector_registry& builtin_connectors() {
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
+    r.add(tcp::tcp_client_descriptor());
+    r.add(tcp::tcp_server_descriptor());
+    r.add(unix_socket::unix_socket_client_descriptor());
+    r.add(unix_socket::unix_socket_server_descriptor());
     r.add(ws::ws_client_descriptor());
     r.add(ws::ws_server_descriptor());
     return r;
