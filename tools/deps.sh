@@ -11,7 +11,7 @@ temblor_build_packages=(
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
 # and the tools its scripts use.
-temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux)
+temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux bsdutils socat ncat)
 
 temblor_install_missing() {
   local missing=()
