@@ -1,12 +1,10 @@
 #include "connectors/common/stream_client.hpp"
 
-#include <future>
-
 #include <asio/post.hpp>
 
-namespace temblor::connectors::common {
+#include "connectors/common/loop_call.hpp"
 
-using namespace std::chrono_literals;
+namespace temblor::connectors::common {
 
 stream_client::stream_client(asio::io_context& io, std::shared_ptr<connector_context> ctx,
                              std::unique_ptr<client_flavor> flavor,
@@ -35,17 +33,7 @@ void stream_client::set_paused(bool paused) {
 void stream_client::stop() {
   if (stopped_.exchange(true))
     return;
-  if (io_.get_executor().running_in_this_thread()) {
-    shut_down();
-    return;
-  }
-  auto done = std::make_shared<std::promise<void>>();
-  auto finished = done->get_future();
-  asio::post(io_, [self = shared_from_this(), done] {
-    self->shut_down();
-    done->set_value();
-  });
-  finished.wait_for(2s);
+  run_and_wait(io_, [self = shared_from_this()] { self->shut_down(); });
 }
 
 sink_outcome stream_client::write(const event& ev, serializer& ser) {

@@ -53,6 +53,9 @@ public:
   /// Dials; ends in exactly one connected() or connect_failed().
   void connect();
   void set_paused(bool paused);
+  /// A client takes no new connections, so a drain changes nothing: what
+  /// the peer still sends is read until the runtime stops the connector.
+  void drain() {}
   /// Closes the connection and waits (bounded) until the loop did; no
   /// context call follows.
   void stop();

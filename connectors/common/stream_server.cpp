@@ -1,8 +1,8 @@
 #include "connectors/common/stream_server.hpp"
 
-#include <future>
-
 #include <asio/post.hpp>
+
+#include "connectors/common/loop_call.hpp"
 
 namespace temblor::connectors::common {
 
@@ -60,19 +60,7 @@ void stream_server::drain() {
 void stream_server::stop() {
   if (stopped_.exchange(true))
     return;
-  if (io_.get_executor().running_in_this_thread()) {
-    shut_down();
-    return;
-  }
-  auto done = std::make_shared<std::promise<void>>();
-  auto finished = done->get_future();
-  asio::post(io_, [self = shared_from_this(), done] {
-    self->shut_down();
-    done->set_value();
-  });
-  // The loop runs handlers in microseconds; the bound only matters if it
-  // were wedged, and then stopping the rest of the flow matters more.
-  finished.wait_for(2s);
+  run_and_wait(io_, [self = shared_from_this()] { self->shut_down(); });
 }
 
 sink_outcome stream_server::write(const event& ev, serializer& ser) {
