@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_set>
 #include <vector>
@@ -88,11 +89,35 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
 
   bool Null() { return put(value{}); }
   bool Bool(bool b) { return put(value{b}); }
-  bool Int(int i) { return put(value{i}); }
-  bool Uint(unsigned u) { return put(value{u}); }
-  bool Int64(int64_t i) { return put(value{static_cast<long long>(i)}); }
-  bool Uint64(uint64_t u) { return put(value{static_cast<unsigned long long>(u)}); }
-  bool Double(double d) { return put(value{d}); }
+
+  // Numbers arrive as text (kParseNumbersAsStringsFlag), already checked
+  // against JSON's grammar and for exponents past 308: RapidJSON 1.1.0's own
+  // conversion reads a zero with a large negative exponent ("0e-296") as
+  // 1.2e195 (its DiyFp normalises a zero significand with clz(0)).
+  // std::from_chars rounds correctly.
+  bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
+    const char* end = s + len;
+    bool integral = std::none_of(s, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; });
+    if (integral) {
+      int64_t i = 0;
+      if (std::from_chars(s, end, i).ec == std::errc{})
+        return put(value{static_cast<long long>(i)});
+      uint64_t u = 0;
+      if (*s != '-' && std::from_chars(s, end, u).ec == std::errc{})
+        return put(value{static_cast<unsigned long long>(u)});
+    }
+    double d = 0;
+    if (std::from_chars(s, end, d).ec == std::errc::result_out_of_range) {
+      // Below the smallest subnormal it is a (signed) zero, as strtod says;
+      // past the largest double it is not a number JSON can carry here.
+      d = std::strtod(std::string(s, len).c_str(), nullptr);
+      if (std::isinf(d)) {
+        error = "invalid JSON: Number too big to be stored in double.";
+        return false;
+      }
+    }
+    return put(value{d});
+  }
 
   // RapidJSON runs without its own validation (which disables its SIMD
   // string scan). The decoder checks the whole input once instead; what
@@ -151,8 +176,10 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
 };
 
 // In-situ: strings are unescaped inside our own copy of the input, so the
-// reader never copies them into its stack first.
-constexpr unsigned parse_flags = rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag;
+// reader never copies them into its stack first; numbers come as text (see
+// value_builder::RawNumber).
+constexpr unsigned parse_flags =
+    rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 // Documents with at most this many `[`/`{` bytes (in strings or not) cannot
 // nest deeper, so RapidJSON's recursive parser (about 10% faster) is safe for

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iterator>
+#include <limits>
 
 #include "codecs/config.hpp"
 #include "codecs/utf8.hpp"
@@ -100,6 +101,10 @@ bool parse_rfc3339(std::string_view s, int64_t& ns) {
     return false;
   int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400
                  + h * 3600 + mi * 60 + sec - offset_s;
+  // Nanoseconds since the epoch fit an i64 from 1677 to 2262 only.
+  constexpr int64_t max_secs = std::numeric_limits<int64_t>::max() / ns_per_s - 1;
+  if (secs > max_secs || secs < -max_secs)
+    return false;
   ns = secs * ns_per_s + frac;
   return true;
 }

@@ -7,6 +7,7 @@
 #include "connectors/debug/null.hpp"
 #include "connectors/exit/exit.hpp"
 #include "connectors/file/file.hpp"
+#include "connectors/metrics/metrics.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
 #include "connectors/tcp/tcp_client.hpp"
@@ -25,6 +26,7 @@ const connector_registry& builtin_connectors() {
     r.add(cb_descriptor());
     r.add(exit_descriptor());
     r.add(file_descriptor());
+    r.add(metrics_descriptor());
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());

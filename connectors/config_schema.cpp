@@ -79,6 +79,8 @@ std::string render_default(const config_field& f) {
     case value_kind::u64: return "`" + std::to_string(v.as_u64_unchecked()) + "`";
     case value_kind::f64: return "`" + std::to_string(v.as_f64_unchecked()) + "`";
     case value_kind::string: return "`\"" + v.as_string() + "\"`";
+    case value_kind::array: return v.as_array().empty() ? "`[]`" : "see doc";
+    case value_kind::record: return v.as_record().empty() ? "`{}`" : "see doc";
     default: return "see doc";
   }
 }

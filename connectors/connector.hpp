@@ -25,6 +25,7 @@
 
 #include "connectors/config_schema.hpp"
 #include "runtime/core/event.hpp"
+#include "runtime/core/metrics_hub.hpp"
 #include "runtime/core/registry.hpp"
 #include "runtime/core/value.hpp"
 #include "runtime/io/io_pool.hpp"
@@ -70,10 +71,27 @@ public:
   /// lookup failure to `err`, say). Ports the connector did not declare are
   /// a programming error: the event is counted as dropped and logged once.
   virtual void emit(std::string port, uint64_t stream, value payload, value meta) = 0;
+  /// As receive_bytes()/receive_value(), with the pull id the source chose
+  /// (a Kafka offset, a log sequence): every event made from it carries that
+  /// id, so ack(stream, pull_id)/fail(stream, pull_id) name it back. Ids on a
+  /// stream must grow; the runtime numbers the others itself.
+  /// (Test doubles may keep these defaults, which drop the id.)
+  virtual void receive_bytes_as(uint64_t stream, uint64_t /*pull_id*/, std::string data,
+                                value meta) {
+    receive_bytes(stream, std::move(data), std::move(meta));
+  }
+  virtual void receive_value_as(uint64_t stream, uint64_t /*pull_id*/, value payload,
+                                value meta) {
+    receive_value(stream, std::move(payload), std::move(meta));
+  }
   /// Ends `stream`: buffered preprocessor state is flushed first.
   virtual void stream_finished(uint64_t stream) = 0;
   /// Reports that the whole source has nothing more to read (file EOF).
   virtual void source_finished() = 0;
+  /// Asks for another pull() after `delay_ns`: a pull source with nothing to
+  /// read now returns false from pull() and calls this (Tremor's
+  /// `SourceReply::Empty`), or calls it from any thread once data arrived.
+  virtual void pull_again(uint64_t /*delay_ns*/) {}
 
   // -- sink side -------------------------------------------------------------
 
@@ -134,6 +152,8 @@ struct start_args {
   bool sink_linked = false;
   /// Something is connected to `out`.
   bool source_linked = false;
+  /// Tremor's metrics channel (the `metrics` connector reads and writes it).
+  metrics_hub* metrics = nullptr;
 };
 
 /// One connector implementation. Hooks have defaults so a source-only or
@@ -213,8 +233,19 @@ public:
     return sink_outcome::failed;
   }
   /// Flushes buffered output; called after every batch of writes and at the
-  /// end of a drain, so sinks may buffer within a batch.
+  /// end of a drain, so sinks may buffer within a batch. Transactional
+  /// events the batch wrote (`done`) are acked only after it, and failed
+  /// instead when it reports a lost connection.
   virtual void flush() {}
+  /// How many writes answered `pending` are still under way: a graceful stop
+  /// waits for them (at most the drain timeout). Follow each completion with
+  /// a context call (ack, fail, emit…): that is when the runtime looks again.
+  virtual size_t writes_in_flight() const { return 0; }
+  /// Ends every output stream at a graceful stop, before the last flush(): a
+  /// sink calls `ser.finish_stream(stream, frames)` for each stream it wrote
+  /// and writes those frames (a streaming-compress trailer, what `collect`
+  /// held). Frames of streams left unfinished are counted and logged as lost.
+  virtual void finish(serializer& ser) { (void)ser; }
   /// Releases everything; no context call may happen after it returns.
   virtual void stop() {}
 };

@@ -43,6 +43,67 @@ enum class expr_kind : uint8_t {
   bytes,    ///< `items` with `bytes_parts`
 };
 
+/// The operator of a unary or binary expression, of a record pattern's
+/// comparison and of a `for … use` fold, decided by the parser so the
+/// evaluator switches on it instead of comparing text.
+enum class op_code : uint8_t {
+  none, ///< no operator (a `for` without `use`)
+  // binary, loosest first
+  or_,
+  xor_,
+  and_,
+  bit_xor,
+  bit_and,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  shl,
+  shr,
+  ushr,
+  add,
+  sub,
+  mul,
+  div,
+  mod,
+  // unary
+  not_,
+  negate,
+  identity,
+};
+
+/// The operator as written (`and`, `>>>`, `not`, unary `-`…), for messages.
+inline const char* op_text(op_code op) {
+  switch (op) {
+    case op_code::none: return "";
+    case op_code::or_: return "or";
+    case op_code::xor_: return "xor";
+    case op_code::and_: return "and";
+    case op_code::bit_xor: return "^";
+    case op_code::bit_and: return "&";
+    case op_code::eq: return "==";
+    case op_code::ne: return "!=";
+    case op_code::lt: return "<";
+    case op_code::le: return "<=";
+    case op_code::gt: return ">";
+    case op_code::ge: return ">=";
+    case op_code::shl: return "<<";
+    case op_code::shr: return ">>";
+    case op_code::ushr: return ">>>";
+    case op_code::add: return "+";
+    case op_code::sub: return "-";
+    case op_code::mul: return "*";
+    case op_code::div: return "/";
+    case op_code::mod: return "%";
+    case op_code::not_: return "not";
+    case op_code::negate: return "-";
+    case op_code::identity: return "+";
+  }
+  return "";
+}
+
 enum class path_root : uint8_t { event, meta, state, args, group, window, local, expr, constant };
 
 struct segment {
@@ -92,7 +153,8 @@ struct callee {
 struct expr {
   expr_kind kind;
   source_span span;
-  std::string op;   ///< operator text; emit port; call name
+  op_code op = op_code::none; ///< unary / binary operator
+  std::string name; ///< emit port; call name
   value lit;        ///< literal value; for string parts: unused
   std::vector<expr_ptr> items;
   std::vector<expr_ptr> keys;
@@ -112,7 +174,7 @@ struct expr {
   std::vector<match_case> cases;
   std::vector<for_case> for_cases;
   std::vector<patch_op> patches;
-  std::string fold_op; ///< `for … into x use op`
+  op_code fold_op = op_code::none; ///< `for … into x use op`; none = append / `+`
   /// A `patch event of …` whose result replaces the event and whose
   /// operations never read the event: it may patch the event in place
   /// instead of copying it.
@@ -128,7 +190,7 @@ struct expr {
 struct field_pred {
   enum class kind : uint8_t { extract, pattern, present, absent, compare } k;
   std::string key;
-  std::string op;
+  op_code op = op_code::none; ///< compare
   expr_ptr rhs;
   pattern_ptr sub;
   std::string bind; ///< `x = k ~= …`

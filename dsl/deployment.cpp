@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sys/stat.h>
 
+#include "dsl/binder.hpp"
 #include "dsl/module_loader.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/pipeline_program.hpp"
@@ -59,12 +60,30 @@ class deployer {
 public:
   deployer(module_loader& loader, deployment& out) : loader_(loader), out_(out) {}
 
-  void run(module_ast& root) {
+  void run(module_ast& root, const std::shared_ptr<const source_file>& file) {
     scope* rs = loader_.make_scope(root.items, nullptr);
+    if (root.deploys.empty()) {
+      source_span start;
+      start.file = file;
+      diags().warning(start, "`" + file->name + "` deploys no flow",
+                      "add `deploy flow <name>;` or nothing of this file runs");
+    }
     std::vector<std::string> seen;
     for (auto& d : root.deploys) {
       if (std::find(seen.begin(), seen.end(), d.alias) != seen.end()) {
         diags().error(d.span, "Duplicate deployment alias `" + d.alias + "`");
+        continue;
+      }
+      // The same alias from another file (or the same file given twice).
+      auto earlier = std::find_if(out_.flows.begin(), out_.flows.end(),
+                                  [&](const flow_instance& f) { return f.alias == d.alias; });
+      if (earlier != out_.flows.end()) {
+        const auto& at = earlier->span;
+        diags().error(d.span, "Flow `" + d.alias + "` is deployed twice",
+                      "first deployed at " + (at.file ? at.file->name : std::string("?")) + ":" +
+                        std::to_string(at.begin.line) + ":" + std::to_string(at.begin.column) +
+                        "; give one of them another alias (`deploy flow other from " + d.alias +
+                        "`)");
         continue;
       }
       seen.push_back(d.alias);
@@ -161,12 +180,21 @@ private:
             ok = false;
             continue;
           }
-          // Tremor evaluates but ignores keys it does not know.
-          static const char* const known[] = {"codec",     "config",         "preprocessors",
-                                              "postprocessors", "reconnect", "metrics_interval_s"};
-          if (std::find_if(std::begin(known), std::end(known),
-                           [&](const char* k) { return w.name == k; }) == std::end(known))
+          // Tremor evaluates and ignores keys it does not know; a typo such
+          // as `preprocessor` then silently does nothing, so we reject them.
+          static const std::vector<std::string> known = {
+            "codec", "config", "preprocessors", "postprocessors", "reconnect", "metrics_interval_s"};
+          if (std::find(known.begin(), known.end(), w.name) == known.end()) {
+            source_span key = w.span; // the caret goes under the key only
+            key.end = key.begin;
+            key.end.column += static_cast<uint32_t>(w.name.size());
+            key.end.offset += w.name.size();
+            diags().error(key, "Unknown key `" + w.name + "` in the `with` of connector `" +
+                                 cd->name + "`",
+                          unknown_name_hint(w.name, known));
+            ok = false;
             continue;
+          }
           with.set(w.name, std::move(v));
         }
         if (!ok)
@@ -341,7 +369,7 @@ bool load_troy_source(const std::string& name, std::string text, const load_opti
   deployer d(loader, out);
   module_ast& root = *ast;
   loader.store()->roots.push_back(std::move(ast));
-  d.run(root);
+  d.run(root, file);
   return errors() == before;
 }
 

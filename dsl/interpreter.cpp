@@ -5,11 +5,8 @@
 #include <limits>
 #include <map>
 
-#include "dsl/aggregates.hpp"
 #include "dsl/extractors.hpp"
-#include "dsl/intrinsics.hpp"
 #include "dsl/json_text.hpp"
-#include "runtime/core/suggest.hpp"
 
 namespace temblor::dsl {
 
@@ -239,116 +236,134 @@ bool from_i128(i128 r, value& out) {
   return false;
 }
 
-status binop_error(eval_ctx& c, const expr& e, const value& a, const value& b) {
-  return fail(c, e.span,
-              "The binary operation `" + e.op + "` is not defined for the type `" +
-                type_name(a) + "` and `" + type_name(b) + "`");
+status binop_error(eval_ctx& c, const source_span& s, op_code op, const value& a,
+                   const value& b) {
+  return fail(c, s,
+              std::string("The binary operation `") + op_text(op) +
+                "` is not defined for the type `" + type_name(a) + "` and `" + type_name(b) + "`");
 }
 
-status arith(const expr& e, eval_ctx& c, const value& a, const value& b, value& out) {
-  const std::string& op = e.op;
-  if (a.is_integer() && b.is_integer()) {
-    i128 x = 0, y = 0, r = 0;
-    as_i128(a, x);
-    as_i128(b, y);
-    if (op == "+")
-      r = x + y;
-    else if (op == "-")
-      r = x - y;
-    else if (op == "*") {
-      r = x * y;
-      // Two 64-bit values cannot overflow 128 bits, the range check below
-      // catches what does not fit 64.
-    } else if (op == "/") {
+status int_arith(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
+                 value& out) {
+  i128 x = 0, y = 0, r = 0;
+  as_i128(a, x);
+  as_i128(b, y);
+  switch (op) {
+    // Two 64-bit values cannot overflow 128 bits; the range check below
+    // catches what does not fit 64.
+    case op_code::add: r = x + y; break;
+    case op_code::sub: r = x - y; break;
+    case op_code::mul: r = x * y; break;
+    case op_code::div: {
       if (y == 0)
-        return fail(c, e.span, "Division by zero");
+        return fail(c, s, "Division by zero");
       double fx = 0, fy = 0;
       a.get_f64(fx);
       b.get_f64(fy);
       out = value(fx / fy);
       return status::ok;
-    } else if (op == "%") {
+    }
+    case op_code::mod:
       if (y == 0)
-        return fail(c, e.span, "Division by zero");
+        return fail(c, s, "Division by zero");
       r = x % y;
-    } else if (op == "&") {
-      r = x & y;
-    } else if (op == "^") {
-      r = x ^ y;
-    } else if (op == "<<" || op == ">>" || op == ">>>") {
+      break;
+    case op_code::bit_and: r = x & y; break;
+    case op_code::bit_xor: r = x ^ y; break;
+    case op_code::shl:
+    case op_code::shr:
+    case op_code::ushr: {
       if (y < 0 || y > 63)
-        return fail(c, e.span, "RHS value is larger than or equal to the number of bits in LHS value");
+        return fail(c, s, "RHS value is larger than or equal to the number of bits in LHS value");
       int sh = static_cast<int>(y);
-      if (op == "<<") {
-        uint64_t ux = static_cast<uint64_t>(x);
-        r = a.kind() == value_kind::u64 ? static_cast<i128>(ux << sh)
-                                        : static_cast<i128>(static_cast<int64_t>(ux << sh));
-      } else if (op == ">>") {
-        r = a.kind() == value_kind::u64 ? static_cast<i128>(static_cast<uint64_t>(x) >> sh)
-                                        : static_cast<i128>(static_cast<int64_t>(x) >> sh);
-      } else {
-        r = static_cast<i128>(static_cast<uint64_t>(x) >> sh);
-      }
-    } else {
-      return binop_error(c, e, a, b);
+      bool unsigned_lhs = a.kind() == value_kind::u64;
+      uint64_t ux = static_cast<uint64_t>(x);
+      if (op == op_code::shl)
+        r = unsigned_lhs ? static_cast<i128>(ux << sh)
+                         : static_cast<i128>(static_cast<int64_t>(ux << sh));
+      else if (op == op_code::shr)
+        r = unsigned_lhs ? static_cast<i128>(ux >> sh)
+                         : static_cast<i128>(static_cast<int64_t>(x) >> sh);
+      else
+        r = static_cast<i128>(ux >> sh);
+      break;
     }
-    if (!from_i128(r, out))
-      return fail(c, e.span, "Arithmetic overflow");
-    return status::ok;
+    default: return binop_error(c, s, op, a, b);
   }
-  if (a.is_number() && b.is_number()) {
-    double x = 0, y = 0;
-    a.get_f64(x);
-    b.get_f64(y);
-    if (op == "+")
-      out = value(x + y);
-    else if (op == "-")
-      out = value(x - y);
-    else if (op == "*")
-      out = value(x * y);
-    else if (op == "/") {
-      if (y == 0)
-        return fail(c, e.span, "Division by zero");
-      out = value(x / y);
-    } else if (op == "%") {
-      if (y == 0)
-        return fail(c, e.span, "Division by zero");
-      out = value(std::fmod(x, y));
-    } else
-      return binop_error(c, e, a, b);
-    return status::ok;
-  }
-  if (op == "+") {
-    if (a.is_string() && b.is_string()) {
-      out = value(a.as_string() + b.as_string());
-      return status::ok;
-    }
-    if (a.is_array() && b.is_array()) {
-      array r = a.as_array();
-      r.insert(r.end(), b.as_array().begin(), b.as_array().end());
-      out = value(std::move(r));
-      return status::ok;
-    }
-    if (a.is_record() && b.is_record()) {
-      record r = a.as_record();
-      for (const auto& [k, v] : b.as_record())
-        r.set(k, v);
-      out = value(std::move(r));
-      return status::ok;
-    }
-    if (a.is_bytes() && b.is_bytes()) {
-      out = value(bytes{a.as_bytes().data + b.as_bytes().data});
-      return status::ok;
-    }
-  }
-  if ((op == "&" || op == "^") && a.is_bool() && b.is_bool()) {
-    out = value(op == "&" ? (a.as_bool() && b.as_bool()) : (a.as_bool() != b.as_bool()));
-    return status::ok;
-  }
-  return binop_error(c, e, a, b);
+  if (!from_i128(r, out))
+    return fail(c, s, "Arithmetic overflow");
+  return status::ok;
 }
 
-status compare_op(const expr& e, eval_ctx& c, const value& a, const value& b, bool& r) {
+status float_arith(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
+                   value& out) {
+  double x = 0, y = 0;
+  a.get_f64(x);
+  b.get_f64(y);
+  switch (op) {
+    case op_code::add: out = value(x + y); return status::ok;
+    case op_code::sub: out = value(x - y); return status::ok;
+    case op_code::mul: out = value(x * y); return status::ok;
+    case op_code::div:
+      if (y == 0)
+        return fail(c, s, "Division by zero");
+      out = value(x / y);
+      return status::ok;
+    case op_code::mod:
+      if (y == 0)
+        return fail(c, s, "Division by zero");
+      out = value(std::fmod(x, y));
+      return status::ok;
+    default: return binop_error(c, s, op, a, b);
+  }
+}
+
+// `+` on strings, arrays, records and bytes.
+bool concat(const value& a, const value& b, value& out) {
+  if (a.is_string() && b.is_string()) {
+    out = value(a.as_string() + b.as_string());
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    array r = a.as_array();
+    r.insert(r.end(), b.as_array().begin(), b.as_array().end());
+    out = value(std::move(r));
+    return true;
+  }
+  if (a.is_record() && b.is_record()) {
+    record r = a.as_record();
+    for (const auto& [k, v] : b.as_record())
+      r.set(k, v);
+    out = value(std::move(r));
+    return true;
+  }
+  if (a.is_bytes() && b.is_bytes()) {
+    out = value(bytes{a.as_bytes().data + b.as_bytes().data});
+    return true;
+  }
+  return false;
+}
+
+// The arithmetic and bitwise operators (`+`, `-`, `*`, `/`, `%`, `&`, `^`,
+// shifts) applied to `a` and `b`; errors point at `s`.
+status arith(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
+             value& out) {
+  if (a.is_integer() && b.is_integer())
+    return int_arith(s, op, c, a, b, out);
+  if (a.is_number() && b.is_number())
+    return float_arith(s, op, c, a, b, out);
+  if (op == op_code::add && concat(a, b, out))
+    return status::ok;
+  if ((op == op_code::bit_and || op == op_code::bit_xor) && a.is_bool() && b.is_bool()) {
+    out = value(op == op_code::bit_and ? (a.as_bool() && b.as_bool())
+                                       : (a.as_bool() != b.as_bool()));
+    return status::ok;
+  }
+  return binop_error(c, s, op, a, b);
+}
+
+status compare_op(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
+                  bool& r) {
   int cmp = 0;
   if (a.is_number() && b.is_number()) {
     cmp = compare(a, b);
@@ -358,98 +373,102 @@ status compare_op(const expr& e, eval_ctx& c, const value& a, const value& b, bo
   } else if (a.is_bool() && b.is_bool()) {
     cmp = compare(a, b);
   } else {
-    return binop_error(c, e, a, b);
+    return binop_error(c, s, op, a, b);
   }
-  const std::string& op = e.op;
-  r = op == "<" ? cmp < 0 : op == "<=" ? cmp <= 0 : op == ">" ? cmp > 0 : cmp >= 0;
+  switch (op) {
+    case op_code::lt: r = cmp < 0; break;
+    case op_code::le: r = cmp <= 0; break;
+    case op_code::gt: r = cmp > 0; break;
+    default: r = cmp >= 0; break;
+  }
+  return status::ok;
+}
+
+// `and` / `or`: the right side runs only when the left does not decide.
+status eval_logical(const expr& e, eval_ctx& c, value& out) {
+  value t;
+  const value* v = nullptr;
+  for (size_t side = 0; side < 2; ++side) {
+    TEMBLOR_TRY(eval_ref(*e.items[side], c, t, v));
+    if (!v->is_bool())
+      return fail(c, e.items[side]->span,
+                  std::string("The binary operation `") + op_text(e.op) +
+                    "` is not defined for the type `" + type_name(*v) + "`");
+    bool decided = e.op == op_code::and_ ? !v->as_bool() : v->as_bool();
+    if (decided || side == 1) {
+      out = value(v->as_bool());
+      return status::ok;
+    }
+  }
   return status::ok;
 }
 
 status eval_binary(const expr& e, eval_ctx& c, value& out) {
-  const std::string& op = e.op;
+  if (e.op == op_code::and_ || e.op == op_code::or_)
+    return eval_logical(e, c, out);
   value ta, tb;
   const value* a = nullptr;
   const value* b = nullptr;
-  if (op == "and" || op == "or") {
-    TEMBLOR_TRY(eval_ref(*e.items[0], c, ta, a));
-    if (!a->is_bool())
-      return fail(c, e.items[0]->span,
-                  "The binary operation `" + op + "` is not defined for the type `" +
-                    type_name(*a) + "`");
-    if ((op == "and" && !a->as_bool()) || (op == "or" && a->as_bool())) {
-      out = value(a->as_bool());
-      return status::ok;
-    }
-    TEMBLOR_TRY(eval_ref(*e.items[1], c, tb, b));
-    if (!b->is_bool())
-      return fail(c, e.items[1]->span,
-                  "The binary operation `" + op + "` is not defined for the type `" +
-                    type_name(*b) + "`");
-    out = value(b->as_bool());
-    return status::ok;
-  }
   TEMBLOR_TRY(eval_ref(*e.items[0], c, ta, a));
   TEMBLOR_TRY(eval_ref(*e.items[1], c, tb, b));
-  if (op == "==") {
-    out = value(script_eq(*a, *b));
-    return status::ok;
+  switch (e.op) {
+    case op_code::eq: out = value(script_eq(*a, *b)); return status::ok;
+    case op_code::ne: out = value(!script_eq(*a, *b)); return status::ok;
+    case op_code::xor_:
+      if (!a->is_bool() || !b->is_bool())
+        return binop_error(c, e.span, e.op, *a, *b);
+      out = value(a->as_bool() != b->as_bool());
+      return status::ok;
+    case op_code::lt:
+    case op_code::le:
+    case op_code::gt:
+    case op_code::ge: {
+      bool r = false;
+      TEMBLOR_TRY(compare_op(e.span, e.op, c, *a, *b, r));
+      out = value(r);
+      return status::ok;
+    }
+    default: return arith(e.span, e.op, c, *a, *b, out);
   }
-  if (op == "!=") {
-    out = value(!script_eq(*a, *b));
-    return status::ok;
-  }
-  if (op == "xor") {
-    if (!a->is_bool() || !b->is_bool())
-      return binop_error(c, e, *a, *b);
-    out = value(a->as_bool() != b->as_bool());
-    return status::ok;
-  }
-  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-    bool r = false;
-    TEMBLOR_TRY(compare_op(e, c, *a, *b, r));
-    out = value(r);
-    return status::ok;
-  }
-  return arith(e, c, *a, *b, out);
 }
 
 status eval_unary(const expr& e, eval_ctx& c, value& out) {
   value t;
   const value* v = nullptr;
   TEMBLOR_TRY(eval_ref(*e.items[0], c, t, v));
-  if (e.op == "not") {
-    if (v->is_bool()) {
-      out = value(!v->as_bool());
+  switch (e.op) {
+    case op_code::not_: {
+      if (v->is_bool()) {
+        out = value(!v->as_bool());
+        return status::ok;
+      }
+      int64_t i = 0;
+      if (v->get_i64(i)) {
+        out = value(static_cast<long long>(~i));
+        return status::ok;
+      }
+      break;
+    }
+    case op_code::identity:
+      if (!v->is_number())
+        break;
+      out = *v;
+      return status::ok;
+    default: { // negate
+      if (v->is_float()) {
+        out = value(-v->as_f64_unchecked());
+        return status::ok;
+      }
+      i128 x = 0;
+      if (!as_i128(*v, x))
+        break;
+      if (!from_i128(-x, out))
+        return fail(c, e.span, "Arithmetic overflow");
       return status::ok;
     }
-    int64_t i = 0;
-    if (v->get_i64(i)) {
-      out = value(static_cast<long long>(~i));
-      return status::ok;
-    }
-    return fail(c, e.span,
-                "The unary operation `not` is not defined for the type `" + type_name(*v) + "`");
   }
-  if (e.op == "+") {
-    if (!v->is_number())
-      return fail(c, e.span,
-                  "The unary operation `+` is not defined for the type `" + type_name(*v) + "`");
-    out = *v;
-    return status::ok;
-  }
-  // `-`
-  if (v->is_float()) {
-    out = value(-v->as_f64_unchecked());
-    return status::ok;
-  }
-  i128 x = 0;
-  if (as_i128(*v, x)) {
-    if (!from_i128(-x, out))
-      return fail(c, e.span, "Arithmetic overflow");
-    return status::ok;
-  }
-  return fail(c, e.span,
-              "The unary operation `-` is not defined for the type `" + type_name(*v) + "`");
+  return fail(c, e.span, std::string("The unary operation `") + op_text(e.op) +
+                           "` is not defined for the type `" + type_name(*v) + "`");
 }
 
 void append_display(const value& v, std::string& out) {
@@ -545,19 +564,14 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
       value t;
       const value* rhs = nullptr;
       TEMBLOR_TRY(eval_ref(*f.rhs, c, t, rhs));
-      if (f.op == "==")
+      if (f.op == op_code::eq)
         ok = script_eq(*v, *rhs);
-      else if (f.op == "!=")
+      else if (f.op == op_code::ne)
         ok = !script_eq(*v, *rhs);
-      else {
-        expr fake(expr_kind::binary, f.span);
-        fake.op = f.op;
-        if (!((v->is_number() && rhs->is_number()) || (v->get_text() && rhs->get_text()))) {
-          ok = false;
-          return status::ok;
-        }
-        TEMBLOR_TRY(compare_op(fake, c, *v, *rhs, ok));
-      }
+      else if ((v->is_number() && rhs->is_number()) || (v->get_text() && rhs->get_text()))
+        TEMBLOR_TRY(compare_op(f.span, f.op, c, *v, *rhs, ok));
+      else
+        ok = false;
       return status::ok;
     }
     case field_pred::kind::extract:
@@ -898,29 +912,26 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
 // -- for --------------------------------------------------------------------------
 
 status fold(const expr& e, eval_ctx& c, value& acc, const value& v) {
-  if (e.fold_op.empty()) {
-    if (acc.is_array()) {
-      acc.as_array().push_back(v);
-      return status::ok;
-    }
-    expr fake(expr_kind::binary, e.span);
-    fake.op = "+";
-    value r;
-    TEMBLOR_TRY(arith(fake, c, acc, v, r));
-    acc = std::move(r);
-    return status::ok;
-  }
-  expr fake(expr_kind::binary, e.span);
-  fake.op = e.fold_op;
-  if (fake.op == "and" || fake.op == "or" || fake.op == "xor") {
-    if (!acc.is_bool() || !v.is_bool())
-      return binop_error(c, fake, acc, v);
-    bool a = acc.as_bool(), b = v.as_bool();
-    acc = value(fake.op == "and" ? (a && b) : fake.op == "or" ? (a || b) : (a != b));
-    return status::ok;
-  }
   value r;
-  TEMBLOR_TRY(arith(fake, c, acc, v, r));
+  switch (e.fold_op) {
+    case op_code::none:
+      if (acc.is_array()) {
+        acc.as_array().push_back(v);
+        return status::ok;
+      }
+      TEMBLOR_TRY(arith(e.span, op_code::add, c, acc, v, r));
+      break;
+    case op_code::and_:
+    case op_code::or_:
+    case op_code::xor_: {
+      if (!acc.is_bool() || !v.is_bool())
+        return binop_error(c, e.span, e.fold_op, acc, v);
+      bool a = acc.as_bool(), b = v.as_bool();
+      r = value(e.fold_op == op_code::and_ ? (a && b) : e.fold_op == op_code::or_ ? (a || b) : (a != b));
+      break;
+    }
+    default: TEMBLOR_TRY(arith(e.span, e.fold_op, c, acc, v, r)); break;
+  }
   acc = std::move(r);
   return status::ok;
 }
@@ -980,7 +991,7 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
     return fail(c, e.span, "The call depth limit (" + std::to_string(max_call_depth) +
                              ") was reached");
   if (args.size() < f.params.size() || (!f.varargs && args.size() > f.params.size()))
-    return bad_arity(c, e.span, e.op, f.params.size(),
+    return bad_arity(c, e.span, e.name, f.params.size(),
                      f.varargs ? std::numeric_limits<size_t>::max() : f.params.size(),
                      args.size());
   std::vector<std::pair<std::string, value>> saved;
@@ -1098,16 +1109,16 @@ status eval_call(const expr& e, eval_ctx& c, value& out) {
     hi = t.user->native.max_args;
   }
   if (!fn)
-    return fail(c, e.span, "Unknown function `" + e.op + "`");
+    return fail(c, e.span, "Unknown function `" + e.name + "`");
   if (args.size() < lo || args.size() > hi)
-    return bad_arity(c, e.span, t.user ? t.user->native_name : e.op, lo, hi, args.size());
+    return bad_arity(c, e.span, t.user ? t.user->native_name : e.name, lo, hi, args.size());
   std::string err;
   const eval_ctx* saved = current_ctx;
   current_ctx = &c;
   bool ok = fn(args.data(), args.size(), out, err);
   current_ctx = saved;
   if (!ok)
-    return native_error(c, e.span, t.user ? t.user->native_name : e.op, args.size(), err);
+    return native_error(c, e.span, t.user ? t.user->native_name : e.name, args.size(), err);
   return status::ok;
 }
 
@@ -1330,7 +1341,7 @@ status eval(const expr& e, eval_ctx& c, value& out) {
       } else {
         c.emitted = c.event ? *c.event : value();
       }
-      c.emit_port = e.op;
+      c.emit_port = e.name;
       return status::emit;
     }
     case expr_kind::drop: return status::drop;
@@ -1376,309 +1387,6 @@ std::string render_runtime_error(const runtime_error& e) {
     width = line.size() - col;
   out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n\n";
   return out;
-}
-
-// -- binding --------------------------------------------------------------------
-
-namespace {
-
-const fn_def* find_fn(const scope& s, const std::string& name) {
-  for (const scope* p = &s; p; p = p->parent) {
-    auto it = p->fns.find(name);
-    if (it != p->fns.end())
-      return it->second;
-  }
-  return nullptr;
-}
-
-const value* find_const(const scope& s, const std::string& name) {
-  for (const scope* p = &s; p; p = p->parent) {
-    auto it = p->consts.find(name);
-    if (it != p->consts.end())
-      return it->second;
-  }
-  return nullptr;
-}
-
-const scope* find_module_scope(const scope& s, const std::vector<std::string>& parts) {
-  // parts = alias [sub…]; resolve the alias then load the longer path.
-  for (const scope* p = &s; p; p = p->parent) {
-    auto it = p->modules.find(parts[0]);
-    if (it == p->modules.end())
-      continue;
-    std::vector<std::string> path = it->second;
-    path.insert(path.end(), parts.begin() + 1, parts.end());
-    for (const scope* q = &s; q; q = q->parent)
-      if (q->load_module)
-        return q->load_module(path);
-    return nullptr;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> split_path(const std::string& full) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t p = full.find("::", start);
-    parts.push_back(full.substr(start, p == std::string::npos ? std::string::npos : p - start));
-    if (p == std::string::npos)
-      break;
-    start = p + 2;
-  }
-  return parts;
-}
-
-// The stdlib module that holds the native `name` (`string::lowercase` ->
-// `std::string`, `system::ingest_ns` -> `tremor::system`), or "".
-std::string stdlib_module_of(std::string name) {
-  if (name.rfind("std::", 0) == 0)
-    name = name.substr(5);
-  else if (name.rfind("tremor::", 0) == 0)
-    name = name.substr(8);
-  if (!find_native(name))
-    return {};
-  std::string mod = name.substr(0, name.rfind("::"));
-  bool in_tremor = mod == "system" || mod == "origin" || mod == "chash";
-  return (in_tremor ? "tremor::" : "std::") + mod;
-}
-
-// Suggests the `use` a stdlib call is missing, or a close name among the
-// functions of the module or scope the call points into.
-std::string undefined_function_hint(const std::string& op, const scope& s) {
-  std::string mod = stdlib_module_of(op);
-  if (!mod.empty()) {
-    std::string last = mod.substr(mod.rfind("::") + 2);
-    std::string fn = op.substr(op.rfind("::") + 2);
-    return "add `use " + mod + ";` and call it as `" + last + "::" + fn + "`";
-  }
-  auto parts = split_path(op);
-  std::string name = parts.back();
-  parts.pop_back();
-  std::vector<std::string> names;
-  if (parts.empty()) {
-    for (const scope* p = &s; p; p = p->parent)
-      for (const auto& [n, f] : p->fns)
-        names.push_back(n);
-  } else if (const scope* ms = find_module_scope(s, parts)) {
-    for (const auto& [n, f] : ms->fns)
-      names.push_back(n);
-  } else {
-    std::vector<std::string> aliases;
-    for (const scope* p = &s; p; p = p->parent)
-      for (const auto& [alias, path] : p->modules)
-        aliases.push_back(alias);
-    std::string close = closest_name(parts[0], aliases);
-    if (!close.empty() && parts.size() == 1)
-      return "did you mean `" + close + "::" + name + "`?";
-    return "no module `" + parts[0] + "` is in scope; bring it in with `use`";
-  }
-  std::string close = closest_name(name, names);
-  if (close.empty())
-    return {};
-  std::string prefix = op.substr(0, op.size() - name.size());
-  return "did you mean `" + prefix + close + "`?";
-}
-
-void bind_call(expr& e, const scope& s, diagnostics& diags) {
-  auto parts = split_path(e.op);
-  std::string name = parts.back();
-  parts.pop_back();
-  if (parts.empty()) {
-    if (const fn_def* f = find_fn(s, name)) {
-      e.target.user = f;
-      return;
-    }
-  } else if (const scope* ms = find_module_scope(s, parts)) {
-    auto it = ms->fns.find(name);
-    if (it != ms->fns.end()) {
-      e.target.user = it->second;
-      return;
-    }
-  }
-  // Aggregates need no `use` (`aggr::stats::count`); the windowed select
-  // that owns the call gives it a slot.
-  {
-    std::string aggr = e.op.rfind("aggr::", 0) == 0 ? e.op.substr(6) : e.op;
-    if (is_aggregate(aggr)) {
-      e.aggr_name = aggr;
-      return;
-    }
-  }
-  // Tremor resolves a call only through the functions in scope and the
-  // modules brought in by `use`; stdlib natives need their module's `use`.
-  diags.error(e.span, "Call to undefined function " + e.op, undefined_function_hint(e.op, s));
-}
-
-void bind_path(expr& e, const scope& s, diagnostics& diags) {
-  if (e.root == path_root::local) {
-    e.constant = find_const(s, e.root_name);
-  } else if (e.root == path_root::constant) {
-    auto parts = split_path(e.root_name);
-    std::string name = parts.back();
-    parts.pop_back();
-    if (const scope* ms = find_module_scope(s, parts)) {
-      auto it = ms->consts.find(name);
-      if (it != ms->consts.end())
-        e.constant = it->second;
-    }
-    if (!e.constant)
-      diags.error(e.span, "Unknown constant `" + e.root_name + "`");
-  }
-  for (auto& seg : e.segments) {
-    if (seg.a)
-      bind_expr(*seg.a, s, diags);
-    if (seg.b)
-      bind_expr(*seg.b, s, diags);
-  }
-}
-
-} // namespace
-
-void bind_pattern(pattern& p, const scope& s, diagnostics& diags) {
-  if (p.value)
-    bind_expr(*p.value, s, diags);
-  if (p.sub)
-    bind_pattern(*p.sub, s, diags);
-  for (auto& el : p.elems)
-    bind_pattern(*el, s, diags);
-  for (auto& f : p.fields) {
-    if (f.rhs)
-      bind_expr(*f.rhs, s, diags);
-    if (f.sub)
-      bind_pattern(*f.sub, s, diags);
-  }
-  if (p.k == pattern::kind::extractor && !p.compiled) {
-    std::string err;
-    if (!compile_extractor(p, err))
-      diags.error(p.span, err);
-  }
-}
-
-namespace {
-
-bool is_bare_event_path(const expr& e) {
-  return e.kind == expr_kind::path && e.root == path_root::event && e.segments.empty();
-}
-
-// Conservatively answers whether evaluating `e` may read the event (user
-// functions run with the event visible, so they count).
-bool reads_event(const expr& e) {
-  if (e.kind == expr_kind::path && e.root == path_root::event)
-    return true;
-  if (e.kind == expr_kind::call && !(e.target.native || (e.target.user && e.target.user->is_intrinsic)))
-    return true;
-  if (e.kind == expr_kind::emit && !e.items.empty() && !e.items[0])
-    return true;
-  for (const auto& x : e.items)
-    if (x && reads_event(*x))
-      return true;
-  for (const auto& x : e.keys)
-    if (x && reads_event(*x))
-      return true;
-  for (const auto& seg : e.segments)
-    if ((seg.a && reads_event(*seg.a)) || (seg.b && reads_event(*seg.b)))
-      return true;
-  for (const auto& op : e.patches)
-    if ((op.key && reads_event(*op.key)) || (op.value && reads_event(*op.value)))
-      return true;
-  // Patterns, guards and loop bodies: assume they may.
-  return !e.cases.empty() || !e.for_cases.empty();
-}
-
-} // namespace
-
-void mark_event_consumers(expr& e) {
-  if (e.kind == expr_kind::patch && is_bare_event_path(*e.items[0])) {
-    bool reads = false;
-    for (const auto& op : e.patches)
-      reads = reads || (op.key && reads_event(*op.key)) || (op.value && reads_event(*op.value));
-    e.consume_event = !reads;
-  } else if (e.kind == expr_kind::match) {
-    for (auto& mc : e.cases)
-      if (!mc.body.empty())
-        mark_event_consumers(*mc.body.back());
-  }
-}
-
-void bind_expr(expr& e, const scope& s, diagnostics& diags) {
-  if (e.kind == expr_kind::call)
-    bind_call(e, s, diags);
-  if (e.kind == expr_kind::path)
-    bind_path(e, s, diags);
-  for (auto& x : e.items)
-    if (x)
-      bind_expr(*x, s, diags);
-  for (auto& x : e.keys)
-    if (x)
-      bind_expr(*x, s, diags);
-  for (auto& mc : e.cases) {
-    bind_pattern(*mc.pat, s, diags);
-    if (mc.guard)
-      bind_expr(*mc.guard, s, diags);
-    for (auto& b : mc.body)
-      bind_expr(*b, s, diags);
-  }
-  for (auto& fc : e.for_cases) {
-    if (fc.guard)
-      bind_expr(*fc.guard, s, diags);
-    for (auto& b : fc.body)
-      bind_expr(*b, s, diags);
-  }
-  for (auto& op : e.patches) {
-    if (op.key)
-      bind_expr(*op.key, s, diags);
-    if (op.value)
-      bind_expr(*op.value, s, diags);
-  }
-  // Calls are bound now, so reads_event can tell natives from user code.
-  if (e.kind == expr_kind::let && is_bare_event_path(*e.items[0]))
-    mark_event_consumers(*e.items[1]);
-  if (e.kind == expr_kind::emit && e.items[0])
-    mark_event_consumers(*e.items[0]);
-}
-
-void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
-  if (f.is_intrinsic) {
-    const native_entry* n = find_native(f.native_name);
-    if (!n) {
-      diags.error(f.span, "Unknown intrinsic `" + f.native_name + "`");
-      return;
-    }
-    f.native.native = n->fn;
-    f.native.min_args = n->min_args;
-    f.native.max_args = n->max_args;
-    return;
-  }
-  for (auto& b : f.body)
-    bind_expr(*b, s, diags);
-  for (auto& mc : f.cases) {
-    bind_pattern(*mc.pat, s, diags);
-    if (mc.guard)
-      bind_expr(*mc.guard, s, diags);
-    for (auto& b : mc.body)
-      bind_expr(*b, s, diags);
-  }
-}
-
-bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags) {
-  eval_ctx c;
-  value empty_record{record{}};
-  c.args = args ? args : &empty_record;
-  status s = eval(e, c, out);
-  if (s == status::ok)
-    return true;
-  if (s == status::error) {
-    // A call that failed to bind was reported at load already; its runtime
-    // twin ("Unknown function") would only repeat it.
-    for (const auto& d : diags.all())
-      if (d.span.file == c.err.span.file && d.span.begin.offset == c.err.span.begin.offset &&
-          d.span.end.offset == c.err.span.end.offset)
-        return false;
-    diags.error(c.err.span, c.err.message);
-  } else
-    diags.error(e.span, "This expression cannot be evaluated at load time");
-  return false;
 }
 
 } // namespace temblor::dsl

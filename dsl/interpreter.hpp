@@ -2,11 +2,9 @@
 
 // Evaluates expressions of the tree. Errors are returned, never thrown: the
 // evaluator runs on the event path. Calls and constants are bound to their
-// targets at load time (bind_*), so evaluation does no name lookup except
+// targets at load time (binder.hpp), so evaluation does no name lookup except
 // for `let` locals.
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,33 +63,5 @@ std::string render_runtime_error(const runtime_error& e);
 
 /// Names a value kind for error messages.
 std::string type_name(const value& v);
-
-// -- binding ------------------------------------------------------------------
-
-/// A lexical scope for binding names: functions, constants and `use`
-/// aliases; chained to the enclosing scope.
-struct scope {
-  const scope* parent = nullptr;
-  std::map<std::string, const fn_def*> fns;
-  std::map<std::string, const value*> consts;
-  std::map<std::string, std::vector<std::string>> modules; ///< alias -> module path
-  /// Returns the scope of the module at `path` (loading it), or nullptr.
-  std::function<const scope*(const std::vector<std::string>& path)> load_module;
-};
-
-/// Binds calls and constant references in `e` (recursively). Unknown
-/// functions are reported to `diags`.
-void bind_expr(expr& e, const scope& s, diagnostics& diags);
-void bind_pattern(pattern& p, const scope& s, diagnostics& diags);
-/// Marks `patch event of …` in tail position of `e` (whose value is about to
-/// replace the event) so it patches the event in place. Called for `let
-/// event = …`, `emit …` and a script's last statement.
-void mark_event_consumers(expr& e);
-
-/// Binds a user function's body and, for intrinsics, its native target.
-void bind_fn(fn_def& f, const scope& s, diagnostics& diags);
-
-/// Evaluates a constant expression (no event); errors go to `diags`.
-bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags);
 
 } // namespace temblor::dsl

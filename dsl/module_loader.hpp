@@ -14,7 +14,7 @@
 
 #include "dsl/ast.hpp"
 #include "dsl/diagnostics.hpp"
-#include "dsl/interpreter.hpp"
+#include "dsl/binder.hpp"
 
 namespace temblor::dsl {
 

@@ -14,34 +14,55 @@ namespace {
 // which skip to the next `;`. Never leaves the parser.
 struct parse_failure {};
 
-int binary_precedence(const token& t) {
+// The binary operator `t` spells, or op_code::none.
+op_code binary_op_of(const token& t) {
   if (t.kind == tok::keyword) {
     if (t.text == "or")
-      return 1;
+      return op_code::or_;
     if (t.text == "xor")
-      return 2;
+      return op_code::xor_;
     if (t.text == "and")
-      return 3;
-    return 0;
+      return op_code::and_;
+    return op_code::none;
   }
   if (t.kind != tok::punct)
-    return 0;
-  const std::string& s = t.text;
-  if (s == "^")
-    return 4;
-  if (s == "&")
-    return 5;
-  if (s == "==" || s == "!=")
-    return 6;
-  if (s == "<" || s == "<=" || s == ">" || s == ">=")
-    return 7;
-  if (s == ">>" || s == ">>>" || s == "<<")
-    return 8;
-  if (s == "+" || s == "-")
-    return 9;
-  if (s == "*" || s == "/" || s == "%")
-    return 10;
-  return 0;
+    return op_code::none;
+  static const std::pair<const char*, op_code> puncts[] = {
+    {"^", op_code::bit_xor}, {"&", op_code::bit_and}, {"==", op_code::eq},  {"!=", op_code::ne},
+    {"<", op_code::lt},      {"<=", op_code::le},     {">", op_code::gt},   {">=", op_code::ge},
+    {"<<", op_code::shl},    {">>", op_code::shr},    {">>>", op_code::ushr}, {"+", op_code::add},
+    {"-", op_code::sub},     {"*", op_code::mul},     {"/", op_code::div},  {"%", op_code::mod},
+  };
+  for (const auto& [text, op] : puncts)
+    if (t.text == text)
+      return op;
+  return op_code::none;
+}
+
+// Binding strength of a binary operator (higher binds tighter); 0 for none.
+int binary_precedence(op_code op) {
+  switch (op) {
+    case op_code::or_: return 1;
+    case op_code::xor_: return 2;
+    case op_code::and_: return 3;
+    case op_code::bit_xor: return 4;
+    case op_code::bit_and: return 5;
+    case op_code::eq:
+    case op_code::ne: return 6;
+    case op_code::lt:
+    case op_code::le:
+    case op_code::gt:
+    case op_code::ge: return 7;
+    case op_code::shl:
+    case op_code::shr:
+    case op_code::ushr: return 8;
+    case op_code::add:
+    case op_code::sub: return 9;
+    case op_code::mul:
+    case op_code::div:
+    case op_code::mod: return 10;
+    default: return 0;
+  }
 }
 
 class parser {
@@ -961,7 +982,7 @@ private:
         const token& p = peek();
         if (p.kind != tok::string || p.parts.size() > 1 || (p.parts.size() == 1 && p.parts[0].is_expr))
           unexpected("a port name string");
-        e->op = p.parts.empty() ? std::string() : p.parts[0].text;
+        e->name = p.parts.empty() ? std::string() : p.parts[0].text;
         advance();
       }
       e->span = span_from(e->span);
@@ -982,16 +1003,17 @@ private:
     int chained = 0;
     while (true) {
       const token& t = peek();
-      int prec = binary_precedence(t);
+      op_code op = binary_op_of(t);
+      int prec = binary_precedence(op);
       if (prec == 0 || prec < min_prec)
         return lhs;
       if (depth_ + ++chained > max_nesting)
         fail(t.span, "The expression is nested too deeply (more than " +
                        std::to_string(max_nesting) + " levels)");
-      std::string op = advance().text;
+      advance();
       auto rhs = parse_binary(prec + 1);
       auto e = make(expr_kind::binary, source_span{lhs->span.begin, rhs->span.end, file_});
-      e->op = std::move(op);
+      e->op = op;
       e->items.push_back(std::move(lhs));
       e->items.push_back(std::move(rhs));
       lhs = std::move(e);
@@ -1003,9 +1025,8 @@ private:
     const token& t = peek();
     if (t.is_punct("-") || t.is_punct("+") || t.is_punct("!") || t.is_kw("not")) {
       auto e = make(expr_kind::unary, t.span);
-      e->op = advance().text;
-      if (e->op == "!")
-        e->op = "not";
+      e->op = t.is_punct("-") ? op_code::negate : t.is_punct("+") ? op_code::identity : op_code::not_;
+      advance();
       e->items.push_back(parse_unary());
       e->span = span_from(e->span);
       return e;
@@ -1207,7 +1228,7 @@ private:
       full += (i ? "::" : "") + parts[i];
     if (peek().is_punct("(")) {
       auto e = make(expr_kind::call, b);
-      e->op = full;
+      e->name = full;
       e->items = parse_call_args();
       e->span = span_from(b);
       return e;
@@ -1328,7 +1349,7 @@ private:
   expr_ptr parse_postfix_or_unary_for_bytes() {
     if (peek().is_punct("-")) {
       auto e = make(expr_kind::unary, advance().span);
-      e->op = "-";
+      e->op = op_code::negate;
       e->items.push_back(parse_postfix());
       return e;
     }
@@ -1485,7 +1506,7 @@ private:
     } else if (op.is_punct("==") || op.is_punct("!=") || op.is_punct("<") || op.is_punct("<=") ||
                op.is_punct(">") || op.is_punct(">=")) {
       f.k = field_pred::kind::compare;
-      f.op = advance().text;
+      f.op = binary_op_of(advance());
       f.rhs = parse_expr();
     } else {
       unexpected("`~=`, `==`, `!=`, `<`, `<=`, `>` or `>=`");
@@ -1570,10 +1591,10 @@ private:
     if (accept_kw("into")) {
       e->items.push_back(parse_complex());
       if (accept_kw("use")) {
-        const token& op = peek();
-        if (binary_precedence(op) == 0)
+        e->fold_op = binary_op_of(peek());
+        if (e->fold_op == op_code::none)
           unexpected("a binary operator");
-        e->fold_op = advance().text;
+        advance();
       }
     }
     expect_kw("end");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "dsl/binder.hpp"
 #include "dsl/operators.hpp"
 #include "runtime/core/suggest.hpp"
 

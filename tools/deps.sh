@@ -10,8 +10,9 @@ temblor_build_packages=(
   libbrotli-dev libre2-dev
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
-# and the tools its scripts use.
-temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux bsdutils socat ncat)
+# the tools its scripts use, and clang with libFuzzer for tools/fuzz.sh.
+temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux bsdutils socat ncat
+                       clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 
 temblor_install_missing() {
   local missing=()

@@ -3,6 +3,7 @@
 #   tools/test.sh              Release build in build/
 #   tools/test.sh --sanitize   ASan+UBSan build in build-sanitize/
 #   tools/test.sh -R ws        extra arguments go to ctest
+# A full Release run also fuzzes every target for 10 s (see tools/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/deps.sh"
@@ -25,5 +26,14 @@ if [ ! -d "$root/tests/peers/node_modules" ]; then
 fi
 
 TEMBLOR_BUILD_DIR=$dir "$root/tools/build.sh" "$type"
-cd "$dir"
-ctest --output-on-failure -j2 --timeout 300 "$@"
+status=0
+(cd "$dir" && ctest --output-on-failure -j2 --timeout 300 "$@") || status=1
+
+# The fuzz targets (clang + libFuzzer with ASan+UBSan, build-fuzz/), 10 s
+# each from their seed corpora: in a full run, or when a ctest argument
+# names them (-R fuzz, -L fuzz). tools/fuzz.sh SECONDS runs them longer.
+if [ "$type" = Release ] && { [ $# -eq 0 ] || [[ " $* " == *fuzz* ]]; }; then
+  "$root/tools/fuzz.sh" --build
+  (cd "$root/build-fuzz" && ctest --output-on-failure -j2 --timeout 300 "$@") || status=1
+fi
+exit "$status"

@@ -1,5 +1,6 @@
 #include "codecs/processors/compression.hpp"
 
+#include <limits>
 #include <memory>
 
 #if TEMBLOR_HAVE_ZLIB
@@ -35,45 +36,74 @@ constexpr algorithm_name names[] = {
 
 constexpr size_t step = 64 * 1024;
 
-bool too_big(std::string& err) {
-  err = "decompressed data exceeds " + std::to_string(max_decompressed_size >> 20) + " MiB";
-  return false;
-}
+// The output of one decompression, grown a step at a time for the decoder to
+// fill. Each step is cut to one byte past the limit, so a decoder that has
+// more to give shows it and the output never exceeds the limit by more than
+// that byte.
+class output_window {
+public:
+  output_window(std::string& out, size_t limit) : out_(out), start_(out.size()), limit_(limit) {}
+
+  /// Makes room for the next decoder call; returns its size.
+  size_t grow() {
+    used_ = out_.size();
+    size_t left = limit_ - (used_ - start_);
+    size_t room = left < step ? left + 1 : step;
+    out_.resize(used_ + room);
+    return room;
+  }
+  char* room() { return &out_[used_]; }
+  /// Keeps the first `written` bytes of the room; false once the output is
+  /// over the limit.
+  bool keep(size_t written) {
+    out_.resize(used_ + written);
+    return out_.size() - start_ <= limit_;
+  }
+  /// Leaves `out` as it was before the decompression.
+  void discard() { out_.resize(start_); }
+
+  /// Sets `err` to the over-the-limit message and discards the output.
+  bool too_big(std::string& err) {
+    discard();
+    err = "decompressed data exceeds " + std::to_string(limit_) + " bytes";
+    return false;
+  }
+
+private:
+  std::string& out_;
+  size_t start_;
+  size_t limit_;
+  size_t used_ = 0;
+};
 
 #if TEMBLOR_HAVE_ZLIB
 // windowBits: 15 = zlib container, 15 + 16 = gzip container.
-bool zlib_inflate(int window_bits, std::string_view in, std::string& out, std::string& err) {
+bool zlib_inflate(int window_bits, std::string_view in, std::string& out, std::string& err,
+                  size_t limit) {
   z_stream z{};
   if (inflateInit2(&z, window_bits) != Z_OK) {
     err = "zlib: cannot initialise";
     return false;
   }
+  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&z, inflateEnd);
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(in.size());
-  size_t start = out.size();
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    if (out.size() - start > max_decompressed_size) {
-      inflateEnd(&z);
-      return too_big(err);
-    }
-    size_t used = out.size();
-    out.resize(used + step);
-    z.next_out = reinterpret_cast<Bytef*>(&out[used]);
-    z.avail_out = static_cast<uInt>(step);
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.resize(used + step - z.avail_out);
+  output_window w(out, limit);
+  for (;;) {
+    size_t room = w.grow();
+    z.next_out = reinterpret_cast<Bytef*>(w.room());
+    z.avail_out = static_cast<uInt>(room);
+    int rc = inflate(&z, Z_NO_FLUSH);
+    if (!w.keep(room - z.avail_out))
+      return w.too_big(err);
     if (rc == Z_STREAM_END)
-      break;
+      return true;
     if (rc != Z_OK || (z.avail_in == 0 && z.avail_out != 0)) {
       err = std::string("zlib: ") + (z.msg ? z.msg : "truncated or corrupt data");
-      inflateEnd(&z);
-      out.resize(start);
+      w.discard();
       return false;
     }
   }
-  inflateEnd(&z);
-  return true;
 }
 
 bool zlib_deflate(int window_bits, std::optional<int> level, std::string_view in,
@@ -103,34 +133,36 @@ bool zlib_deflate(int window_bits, std::optional<int> level, std::string_view in
 #endif
 
 #if TEMBLOR_HAVE_LZMA
+// Runs an xz encoder or decoder over all of `in`, appending at most `limit`
+// bytes to `out`.
 bool run_lzma(lzma_stream& s, std::string_view in, std::string& out, std::string& err,
-              bool limit) {
+              size_t limit) {
+  std::unique_ptr<lzma_stream, void (*)(lzma_stream*)> guard(&s, lzma_end);
   s.next_in = reinterpret_cast<const uint8_t*>(in.data());
   s.avail_in = in.size();
-  size_t start = out.size();
+  output_window w(out, limit);
   for (;;) {
-    if (limit && out.size() - start > max_decompressed_size) {
-      lzma_end(&s);
-      return too_big(err);
-    }
-    size_t used = out.size();
-    out.resize(used + step);
-    s.next_out = reinterpret_cast<uint8_t*>(&out[used]);
-    s.avail_out = step;
+    size_t room = w.grow();
+    s.next_out = reinterpret_cast<uint8_t*>(w.room());
+    s.avail_out = room;
     lzma_ret rc = lzma_code(&s, LZMA_FINISH);
-    out.resize(used + step - s.avail_out);
+    if (!w.keep(room - s.avail_out))
+      return w.too_big(err);
     if (rc == LZMA_STREAM_END)
-      break;
+      return true;
+    if (rc == LZMA_MEMLIMIT_ERROR) {
+      err = "xz2: the stream needs more than " + std::to_string(xz_decoder_memory_limit >> 20)
+            + " MiB of memory to decode";
+      w.discard();
+      return false;
+    }
     if (rc != LZMA_OK) {
       err = "xz2: corrupt or truncated data (lzma error " + std::to_string(static_cast<int>(rc))
             + ")";
-      lzma_end(&s);
-      out.resize(start);
+      w.discard();
       return false;
     }
   }
-  lzma_end(&s);
-  return true;
 }
 #endif
 
@@ -197,20 +229,21 @@ std::optional<compression> detect_compression(std::string_view d) {
   return std::nullopt;
 }
 
-bool decompress(compression c, std::string_view in, std::string& out, std::string& err) {
+bool decompress(compression c, std::string_view in, std::string& out, std::string& err,
+                size_t max_output) {
   switch (c) {
 #if TEMBLOR_HAVE_ZLIB
-    case compression::gzip: return zlib_inflate(15 + 16, in, out, err);
-    case compression::zlib: return zlib_inflate(15, in, out, err);
+    case compression::gzip: return zlib_inflate(15 + 16, in, out, err, max_output);
+    case compression::zlib: return zlib_inflate(15, in, out, err, max_output);
 #endif
 #if TEMBLOR_HAVE_LZMA
     case compression::xz2: {
       lzma_stream s = LZMA_STREAM_INIT;
-      if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) {
+      if (lzma_stream_decoder(&s, xz_decoder_memory_limit, 0) != LZMA_OK) {
         err = "xz2: cannot initialise";
         return false;
       }
-      return run_lzma(s, in, out, err, true);
+      return run_lzma(s, in, out, err, max_output);
     }
 #endif
 #if TEMBLOR_HAVE_ZSTD
@@ -218,24 +251,22 @@ bool decompress(compression c, std::string_view in, std::string& out, std::strin
       std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> ds(ZSTD_createDStream(),
                                                                   ZSTD_freeDStream);
       ZSTD_inBuffer ib{in.data(), in.size(), 0};
-      size_t start = out.size();
+      output_window w(out, max_output);
       size_t rc = 1;
       while (ib.pos < ib.size || rc != 0) {
-        if (out.size() - start > max_decompressed_size)
-          return too_big(err);
-        size_t used = out.size();
-        out.resize(used + step);
-        ZSTD_outBuffer ob{&out[used], step, 0};
+        size_t room = w.grow();
+        ZSTD_outBuffer ob{w.room(), room, 0};
         rc = ZSTD_decompressStream(ds.get(), &ob, &ib);
-        out.resize(used + ob.pos);
+        if (!w.keep(ob.pos))
+          return w.too_big(err);
         if (ZSTD_isError(rc)) {
           err = std::string("zstd: ") + ZSTD_getErrorName(rc);
-          out.resize(start);
+          w.discard();
           return false;
         }
         if (rc != 0 && ib.pos == ib.size && ob.pos == 0) {
           err = "zstd: truncated data";
-          out.resize(start);
+          w.discard();
           return false;
         }
       }
@@ -252,27 +283,24 @@ bool decompress(compression c, std::string_view in, std::string& out, std::strin
       std::unique_ptr<LZ4F_dctx, size_t (*)(LZ4F_dctx*)> guard(ctx, LZ4F_freeDecompressionContext);
       const char* src = in.data();
       size_t left = in.size();
-      size_t start = out.size();
+      output_window w(out, max_output);
       size_t rc = 1;
       while (rc != 0) {
-        if (out.size() - start > max_decompressed_size)
-          return too_big(err);
-        size_t used = out.size();
-        out.resize(used + step);
-        size_t dst_size = step;
+        size_t dst_size = w.grow();
         size_t src_size = left;
-        rc = LZ4F_decompress(ctx, &out[used], &dst_size, src, &src_size, nullptr);
-        out.resize(used + dst_size);
+        rc = LZ4F_decompress(ctx, w.room(), &dst_size, src, &src_size, nullptr);
+        if (!w.keep(dst_size))
+          return w.too_big(err);
         src += src_size;
         left -= src_size;
         if (LZ4F_isError(rc)) {
           err = std::string("lz4: ") + LZ4F_getErrorName(rc);
-          out.resize(start);
+          w.discard();
           return false;
         }
         if (rc != 0 && left == 0 && dst_size == 0) {
           err = "lz4: truncated data";
-          out.resize(start);
+          w.discard();
           return false;
         }
       }
@@ -285,24 +313,22 @@ bool decompress(compression c, std::string_view in, std::string& out, std::strin
           BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), BrotliDecoderDestroyInstance);
       auto next_in = reinterpret_cast<const uint8_t*>(in.data());
       size_t avail_in = in.size();
-      size_t start = out.size();
+      output_window w(out, max_output);
       for (;;) {
-        if (out.size() - start > max_decompressed_size)
-          return too_big(err);
-        size_t used = out.size();
-        out.resize(used + step);
-        auto next_out = reinterpret_cast<uint8_t*>(&out[used]);
-        size_t avail_out = step;
+        size_t room = w.grow();
+        auto next_out = reinterpret_cast<uint8_t*>(w.room());
+        size_t avail_out = room;
         auto rc = BrotliDecoderDecompressStream(st.get(), &avail_in, &next_in, &avail_out,
                                                 &next_out, nullptr);
-        out.resize(used + step - avail_out);
+        if (!w.keep(room - avail_out))
+          return w.too_big(err);
         if (rc == BROTLI_DECODER_RESULT_SUCCESS)
           return true;
         if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT)
           continue;
         err = rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT ? "br: truncated data"
                                                            : "br: corrupt data";
-        out.resize(start);
+        w.discard();
         return false;
       }
     }
@@ -329,7 +355,7 @@ bool compress(compression c, std::optional<int> level, std::string_view in, std:
         err = "xz2: cannot initialise (bad level?)";
         return false;
       }
-      return run_lzma(s, in, out, err, false);
+      return run_lzma(s, in, out, err, std::numeric_limits<size_t>::max());
     }
 #endif
 #if TEMBLOR_HAVE_ZSTD

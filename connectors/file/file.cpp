@@ -143,6 +143,13 @@ public:
 
   void flush() override { flush_buffer(); }
 
+  void finish(serializer& ser) override {
+    frames_.clear();
+    ser.finish_stream(0, frames_);
+    for (auto& f : frames_)
+      buffer_ += f;
+  }
+
   void stop() override {
     flush_buffer();
     close_fd();

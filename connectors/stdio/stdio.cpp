@@ -58,6 +58,9 @@ public:
     std::string err;
     // Each port is its own stream so their framing state stays apart.
     uint64_t stream = port == "stderr" ? 2 : 1;
+    // A closed pipe stays closed: fail (and count) instead of writing on.
+    if (broken_[stream])
+      return sink_outcome::failed;
     if (!ser.serialize(stream, ev.payload, ev.ingest_ns, frames_, err)) {
       ctx_->log(log_level::error, "cannot encode event: " + err);
       return sink_outcome::failed;
@@ -68,12 +71,20 @@ public:
     return sink_outcome::done;
   }
 
+  void finish(serializer& ser) override {
+    frames_.clear();
+    ser.finish_stream(1, frames_);
+    for (const auto& f : frames_)
+      out_buffer_ += f;
+    frames_.clear();
+    ser.finish_stream(2, frames_);
+    for (const auto& f : frames_)
+      err_buffer_ += f;
+  }
+
   void flush() override {
-    bool ok = write_all(1, out_buffer_) && write_all(2, err_buffer_);
-    out_buffer_.clear();
-    err_buffer_.clear();
-    if (!ok)
-      ctx_->log(log_level::error, std::string("cannot write to stdout/stderr: ") + std::strerror(errno));
+    flush_fd(1, out_buffer_);
+    flush_fd(2, err_buffer_);
   }
 
   void stop() override {
@@ -82,7 +93,23 @@ public:
   }
 
 private:
+  void flush_fd(int fd, std::string& buffer) {
+    if (buffer.empty() || broken_[fd]) {
+      buffer.clear();
+      return;
+    }
+    if (!write_all(fd, buffer)) {
+      // Once, not per event: a reader that went away (`| head`) is normal.
+      broken_[fd] = true;
+      ctx_->log(log_level::error, std::string("cannot write to ") +
+                                    (fd == 1 ? "stdout" : "stderr") + ": " + std::strerror(errno) +
+                                    "; this sink stops writing there, and its events fail");
+    }
+    buffer.clear();
+  }
+
   std::shared_ptr<connector_context> ctx_;
+  bool broken_[3] = {false, false, false}; ///< by fd
   io::blocking_pool* pool_ = nullptr;
   bool reads_ = false;
   std::unique_ptr<stdin_subscription> subscription_;

@@ -39,6 +39,10 @@ CAF_ADD_ATOM(temblor, temblor::atom, connected_atom, "connected")
 CAF_ADD_ATOM(temblor, temblor::atom, conn_fail_atom, "conn_fail")
 CAF_ADD_ATOM(temblor, temblor::atom, conn_lost_atom, "conn_lost")
 CAF_ADD_ATOM(temblor, temblor::atom, status_atom, "status")
+CAF_ADD_ATOM(temblor, temblor::atom, fault_atom, "fault")
+CAF_ADD_ATOM(temblor, temblor::atom, pause_atom, "pause")
+CAF_ADD_ATOM(temblor, temblor::atom, resume_atom, "resume")
+CAF_ADD_ATOM(temblor, temblor::atom, metrics_atom, "metrics")
 
 // -- from a connector implementation's threads to its actor --------------------
 CAF_ADD_ATOM(temblor, temblor::atom, data_atom, "data")

@@ -50,6 +50,8 @@ using supervisor_actor = caf::typed_actor<
   caf::reacts_to<atom::connected_atom, uint64_t>,
   caf::reacts_to<atom::conn_fail_atom, uint64_t, std::string>,
   caf::reacts_to<atom::conn_lost_atom, uint64_t, std::string>,
+  // connector -> supervisor: a fault it cannot recover from; no reconnect
+  caf::reacts_to<atom::fault_atom, uint64_t, std::string>,
   // deployer -> supervisor: stop reconnecting, we are shutting down
   caf::reacts_to<atom::stop_atom>>;
 
@@ -59,13 +61,23 @@ using deployer_actor = caf::typed_actor<
   caf::reacts_to<atom::drained_atom, uint64_t>,
   // exit connector or signal handler -> deployer: stop after delay_ns
   caf::reacts_to<atom::shutdown_atom, uint64_t, bool>,
-  // deployer -> itself: the drain took too long, or a delayed stop is due
+  // deployer -> itself: the drain took too long
   caf::reacts_to<atom::timeout_atom>,
-  caf::reacts_to<atom::stop_atom, bool>,
+  // signal handler, or itself when a delayed stop is due -> deployer: stop
+  // (graceful: drain first; finish_input: pull-based sources read to their end)
+  caf::reacts_to<atom::stop_atom, bool, bool>,
   // connector or supervisor -> deployer: stage `id` entered a state
   caf::reacts_to<atom::status_atom, uint64_t, stage_state>,
   // anyone -> deployer: the states of every connector, as alias -> state
-  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>>;
+  caf::replies_to<atom::status_atom>::with<std::map<std::string, std::string>>,
+  // REST API -> deployer: every flow with its connectors, in Tremor's REST shapes
+  // ({"flows": [{"alias", "status", "connectors": [{"alias", "type", "status",
+  // "connectivity", "pipelines": {port: [{"alias", "port"}]}}]}]})
+  caf::replies_to<caf::get_atom>::with<value>,
+  // REST API -> deployer: pause / resume flow `flow` (connector "" = all of
+  // them) or one of its connectors; false when there is no such thing
+  caf::replies_to<atom::pause_atom, std::string, std::string>::with<bool>,
+  caf::replies_to<atom::resume_atom, std::string, std::string>::with<bool>>;
 
 /// How a stage's output port reaches the next stage.
 struct port_link {
@@ -94,19 +106,23 @@ struct connector_wiring {
 using connector_actor = event_sink_actor::extend_with<contraflow_actor, connectable_actor>::extend<
   // deployer -> connector: wire, then start; the reply comes once the impl exists
   caf::replies_to<atom::start_atom, connector_wiring>::with<caf::ok_atom>,
-  // deployer -> connector: begin the graceful stop / stop at once
-  caf::reacts_to<atom::drain_atom>,
+  // deployer -> connector: begin the graceful stop (true: read pull-based
+  // input to its end first, the flow stopped itself) / stop at once
+  caf::reacts_to<atom::drain_atom, bool>,
   caf::reacts_to<atom::stop_atom>,
+  // deployer (an operator) -> connector: pause / resume reading
+  caf::reacts_to<atom::pause_atom>,
+  caf::reacts_to<atom::resume_atom>,
   // itself or a returned credit token -> connector: read more
   caf::reacts_to<atom::pull_atom>,
   // the blocking pool -> connector: a pull() finished; true while more can be read
   caf::reacts_to<atom::pulled_atom, bool>,
-  // implementation threads (through the context) -> connector
-  caf::reacts_to<atom::connected_atom>,
-  caf::reacts_to<atom::conn_fail_atom, std::string>,
-  caf::reacts_to<atom::conn_lost_atom, std::string>,
-  // (input queued by another thread is waiting: take all of it)
-  caf::reacts_to<atom::data_atom>>;
+  // the blocking pool -> connector: pull() threw
+  caf::reacts_to<atom::fault_atom, std::string>,
+  // the implementation queued context calls: take all of them
+  caf::reacts_to<atom::data_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 /// What a pipeline must know about the graph around it.
 struct pipeline_wiring {
@@ -115,6 +131,8 @@ struct pipeline_wiring {
   uint64_t upstream_count = 0;
   /// Sources feeding the pipeline, paused by its backpressure operators.
   std::vector<contraflow_actor> upstream_sources;
+  /// Every source and pipeline by id: where fails of events lost to a fault go.
+  std::map<uint64_t, ack_target_actor> ack_targets;
 };
 
 /// A pipeline: runs the compiled query on each event.
@@ -124,7 +142,9 @@ using pipeline_actor = event_sink_actor::extend_with<ack_target_actor>::extend<
   // deployer -> pipeline: begin the graceful stop (for pipelines nothing feeds)
   caf::reacts_to<atom::drain_atom>,
   // itself -> pipeline: advance time-driven operators
-  caf::reacts_to<atom::tick_atom>>;
+  caf::reacts_to<atom::tick_atom>,
+  // itself, every metrics_interval_s: publish Tremor's measurements
+  caf::reacts_to<atom::metrics_atom>>;
 
 } // namespace temblor
 

@@ -1,5 +1,7 @@
 #include "runtime/deployer/deployment_plan.hpp"
 
+#include "dsl/pipeline_program.hpp"
+
 #include <deque>
 
 #include "runtime/supervisor/reconnect_policy.hpp"
@@ -60,8 +62,14 @@ public:
     for (const auto& p : flow.pipelines) {
       uint64_t id = next_id_++;
       pipeline_ids[p.alias] = id;
-      plan_.pipelines.push_back(planned_pipeline{id, flow.alias + "::" + p.alias, flow.alias,
-                                                 p.program});
+      std::string alias = flow.alias + "::" + p.alias;
+      auto stats = std::make_shared<stage_stats>(stage_stats::kind::pipeline, alias, flow.alias,
+                                                 "pipeline", p.program->in_ports,
+                                                 p.program->out_ports);
+      if (const value* interval = p.program->config.get("metrics_interval_s"))
+        interval->get_u64(stats->metrics_interval_s);
+      plan_.stats->add(stats);
+      plan_.pipelines.push_back(planned_pipeline{id, alias, flow.alias, p.program, stats});
     }
     auto resolve = [&](const dsl::endpoint& e, uint64_t& id) {
       const auto& ids = e.node == dsl::endpoint::kind::connector ? connector_ids : pipeline_ids;
@@ -157,13 +165,17 @@ private:
       diags_.error(c.span, "[" + alias + "] " + err);
       return;
     }
-    planned.context = std::make_shared<actor_context>(id, alias);
+    auto counters = std::make_shared<counter_set>();
+    planned.context = std::make_shared<context_queue>(alias, counters);
     connectors::connector_args args;
     args.alias = alias;
     args.source_id = id;
     args.config = field("config");
     args.context = planned.context;
     args.debug_connectors = options_.debug_connectors;
+    planned.descriptor = descriptor;
+    planned.args = args;
+    planned.args.context = nullptr;
     auto impl = connectors::make_connector(*descriptor, std::move(args), err);
     if (!impl) {
       diags_.error(c.span, "[" + alias + "] " + err);
@@ -171,6 +183,11 @@ private:
     }
     planned.impl = std::move(impl);
     planned.ports = planned.impl->ports();
+    planned.stats = std::make_shared<stage_stats>(stage_stats::kind::connector, alias, flow.alias,
+                                                  c.type, planned.ports.inputs,
+                                                  planned.ports.outputs, counters);
+    field("metrics_interval_s").get_u64(planned.stats->metrics_interval_s);
+    plan_.stats->add(planned.stats);
     plan_.connectors.push_back(std::move(planned));
   }
 

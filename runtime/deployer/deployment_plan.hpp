@@ -13,7 +13,9 @@
 #include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
 #include "dsl/deployment.hpp"
-#include "runtime/connector/actor_context.hpp"
+#include "runtime/connector/context_queue.hpp"
+#include "runtime/core/metrics_hub.hpp"
+#include "runtime/core/stage_stats.hpp"
 #include "runtime/io/io_pool.hpp"
 #include "runtime/supervisor/reconnect_policy.hpp"
 
@@ -32,10 +34,14 @@ struct planned_connector {
   std::string type;
   std::shared_ptr<connectors::connector> impl;
   connectors::connector_ports ports; ///< asked once, when built
-  std::shared_ptr<actor_context> context;
+  std::shared_ptr<context_queue> context;
+  /// What built `impl`, to build a fresh one after a fault.
+  const connectors::connector_descriptor* descriptor = nullptr;
+  connectors::connector_args args;
   codecs::chain_spec codec;
   reconnect_policy reconnect;
   bool blocking = false; ///< from the descriptor: pull() runs on the blocking pool
+  std::shared_ptr<stage_stats> stats;
 };
 
 struct planned_pipeline {
@@ -43,6 +49,7 @@ struct planned_pipeline {
   std::string alias; ///< flow::pipeline
   std::string flow;
   std::shared_ptr<const dsl::pipeline_program> program;
+  std::shared_ptr<stage_stats> stats;
 };
 
 /// Which stages feed which, by id.
@@ -69,6 +76,13 @@ struct deployment_plan {
   std::vector<std::string> flows;
   /// The pools connectors run on; set by whoever runs the plan.
   io::services services;
+  /// Every stage's counters, for the metrics endpoint and status views.
+  std::shared_ptr<stats_registry> stats = std::make_shared<stats_registry>();
+  /// Tremor's metrics channel.
+  std::shared_ptr<metrics_hub> metrics = std::make_shared<metrics_hub>();
+  /// Keep running when every flow has failed (`--keep-serving`); otherwise
+  /// the process stops and exits non-zero.
+  bool keep_serving = false;
 
   std::set<uint64_t> connector_ids() const;
 };

@@ -43,7 +43,9 @@ supervisor_actor::behavior_type supervisor(supervisor_actor::stateful_pointer<su
         return;
       if (it->second.retries.attempts() > 0)
         log::info("[" + it->second.alias + "] reconnected");
-      it->second.retries.reset();
+      // The retry budget resets when an established connection is lost,
+      // not here: a connection its connector reports dropped before any
+      // traffic comes back as a failed connect and keeps using the budget.
       it->second.ever_connected = true;
       self->send(self->state.deployer, atom::status_atom_v, id, stage_state::running);
     },
@@ -61,8 +63,16 @@ supervisor_actor::behavior_type supervisor(supervisor_actor::stateful_pointer<su
       if (it == self->state.connectors.end())
         return;
       self->send(self->state.deployer, atom::status_atom_v, id, stage_state::paused);
-      schedule(self, id, it->second.retries.after_lost_connection(),
-               "connection lost: " + reason);
+      auto& c = it->second;
+      c.retries.reset();
+      schedule(self, id, c.retries.after_lost_connection(), "connection lost: " + reason);
+    },
+    [self](atom::fault_atom, uint64_t id, std::string& reason) {
+      auto it = self->state.connectors.find(id);
+      if (it == self->state.connectors.end())
+        return;
+      log::error("[" + it->second.alias + "] " + reason + "; the connector has failed");
+      self->send(self->state.deployer, atom::status_atom_v, id, stage_state::failed);
     },
     [self](atom::stop_atom) { self->state.stopping = true; },
   };

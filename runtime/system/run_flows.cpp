@@ -1,6 +1,8 @@
 #include "runtime/system/run_flows.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -31,22 +33,32 @@ int fail_load(const dsl::diagnostics& diags) {
 
 /// Turns SIGINT/SIGTERM (graceful) and SIGQUIT (at once) into messages to
 /// the deployer. Runs on its own thread; the signals are blocked elsewhere.
+/// It wakes every 100 ms to see whether it should end: a user's SIGUSR1
+/// (once our wake-up signal) must not end it and leave SIGTERM unheard.
 class signal_forwarder {
 public:
   explicit signal_forwarder(deployer_actor deployer) {
     thread_ = std::thread([this, deployer] {
       sigset_t set = handled();
-      for (;;) {
-        int sig = 0;
-        if (sigwait(&set, &sig) != 0 || sig == SIGUSR1)
-          return;
+      timespec tick{0, 100'000'000};
+      while (!done_.load()) {
+        int sig = sigtimedwait(&set, nullptr, &tick);
+        if (sig < 0)
+          continue; // timeout or EINTR
+        if (sig == SIGUSR1 || sig == SIGUSR2) {
+          log::info(std::string("ignoring ") + strsignal(sig) +
+                    " (SIGTERM or SIGINT stop Temblor gracefully, SIGQUIT at once)");
+          continue;
+        }
         log::info(std::string("received ") + (sig == SIGQUIT ? "SIGQUIT" : sig == SIGINT ? "SIGINT" : "SIGTERM"));
-        caf::anon_send(deployer, atom::shutdown_atom_v, uint64_t{0}, sig != SIGQUIT);
+        // An operator's stop: sources stop reading at once, what was read
+        // still reaches the sinks (SIGQUIT: nothing waits).
+        caf::anon_send(deployer, atom::stop_atom_v, sig != SIGQUIT, false);
       }
     });
   }
   ~signal_forwarder() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
+    done_ = true;
     thread_.join();
   }
 
@@ -65,9 +77,11 @@ private:
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGQUIT);
     sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
     return set;
   }
 
+  std::atomic<bool> done_{false};
   std::thread thread_;
 };
 
@@ -153,6 +167,8 @@ int run_flows(const run_options& options) {
   // A peer closing its socket must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   signal_forwarder::block();
+  plan->keep_serving = options.keep_serving;
+  auto exit_code = std::make_shared<int>(0);
   {
     // The pools outlive the actor system: connectors stop (and let go of
     // their loops) before the system's destructor returns.
@@ -164,7 +180,7 @@ int run_flows(const run_options& options) {
     cfg.set("logger.verbosity", caf::atom("quiet"));
     tune_scheduler(cfg);
     caf::actor_system system{cfg};
-    auto root = system.spawn(deployer, plan);
+    auto root = system.spawn(deployer, plan, exit_code);
     plan.reset();
     signal_forwarder forwarder{root};
     caf::scoped_actor waiter{system};
@@ -172,7 +188,7 @@ int run_flows(const run_options& options) {
   }
   if (options.pid_file)
     std::remove(options.pid_file->c_str());
-  return 0;
+  return *exit_code;
 }
 
 } // namespace temblor

@@ -17,10 +17,13 @@ struct run_options {
   bool check_only = false;
   /// Event loops of the I/O layer; 0: one per usable CPU (or TEMBLOR_IO_THREADS).
   size_t io_threads = 0;
+  /// Keep running when every flow has failed, instead of exiting non-zero.
+  bool keep_serving = false;
 };
 
-/// Returns the process exit status: 0 after a normal stop, 1 when a flow
-/// file failed to load (the errors are printed to stderr first).
+/// Returns the process exit status: 0 after a normal stop; 1 when a flow
+/// file failed to load (the errors are printed to stderr first), when a flow
+/// failed, or when the graceful stop had to be cut short.
 int run_flows(const run_options& options);
 
 } // namespace temblor

@@ -21,6 +21,37 @@ std::string sample_text() {
 const compression all[] = {compression::gzip, compression::zlib, compression::xz2,
                            compression::zstd, compression::lz4,  compression::br};
 
+uint32_t crc32(std::string_view data) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char byte : data) {
+    crc ^= byte;
+    for (int i = 0; i < 8; ++i)
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+void append_le32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+// The start of an .xz stream whose one block's LZMA2 filter names a 1 GiB
+// dictionary (xz file format 1.1.0, sections 2.1.1 and 3.1; LZMA2 dictionary
+// byte 36 = 2 << 29): 44 bytes that ask the decoder for 1 GiB.
+std::string xz_with_1gib_dictionary() {
+  std::string flags("\x00\x01", 2); // check type CRC32
+  std::string out = std::string("\xFD" "7zXZ\x00", 6) + flags;
+  append_le32(out, crc32(flags));
+  // size (12 / 4 - 1), block flags (one filter, no sizes), filter 0x21
+  // (LZMA2) with one property byte, padding to a multiple of four.
+  std::string header("\x02\x00\x21\x01\x24\x00\x00\x00", 8);
+  out += header;
+  append_le32(out, crc32(header));
+  out += std::string("\x01\x00\x03" "abcd" "\x00", 8); // one stored LZMA2 chunk, end
+  return out + std::string(16, '\0');
+}
+
 } // namespace
 
 TEST_SUITE("codecs.compression") {
@@ -150,6 +181,54 @@ TEST_CASE("streaming-compress makes one stream over all frames that decompresses
                                                      {"config", record{{"algorithm", "gzip"}}}}}},
                                   post, err));
   CHECK(err.find("xz2 or zstd") != std::string::npos);
+}
+
+TEST_CASE("decompression stops at its output bound for every algorithm") {
+  // 1 MiB of zeros compresses to a few KiB: a small bomb.
+  std::string zeros(size_t{1} << 20, '\0');
+  for (auto c : all) {
+    INFO(compression_name(c));
+    if (!compression_available(c))
+      continue;
+    std::string packed, err;
+    REQUIRE(compress(c, std::nullopt, zeros, packed, err));
+    CHECK(packed.size() < zeros.size() / 64);
+    std::string out = "kept";
+    CHECK_FALSE(decompress(c, packed, out, err, zeros.size() - 1));
+    CHECK(err == "decompressed data exceeds 1048575 bytes");
+    CHECK(out == "kept");
+    REQUIRE(decompress(c, packed, out, err, zeros.size()));
+    CHECK(out == "kept" + zeros);
+  }
+}
+
+TEST_CASE("the decompress preprocessor bounds each chunk by max_output_bytes") {
+  auto with = [](value cfg) {
+    return value{array{record{{"name", "decompress"}, {"config", std::move(cfg)}}}};
+  };
+  std::vector<std::unique_ptr<preprocessor>> pre;
+  std::string err;
+  CHECK_FALSE(make_preprocessors(with(record{{"max_output_bytes", 0}}), pre, err));
+  CHECK(err.find("max_output_bytes") != std::string::npos);
+  REQUIRE(make_preprocessors(with(record{{"max_output_bytes", 1000}}), pre, err));
+  std::string fits, over;
+  REQUIRE(compress(compression::gzip, std::nullopt, std::string(1000, 'x'), fits, err));
+  REQUIRE(compress(compression::gzip, std::nullopt, std::string(1001, 'x'), over, err));
+  std::vector<std::string> out;
+  uint64_t ingest = 0;
+  CHECK(pre[0]->process(ingest, fits, out, err));
+  CHECK_FALSE(pre[0]->process(ingest, over, out, err));
+  CHECK(err == "decompress: decompressed data exceeds 1000 bytes");
+  CHECK(out == std::vector<std::string>{std::string(1000, 'x')});
+}
+
+TEST_CASE("an xz stream that asks for more than the decoder's memory limit is refused") {
+  if (!compression_available(compression::xz2))
+    return;
+  std::string out, err;
+  CHECK_FALSE(decompress(compression::xz2, xz_with_1gib_dictionary(), out, err));
+  CHECK(err == "xz2: the stream needs more than 256 MiB of memory to decode");
+  CHECK(out.empty());
 }
 
 }

@@ -152,6 +152,26 @@ TEST_CASE("integers keep their signedness and range") {
                              "1.8446744073709552e19]");
 }
 
+// Found by tools/fuzz.sh (json_codec, UBSan: clz(0) in RapidJSON's DiyFp):
+// RapidJSON 1.1.0 read "0e-296" as 1.167984798111282e195.
+TEST_CASE("zero with any exponent is zero and tiny or huge exponents round correctly") {
+  for (const char* zero : {"0e-296", "0.0e-300", "0e-324", "0E+300", "0.000e-9999", "0e-10"}) {
+    INFO(zero);
+    value v = decode_ok(zero);
+    REQUIRE(v.is_float());
+    CHECK(v.as_f64_unchecked() == 0.0);
+    CHECK_FALSE(std::signbit(v.as_f64_unchecked()));
+  }
+  CHECK(std::signbit(decode_ok("-0e-296").as_f64_unchecked()));
+  CHECK(decode_ok("1e-296").as_f64_unchecked() == 1e-296);
+  CHECK(decode_ok("4.9406564584124654e-324").as_f64_unchecked() == 4.9406564584124654e-324);
+  CHECK(decode_ok("1e-400").as_f64_unchecked() == 0.0);
+  CHECK(decode_ok("1.7976931348623157e308").as_f64_unchecked() == 1.7976931348623157e308);
+  CHECK(decode_ok("[0.1, 2.5e-3]") == value{array{0.1, 2.5e-3}});
+  decode_error("1e400");
+  decode_error("1.8e308");
+}
+
 TEST_CASE("sorted mode orders keys at every level while unsorted keeps insertion order") {
   value v = decode_ok(R"({"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true})");
   CHECK(json_to_string(v, json_mode::unsorted)

@@ -104,4 +104,22 @@ TEST_CASE("lines without a valid priority or header are errors") {
   CHECK_FALSE(c.encode(value{record{{"severity", "loud"}, {"facility", "user"}}}, out, err));
 }
 
+// Found by tools/fuzz.sh (syslog_codec): year 3003 overflowed the i64
+// nanoseconds (UBSan: signed overflow) and decoded to a wrapped time.
+TEST_CASE("an RFC 5424 timestamp outside i64 nanoseconds is an error, not an overflow") {
+  syslog_codec c;
+  value v;
+  std::string err;
+  for (const char* far : {"<165>1 3003-10-11T22:14:15.003Z host app - - - msg",
+                          "<165>1 0001-01-01T00:00:00Z host app - - - msg"}) {
+    INFO(far);
+    CHECK_FALSE(c.decode(far, v, err));
+    CHECK(err.find("invalid RFC 5424 timestamp") != std::string::npos);
+  }
+  // 2262-04-11T23:47:15Z is 9223372035 s after the epoch (106751 days).
+  value edge = decode_ok("<165>1 2262-04-11T23:47:15.999999999Z host app - - - msg");
+  REQUIRE(edge.get("timestamp") != nullptr);
+  CHECK(*edge.get("timestamp") == value{9223372035999999999ll});
+}
+
 }

@@ -51,8 +51,7 @@ TEST_CASE("flow args flow into connector configs and are constant folded") {
       args path
       with
         codec = "json",
-        config = {"path": args.path, "delay": nanos::from_millis(100), "sum": 1_000 + 1},
-        ignored = "Tremor ignores keys it does not know"
+        config = {"path": args.path, "delay": nanos::from_millis(100), "sum": 1_000 + 1}
       end;
       create connector c with path = "#{args.name}.json" end;
     end;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "dsl/binder.hpp"
 #include "dsl/deployment.hpp"
 #include "dsl/interpreter.hpp"
 #include "dsl/parser.hpp"

@@ -15,8 +15,8 @@ std::unique_ptr<module_ast> parse_text(const std::string& text, parse_mode mode,
 // Renders an expression tree with explicit parentheses.
 std::string shape(const expr& e) {
   switch (e.kind) {
-    case expr_kind::binary: return "(" + shape(*e.items[0]) + " " + e.op + " " + shape(*e.items[1]) + ")";
-    case expr_kind::unary: return "(" + e.op + " " + shape(*e.items[0]) + ")";
+    case expr_kind::binary: return "(" + shape(*e.items[0]) + " " + op_text(e.op) + " " + shape(*e.items[1]) + ")";
+    case expr_kind::unary: return "(" + std::string(op_text(e.op)) + " " + shape(*e.items[0]) + ")";
     case expr_kind::literal:
       if (e.lit.is_bool())
         return e.lit.as_bool() ? "true" : "false";

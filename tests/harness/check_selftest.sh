@@ -8,8 +8,15 @@
 # executable-free DIR/check-after.sh, run with sh in DIR, must exit 0 too
 # (used to prove the harness stopped the processes a test started).
 runner=$1
-dir=$2
 expect=$3
+# Runs a copy of the self-test tree, with free ports filled in (free_ports.sh).
+. "$(dirname "$0")/free_ports.sh"
+selftest=$(cd "$(dirname "$2")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -R "$selftest/." "$work/"
+dir=$work/$(basename "$(dirname "$2")")/$(basename "$2")
+fill_free_ports "$dir"
 args=""
 [ -f "$dir/selftest-args" ] && args=$(cat "$dir/selftest-args")
 # shellcheck disable=SC2086

@@ -15,6 +15,8 @@ name=$(basename "$tree")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$selftest/." "$work/"
+. "$(dirname "$0")/free_ports.sh"
+fill_free_ports "$work"
 for meta in "$work"/*/suite-meta.yaml; do
   mv "$meta" "$(dirname "$meta")/meta.yaml"
 done

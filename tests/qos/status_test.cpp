@@ -47,6 +47,10 @@ std::shared_ptr<deployment_plan> plan_for(const std::string& troy) {
   bool ok = !diags.has_errors() && make_plan(deployment, options, *plan, diags);
   INFO(diags.render());
   REQUIRE(ok);
+  static io::pools pools(2, 2);
+  plan->services = pools.get();
+  // These tests look at a failed flow: the process must stay up for them.
+  plan->keep_serving = true;
   return plan;
 }
 
@@ -98,7 +102,7 @@ deploy flow main;
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto root = sys.spawn(deployer, plan);
+  auto root = sys.spawn(deployer, plan, std::make_shared<int>(0));
   plan.reset();
 
   auto s = wait_for_state(self, root, "main::client", "failed", 5000ms);
@@ -112,7 +116,7 @@ deploy flow main;
   s = query(self, root);
   CHECK(s["main::client"] == "failed");
 
-  self->send(root, atom::stop_atom_v, false);
+  self->send(root, atom::stop_atom_v, false, false);
   self->wait_for(root);
   log::set_level(log::level::info);
 }
@@ -131,11 +135,88 @@ deploy flow main;
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  auto root = sys.spawn(deployer, plan);
+  auto root = sys.spawn(deployer, plan, std::make_shared<int>(0));
   plan.reset();
   auto s = wait_for_state(self, root, "main::sink", "running", 5000ms);
   CHECK(s == states{{"main", "running"}, {"main::sink", "running"}});
-  self->send(root, atom::stop_atom_v, false);
+  self->send(root, atom::stop_atom_v, false, false);
+  self->wait_for(root);
+  log::set_level(log::level::info);
+}
+
+TEST_CASE("an operator pauses and resumes a flow; its sources stop and go on") {
+  log::set_level(log::level::off);
+  auto plan = plan_for(R"(
+define flow main
+flow
+  use tremor::pipelines;
+  use std::time::nanos;
+  define connector ticks from metronome with config = {"interval": nanos::from_millis(5)} end;
+  define connector sink from `null`;
+  create connector ticks;
+  create connector sink;
+  create pipeline pass from pipelines::passthrough;
+  connect /connector/ticks to /pipeline/pass;
+  connect /pipeline/pass to /connector/sink;
+end;
+deploy flow main;
+)");
+  std::shared_ptr<stage_stats> ticks;
+  for (const auto& c : plan->connectors)
+    if (c.alias == "main::ticks")
+      ticks = c.stats;
+  REQUIRE(ticks);
+  auto emitted = [&] { return ticks->outputs().front()->events.load(); };
+  caf::actor_system_config cfg;
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto root = sys.spawn(deployer, plan, std::make_shared<int>(0));
+  plan.reset();
+  wait_for_state(self, root, "main::ticks", "running", 5000ms);
+  auto ask = [&](auto atom, std::string flow, std::string connector) {
+    bool ok = false;
+    self->request(root, 2s, atom, flow, connector)
+      .receive([&](bool r) { ok = r; }, [&](const caf::error&) {});
+    return ok;
+  };
+  auto describe = [&] {
+    value out;
+    self->request(root, 2s, caf::get_atom_v).receive([&](const value& v) { out = v; },
+                                                     [&](const caf::error&) {});
+    return out;
+  };
+  CHECK_FALSE(ask(atom::pause_atom_v, "nope", ""));
+  CHECK_FALSE(ask(atom::pause_atom_v, "main", "nope"));
+  REQUIRE(ask(atom::pause_atom_v, "main", ""));
+  std::this_thread::sleep_for(100ms); // a tick in flight may still land
+  auto at_pause = emitted();
+  std::this_thread::sleep_for(200ms);
+  CHECK(emitted() == at_pause);
+  value description = describe();
+  auto flows = description.get("flows");
+  REQUIRE(flows);
+  const auto& flow = flows->as_array().at(0);
+  CHECK(flow.get("status")->as_string() == "paused");
+  const auto& conns = flow.get("connectors")->as_array();
+  REQUIRE(conns.size() == 2);
+  for (const auto& c : conns) {
+    if (c.get("alias")->as_string() != "ticks")
+      continue;
+    CHECK(c.get("type")->as_string() == "metronome");
+    CHECK(c.get("connectivity")->as_string() == "connected");
+    CHECK(c.get("pipelines")->get("out")->as_array().at(0).get("alias")->as_string() == "pass");
+  }
+  REQUIRE(ask(atom::resume_atom_v, "main", "ticks"));
+  std::this_thread::sleep_for(200ms);
+  CHECK(emitted() > at_pause);
+  // The sink is still paused, so the flow is.
+  description = describe();
+  CHECK(description.get("flows")->as_array().at(0).get("status")->as_string() == "paused");
+  REQUIRE(ask(atom::resume_atom_v, "main", ""));
+  description = describe();
+  CHECK(description.get("flows")->as_array().at(0).get("status")->as_string() == "running");
+  self->send(root, atom::stop_atom_v, false, false);
   self->wait_for(root);
   log::set_level(log::level::info);
 }

@@ -61,7 +61,8 @@ struct guarded_pipeline {
                                      "select event from bp/overflow into overflow;\n",
                                    &errors, "into out, overflow");
     REQUIRE_MESSAGE(static_cast<bool>(prog), errors);
-    pipe = fx.sys.spawn(pipeline, pipeline_id, std::string("flow::guarded"), prog);
+    pipe = fx.sys.spawn(pipeline, pipeline_id, std::string("flow::guarded"), prog,
+                        deployer_actor{}, nullptr, nullptr);
     pipeline_wiring wiring;
     wiring.outputs.push_back({"out", fx.sys.spawn(recording_sink, "out", obs), "in"});
     wiring.outputs.push_back({"overflow", fx.sys.spawn(recording_sink, "overflow", obs), "in"});

@@ -39,9 +39,12 @@ deployer_actor::behavior_type recording_deployer(deployer_actor::pointer,
     [](atom::drained_atom, uint64_t) {},
     [](atom::shutdown_atom, uint64_t, bool) {},
     [](atom::timeout_atom) {},
-    [](atom::stop_atom, bool) {},
+    [](atom::stop_atom, bool, bool) {},
     [obs](atom::status_atom, uint64_t, stage_state s) { obs->states.push_back(s); },
     [](atom::status_atom) { return std::map<std::string, std::string>{}; },
+    [](caf::get_atom) { return value{}; },
+    [](atom::pause_atom, const std::string&, const std::string&) { return false; },
+    [](atom::resume_atom, const std::string&, const std::string&) { return false; },
   };
 }
 

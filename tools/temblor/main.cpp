@@ -1,7 +1,11 @@
 // The temblor command line: Tremor's spelling of `server run`, `run` and
 // `test`, so existing scripts keep working.
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -9,12 +13,18 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
+#include "connectors/reference.hpp"
+#include "runtime/core/suggest.hpp"
 #include "dsl/intrinsics.hpp"
 #include "runtime/system/log.hpp"
+#include "runtime/system/log_config.hpp"
 #include "runtime/system/run_flows.hpp"
 #include "runtime/system/run_query.hpp"
+#include "tools/temblor/devtools/completions.hpp"
+#include "tools/temblor/devtools/dbg.hpp"
+#include "tools/temblor/devtools/module_docs.hpp"
+#include "tools/temblor/devtools/project_skeleton.hpp"
 #include "tools/temblor/harness/test_command.hpp"
 
 namespace {
@@ -27,22 +37,68 @@ std::string self_executable(const char* argv0) {
   return argv0;
 }
 
-// RUST_LOG first (Tremor users set it), then the log4rs file's root level.
-void configure_logging(const std::string& logger_config) {
-  temblor::log::level level = temblor::log::level::info;
-  if (const char* env = std::getenv("RUST_LOG"))
-    temblor::log::parse_level(env, level);
-  if (!logger_config.empty()) {
-    try {
-      auto root = YAML::LoadFile(logger_config)["root"];
-      if (root && root["level"])
-        temblor::log::parse_level(root["level"].as<std::string>(), level);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "warning: cannot read logger config %s: %s\n", logger_config.c_str(),
-                   e.what());
-    }
+// The log4rs file first, then RUST_LOG over it (Tremor users set either);
+// what does not map to our logger is said once, as a warning.
+void configure_logging(const std::string& logger_config, const std::string& format,
+                       const std::string& instance) {
+  temblor::log::set_instance(instance);
+  if (format == "json")
+    temblor::log::set_format(temblor::log::format::json);
+  std::vector<std::string> warnings;
+  if (!logger_config.empty())
+    warnings = temblor::log::apply_log4rs(logger_config);
+  if (const char* env = std::getenv("RUST_LOG")) {
+    auto more = temblor::log::apply_rust_log(env);
+    warnings.insert(warnings.end(), more.begin(), more.end());
   }
-  temblor::log::set_level(level);
+  for (const auto& w : warnings)
+    temblor::log::warning(w);
+}
+
+// `temblor doc FILE.tremor|DIR [OUT_DIR]`: Markdown to stdout for one file,
+// one .md per module (same relative path) for a directory.
+int write_docs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  fs::path in = args[0];
+  std::vector<fs::path> modules;
+  std::error_code ec;
+  if (fs::is_directory(in, ec)) {
+    for (const auto& entry : fs::recursive_directory_iterator(in, ec))
+      if (entry.path().extension() == ".tremor")
+        modules.push_back(entry.path());
+    std::sort(modules.begin(), modules.end());
+  } else {
+    modules.push_back(in);
+  }
+  int status = 0;
+  for (const auto& path : modules) {
+    std::ifstream file(path);
+    if (!file) {
+      std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
+      status = 1;
+      continue;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    fs::path rel = fs::is_directory(in, ec) ? fs::relative(path, in) : path.filename();
+    std::string name = rel.replace_extension("").generic_string();
+    for (size_t i = 0; (i = name.find('/', i)) != std::string::npos;)
+      name.replace(i, 1, "::");
+    std::string markdown, err;
+    if (!temblor::devtools::module_markdown(name, path.string(), text.str(), markdown, err)) {
+      std::fputs(err.c_str(), stderr);
+      status = 1;
+      continue;
+    }
+    if (args.size() < 2) {
+      std::fputs(markdown.c_str(), stdout);
+      continue;
+    }
+    fs::path out = fs::path(args[1]) / rel.replace_extension(".md");
+    fs::create_directories(out.parent_path(), ec);
+    std::ofstream(out) << markdown;
+  }
+  return status;
 }
 
 } // namespace
@@ -60,6 +116,9 @@ int main(int argc, char** argv) {
   std::string logger_config;
   app.add_option("-i,--instance", instance, "Instance name, shown in logs and metrics");
   app.add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
+    ->check(CLI::IsMember({"text", "json"}));
 
   temblor::run_options run;
   temblor::query_run_options query;
@@ -101,9 +160,87 @@ int main(int argc, char** argv) {
   server_run->add_option("-a,--api-host", api_host, "REST API address (not served yet)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  server_run->add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
+    ->check(CLI::IsMember({"text", "json"}));
+  server_run->add_flag("--keep-serving", server.keep_serving,
+                       "Keep running when every flow has failed (default: exit non-zero)");
+  size_t io_threads = 0;
+  server_run->add_option("--io-threads", io_threads,
+                         "Event loops of the I/O layer (default: one per usable CPU, or TEMBLOR_IO_THREADS)");
+  run_cmd->add_option("--io-threads", io_threads, "Event loops of the I/O layer");
+
+  auto* connectors_cmd = app.add_subcommand(
+    "connectors", "Print the connector reference (types, config keys, defaults) as Markdown");
+
+  std::string dbg_view, dbg_file;
+  auto* dbg_cmd = app.add_subcommand("dbg", "Show what the loader makes of a file");
+  dbg_cmd->add_flag("-b,--no-banner", "Accepted for Tremor compatibility");
+  dbg_cmd->add_flag("-n,--no-highlight", "Accepted for Tremor compatibility");
+  dbg_cmd->add_flag("-r,--raw", "Accepted for Tremor compatibility");
+  dbg_cmd->add_option("view", dbg_view, "dot (flow graph), ast (resolved deployment), lex (tokens), src")
+    ->required()
+    ->check(CLI::IsMember({"dot", "ast", "lex", "src"}));
+  dbg_cmd->add_option("file", dbg_file, "The .troy (or .trickle/.tremor for lex and src) file")
+    ->required();
+
+  std::string new_name;
+  auto* new_cmd = app.add_subcommand("new", "Create a project skeleton: a flow, its modules, a test and a README");
+  new_cmd->add_option("name", new_name, "Directory to create")->required();
+
+  std::vector<std::string> doc_args;
+  auto* doc_cmd = app.add_subcommand(
+    "doc", "Write a module's ### and ## doc comments as Markdown: doc FILE.tremor|DIR [OUT_DIR]");
+  doc_cmd->add_option("paths", doc_args, "A module file or a directory of them, then the output directory")
+    ->required()
+    ->expected(1, 2);
+
+  std::string shell;
+  auto* completions_cmd = app.add_subcommand("completions", "Print a shell completion script");
+  completions_cmd->add_option("shell", shell, "bash, zsh or fish")->required();
+
+  // CLI11 only says "A subcommand is required" for a mistyped one.
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({}))
+      names.push_back(sub->get_name());
+    std::string given = argv[1];
+    if (std::find(names.begin(), names.end(), given) == names.end()) {
+      std::fprintf(stderr, "error: unknown command `%s`; %s\n", given.c_str(),
+                   temblor::unknown_name_hint(given, names).c_str());
+      return 2;
+    }
+  }
 
   CLI11_PARSE(app, argc, argv);
-  configure_logging(logger_config);
+  if (*dbg_cmd)
+    return temblor::devtools::run_dbg(dbg_view, dbg_file);
+  if (*new_cmd) {
+    std::string err;
+    if (!temblor::devtools::make_project(new_name, err)) {
+      std::fprintf(stderr, "error: %s\n", err.c_str());
+      return 1;
+    }
+    std::printf("created %s: see %s/README.md\n", new_name.c_str(), new_name.c_str());
+    return 0;
+  }
+  if (*doc_cmd)
+    return write_docs(doc_args);
+  if (*completions_cmd) {
+    std::string script;
+    if (!temblor::devtools::completion_script(shell, script)) {
+      std::fprintf(stderr, "error: unknown shell `%s` (bash, zsh, fish)\n", shell.c_str());
+      return 2;
+    }
+    std::fputs(script.c_str(), stdout);
+    return 0;
+  }
+  if (*connectors_cmd) {
+    std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
+                 .c_str(),
+               stdout);
+    return 0;
+  }
+  configure_logging(logger_config, log_format, instance);
   temblor::dsl::set_instance_name(instance);
 
   if (*check_cmd)
@@ -113,6 +250,8 @@ int main(int argc, char** argv) {
     query.file = run.files[0];
     return temblor::run_query(query);
   }
+  server.io_threads = io_threads;
+  run.io_threads = io_threads;
   if (*run_cmd) {
     run.debug_connectors = true;
     return temblor::run_flows(run);

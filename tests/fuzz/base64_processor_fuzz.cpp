@@ -1,0 +1,9 @@
+// Fuzzes the `base64` preprocessor on arbitrary bytes, and checks that it
+// undoes its postprocessor.
+
+#include "tests/fuzz/fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  temblor::fuzz::fuzz_framing("base64", false, data, size);
+  return 0;
+}

@@ -1,0 +1,8 @@
+// Fuzzes the `dissect` extractor: a body the input chooses, run on the rest.
+
+#include "tests/fuzz/dsl_fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  temblor::fuzz::fuzz_extractor("dissect", data, size);
+  return 0;
+}
