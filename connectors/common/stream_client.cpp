@@ -10,7 +10,8 @@ stream_client::stream_client(asio::io_context& io, std::shared_ptr<connector_con
                              std::unique_ptr<client_flavor> flavor,
                              const stream_client_settings& settings)
   : io_(io), ctx_(std::move(ctx)), flavor_(std::move(flavor)), settings_(settings),
-    meta_(flavor_->meta()), slow_peer_failed_(ctx_->counter("events_failed_slow_peer")) {}
+    meta_(flavor_->meta()), backlog_(std::make_shared<input_backlog>(io, ctx_)),
+    slow_peer_failed_(ctx_->counter("events_failed_slow_peer")) {}
 
 // -- actor thread --------------------------------------------------------------------
 
@@ -55,6 +56,12 @@ sink_outcome stream_client::write(const event& ev, serializer& ser) {
     ctx_->log(log_level::error, "cannot serialize an event: " + err_);
     return sink_outcome::failed;
   }
+  // Guaranteed delivery: acked once the socket took the last frame.
+  return queue_frames(target, ev.transactional ? std::optional<event_id>(ev.id) : std::nullopt);
+}
+
+sink_outcome stream_client::queue_frames(const std::shared_ptr<stream_peer>& target,
+                                         std::optional<event_id> completes) {
   size_t total = 0;
   for (const auto& f : frames_)
     total += f.size();
@@ -68,15 +75,30 @@ sink_outcome stream_client::write(const event& ev, serializer& ser) {
   target->queued.fetch_add(total, std::memory_order_relaxed);
   for (auto& f : frames_)
     batch_.push_back(outgoing_bytes{target, std::move(f), std::nullopt});
-  // Guaranteed delivery: acked once the socket took the last frame.
-  const bool track = ev.transactional && !batch_.empty();
-  if (track)
-    batch_.back().completes = ev.id;
+  const bool track = completes && !batch_.empty();
+  if (track) {
+    batch_.back().completes = std::move(completes);
+    in_flight_.fetch_add(1, std::memory_order_acq_rel);
+  }
   if (outbox_.push(batch_))
     asio::post(io_, [self = shared_from_this()] { self->send_outbox(); });
-  if (track)
-    return sink_outcome::pending;
-  return sink_outcome::done;
+  return track ? sink_outcome::pending : sink_outcome::done;
+}
+
+void stream_client::finish(serializer& ser) {
+  std::shared_ptr<stream_peer> target;
+  {
+    std::lock_guard<std::mutex> guard(current_mtx_);
+    target = current_;
+  }
+  if (!target || target->closed.load(std::memory_order_relaxed) || stopped_ ||
+      stream_ended_.load())
+    return;
+  frames_.clear();
+  ser.finish_stream(0, frames_);
+  if (!frames_.empty() && queue_frames(target, std::nullopt) == sink_outcome::failed)
+    ctx_->log(log_level::warning,
+              "the end of the output was not sent: " + flavor_->describe() + " reads too slowly");
 }
 
 // -- event loop ----------------------------------------------------------------------
@@ -102,7 +124,8 @@ void stream_client::dial() {
       return;
     }
     auto c = std::make_shared<stream_connection>(self->io_, std::move(transport), 0, std::string(),
-                                                 self->meta_, self->settings_.connection, self);
+                                                 self->meta_, self->settings_.connection, self,
+                                                 self->backlog_);
     self->connection_ = c;
     {
       std::lock_guard<std::mutex> guard(self->current_mtx_);
@@ -148,6 +171,7 @@ void stream_client::on_handshake_failed(stream_connection&, const std::string&) 
 }
 
 void stream_client::on_written(const event_id& id, bool ok) {
+  in_flight_.fetch_sub(1, std::memory_order_acq_rel);
   if (stopping_)
     return;
   if (ok)
@@ -170,6 +194,7 @@ void stream_client::send_outbox() {
 
 void stream_client::shut_down() {
   stopping_ = true;
+  backlog_->cancel();
   flavor_->cancel();
   if (connection_)
     connection_->close(stream_end::local, "the connector stops");

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ public:
   /// Queues one event: failed when not connected or the peer reads too
   /// slowly; pending for transactional events (acked once written).
   sink_outcome write(const event& ev, serializer& ser);
+  /// A graceful stop: ends the framing and sends what it still held.
+  void finish(serializer& ser);
+  /// Transactional events answered `pending` whose bytes the socket has not
+  /// taken yet (a graceful stop waits for them).
+  size_t writes_in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
   // -- connection_owner (event loop) ----------------------------------------
 
@@ -76,12 +82,17 @@ private:
   void dial();
   void send_outbox();
   void shut_down();
+  /// Queues `frames_` for `target` (failed when the peer reads too slowly);
+  /// the last frame completes `completes`.
+  sink_outcome queue_frames(const std::shared_ptr<stream_peer>& target,
+                            std::optional<event_id> completes);
 
   asio::io_context& io_;
   std::shared_ptr<connector_context> ctx_;
   std::unique_ptr<client_flavor> flavor_;
   stream_client_settings settings_;
   value meta_;
+  std::shared_ptr<input_backlog> backlog_;
 
   // event loop
   std::shared_ptr<stream_connection> connection_;
@@ -96,6 +107,7 @@ private:
   std::shared_ptr<stream_peer> current_; ///< the open connection's send side
   std::atomic<bool> stream_ended_{false};
   stream_outbox outbox_;
+  std::atomic<size_t> in_flight_{0};
   std::atomic<uint64_t>& slow_peer_failed_;
 
   // actor thread scratch

@@ -18,9 +18,11 @@ stream_connection::stream_connection(asio::io_context& io,
                                      std::unique_ptr<stream_transport> transport, uint64_t stream,
                                      std::string key, value meta,
                                      const connection_settings& settings,
-                                     std::shared_ptr<connection_owner> owner)
+                                     std::shared_ptr<connection_owner> owner,
+                                     std::shared_ptr<input_backlog> backlog)
   : stream_peer(stream, std::move(key)), timer_(io), transport_(std::move(transport)),
-    meta_(std::move(meta)), settings_(settings), owner_(std::move(owner)) {}
+    meta_(std::move(meta)), settings_(settings), owner_(std::move(owner)),
+    backlog_(std::move(backlog)) {}
 
 // -- life cycle ----------------------------------------------------------------
 
@@ -68,6 +70,15 @@ void stream_connection::set_paused(bool paused) {
     held_.clear();
     owner_->on_data(*this, std::move(data));
   }
+  read();
+}
+
+void stream_connection::unpark() {
+  if (!parked_)
+    return;
+  parked_ = false;
+  // Time held back by our own backlog is not the peer's idleness.
+  last_activity_ = clock::now();
   read();
 }
 
@@ -120,8 +131,12 @@ void stream_connection::close_socket() {
 // -- reading ---------------------------------------------------------------------
 
 void stream_connection::read() {
-  if (reading_ || paused_ || phase_ != phase::open)
+  if (reading_ || paused_ || parked_ || phase_ != phase::open)
     return;
+  if (!backlog_->may_read(*this)) {
+    parked_ = true;
+    return;
+  }
   reading_ = true;
   read_buf_.resize(settings_.buf_size);
   transport_->async_read_some(asio::buffer(read_buf_.data(), read_buf_.size()),
@@ -249,7 +264,7 @@ void stream_connection::on_timer() {
     case phase::open: {
       if (settings_.idle_timeout.count() == 0)
         return;
-      if (paused_)
+      if (paused_ || parked_)
         return arm_timer(now + settings_.idle_timeout);
       const auto due = last_activity_ + settings_.idle_timeout;
       if (now < due)

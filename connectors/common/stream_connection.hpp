@@ -17,6 +17,7 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "connectors/common/input_backlog.hpp"
 #include "connectors/common/peer_registry.hpp"
 #include "connectors/common/stream_settings.hpp"
 #include "connectors/common/stream_transport.hpp"
@@ -60,11 +61,13 @@ class stream_connection final : public stream_peer,
 public:
   stream_connection(asio::io_context& io, std::unique_ptr<stream_transport> transport,
                     uint64_t stream, std::string key, value meta, const connection_settings& settings,
-                    std::shared_ptr<connection_owner> owner);
+                    std::shared_ptr<connection_owner> owner, std::shared_ptr<input_backlog> backlog);
 
   /// Shakes hands if the transport needs it, then reads unless `paused`.
   void start(bool paused);
   void set_paused(bool paused);
+  /// Reads again after input_backlog held this connection back.
+  void unpark();
   /// Queues bytes for the peer (already counted in `queued`).
   void send(std::string data, std::optional<event_id> completes);
   /// Ends the stream (reported as `why`) and closes the socket at once.
@@ -99,10 +102,12 @@ private:
   value meta_;
   connection_settings settings_;
   std::shared_ptr<connection_owner> owner_;
+  std::shared_ptr<input_backlog> backlog_;
 
   phase phase_ = phase::created;
   bool paused_ = false;
   bool reading_ = false;
+  bool parked_ = false; ///< held back by input_backlog
   bool writing_ = false;
   bool timer_armed_ = false;
   bool socket_closed_ = false;

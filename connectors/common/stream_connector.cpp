@@ -44,6 +44,11 @@ public:
   sink_outcome write(std::string_view, const event& ev, serializer& ser) override {
     return core_ ? core_->write(ev, ser) : sink_outcome::failed;
   }
+  void finish(serializer& ser) override {
+    if (core_)
+      core_->finish(ser);
+  }
+  size_t writes_in_flight() const override { return core_ ? core_->writes_in_flight() : 0; }
 
 private:
   std::shared_ptr<connector_context> ctx_;

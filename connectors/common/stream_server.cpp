@@ -24,7 +24,8 @@ stream_server::stream_server(asio::io_context& io, std::shared_ptr<connector_con
                              bool sink_linked)
   : io_(io), ctx_(std::move(ctx)), flavor_(std::move(flavor)), settings_(settings),
     source_id_(source_id), sink_linked_(sink_linked), accept_retry_(io),
-    budget_(settings.line_budget_bytes), refused_(ctx_->counter("connections_refused")),
+    budget_(settings.line_budget_bytes), backlog_(std::make_shared<input_backlog>(io, ctx_)),
+    refused_(ctx_->counter("connections_refused")),
     idle_closed_(ctx_->counter("connections_closed_idle")),
     budget_closed_(ctx_->counter("connections_closed_line_budget")),
     handshakes_failed_(ctx_->counter("tls_handshakes_failed")),
@@ -88,25 +89,44 @@ sink_outcome stream_server::write(const event& ev, serializer& ser) {
       ok = false;
       continue;
     }
-    size_t total = 0;
-    for (const auto& f : frames_)
-      total += f.size();
-    if (target->queued.load(std::memory_order_relaxed) + total > settings_.max_queued_bytes) {
-      // The peer reads slower than we answer: fail rather than grow.
-      ++slow_peer_failed_;
-      log_doubling(slow_peer_failed_, "stream " + std::to_string(target->stream) +
-                                          " reads its replies too slowly (`max_queued_bytes` " +
-                                          std::to_string(settings_.max_queued_bytes) + ")");
-      ok = false;
-      continue;
-    }
-    target->queued.fetch_add(total, std::memory_order_relaxed);
-    for (auto& f : frames_)
-      batch_.push_back(outgoing_bytes{target, std::move(f), std::nullopt});
+    ok = queue_frames(target) && ok;
   }
   if (outbox_.push(batch_))
     asio::post(io_, [self = shared_from_this()] { self->send_outbox(); });
   return ok ? sink_outcome::done : sink_outcome::failed;
+}
+
+bool stream_server::queue_frames(const peer_ptr& target) {
+  size_t total = 0;
+  for (const auto& f : frames_)
+    total += f.size();
+  if (target->queued.load(std::memory_order_relaxed) + total > settings_.max_queued_bytes) {
+    // The peer reads slower than we answer: fail rather than grow.
+    ++slow_peer_failed_;
+    log_doubling(slow_peer_failed_, "stream " + std::to_string(target->stream) +
+                                        " reads its replies too slowly (`max_queued_bytes` " +
+                                        std::to_string(settings_.max_queued_bytes) + ")");
+    return false;
+  }
+  target->queued.fetch_add(total, std::memory_order_relaxed);
+  for (auto& f : frames_)
+    batch_.push_back(outgoing_bytes{target, std::move(f), std::nullopt});
+  return true;
+}
+
+void stream_server::finish(serializer& ser) {
+  forget_finished_streams(ser);
+  if (stopped_)
+    return;
+  for (auto& target : peers_.all()) {
+    frames_.clear();
+    ser.finish_stream(target->stream, frames_);
+    if (!frames_.empty() && !queue_frames(target))
+      ctx_->log(log_level::warning, "the end of stream " + std::to_string(target->stream) +
+                                        "'s output was not sent: its peer reads too slowly");
+  }
+  if (outbox_.push(batch_))
+    asio::post(io_, [self = shared_from_this()] { self->send_outbox(); });
 }
 
 void stream_server::forget_finished_streams(serializer& ser) {
@@ -193,7 +213,7 @@ void stream_server::on_accept(const asio::error_code& ec, server_flavor::accepte
   auto meta = flavor_->meta_of(stream, a);
   auto c = std::make_shared<stream_connection>(io_, std::move(a.transport), stream,
                                                std::move(key), std::move(meta),
-                                               settings_.connection, shared_from_this());
+                                               settings_.connection, shared_from_this(), backlog_);
   ++sockets_open_;
   connections_.emplace(stream, c);
   c->start(paused_);
@@ -273,6 +293,7 @@ void stream_server::shut_down() {
   stopping_ = true;
   asio::error_code ignored;
   accept_retry_.cancel(ignored);
+  backlog_->cancel();
   flavor_->close();
   std::vector<std::shared_ptr<stream_connection>> open;
   open.reserve(connections_.size());

@@ -70,6 +70,11 @@ public:
   void stop();
   /// Routes one reply; see peer_registry::find_targets.
   sink_outcome write(const event& ev, serializer& ser);
+  /// A graceful stop: ends the framing of every open connection and sends
+  /// what it still held (a compressor's trailer, say).
+  void finish(serializer& ser);
+  /// Replies are done once queued: nothing to wait for.
+  size_t writes_in_flight() const { return 0; }
 
   // -- connection_owner (event loop) ----------------------------------------
 
@@ -87,6 +92,9 @@ private:
   void send_outbox();
   void shut_down();
   void forget_finished_streams(serializer& ser);
+  /// Queues `frames_` for `target`; false (nothing queued) when the peer
+  /// already has `max_queued_bytes` waiting.
+  bool queue_frames(const peer_ptr& target);
   /// Logs the 1st, 2nd, 4th, 8th… time `count` was bumped.
   void log_doubling(std::atomic<uint64_t>& count, const std::string& what);
 
@@ -100,6 +108,7 @@ private:
   // event loop
   asio::steady_timer accept_retry_;
   line_budget budget_;
+  std::shared_ptr<input_backlog> backlog_;
   uint64_t next_stream_ = 0;
   size_t sockets_open_ = 0;
   bool paused_ = true; ///< push sources read nothing before the first resume()

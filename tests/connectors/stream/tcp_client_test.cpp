@@ -87,7 +87,78 @@ TEST_CASE("tcp_client acks a transactional event once its bytes are written") {
   CHECK(cl.conn->write("in", make_event(src, 0, "plain\n", value()), cl.ser) == sink_outcome::done);
   CHECK(cl.ctx->wait([&] { return cl.ctx->acks.size() == 100; }));
   CHECK(cl.ctx->fails.empty());
+  // The ack follows the write: nothing is left for a graceful stop to wait for.
+  CHECK(cl.conn->writes_in_flight() == 0);
   CHECK(server.await_line("line plain"));
+}
+
+TEST_CASE("tcp_client treats a write error as a lost connection and reconnects") {
+  // A peer that resets the connection after the first line, then takes a
+  // second connection and prints what it reads there.
+  child_process peer({"/usr/bin/python3", "-c", R"(
+import socket, struct, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+s.settimeout(20)
+print("port %d" % s.getsockname()[1], flush=True)
+c, _ = s.accept()
+c.settimeout(20)
+c.recv(100)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+print("reset", flush=True)
+c, _ = s.accept()
+c.settimeout(20)
+buf = b""
+while not buf.endswith(b"after\n"):
+    d = c.recv(4096)
+    if not d:
+        break
+    buf += d
+print("got " + buf.decode().strip(), flush=True)
+)"});
+  std::string line;
+  REQUIRE(peer.read_line(line));
+  REQUIRE(line.rfind("port ", 0) == 0);
+  const auto port = static_cast<uint16_t>(std::stoi(line.substr(5)));
+  // Never resumed, so no read is under way: only the write can see the reset.
+  auto ctx = std::make_shared<recording_context>();
+  std::string err;
+  auto conn = ws::testing::make_connector(tcp::tcp_client_descriptor(), client_config(port), ctx,
+                                          client_under_test::source_id, err);
+  REQUIRE_MESSAGE(conn, err);
+  echo_serializer ser;
+  conn->start(test_start());
+  conn->connect();
+  REQUIRE(ctx->wait_connect_outcome());
+  REQUIRE(conn->write("in", make_event(src, 0, "first\n", value()), ser) == sink_outcome::done);
+  REQUIRE(peer.read_line(line));
+  REQUIRE(line == "reset");
+
+  // Writes after the reset: the socket refuses one, the connection is
+  // reported lost (the runtime then opens the breaker and reconnects), and
+  // nothing written into the dead connection is acked.
+  uint64_t pull = 0;
+  CHECK(ctx->wait([&] {
+    conn->write("in", transactional_event(pull++, "lost\n"), ser);
+    return !ctx->lost.empty();
+  }, 10s));
+  {
+    std::lock_guard<std::mutex> g(ctx->mtx);
+    REQUIRE(ctx->lost.size() == 1);
+    CHECK(ctx->lost[0].find("the connection to 127.0.0.1:" + std::to_string(port) + " broke: ") == 0);
+  }
+  CHECK(ctx->wait([&] { return conn->writes_in_flight() == 0; }));
+  CHECK(ctx->acks.empty());
+  CHECK(conn->write("in", transactional_event(pull++, "refused\n"), ser) == sink_outcome::failed);
+
+  conn->connect();
+  REQUIRE(ctx->wait_connect_outcome());
+  CHECK(conn->write("in", make_event(src, 0, "after\n", value()), ser) == sink_outcome::done);
+  REQUIRE(peer.read_line(line));
+  CHECK(line == "got after");
+  conn->stop();
 }
 
 TEST_CASE("tcp_client reports a lost connection and reconnects after the server restarts, losing nothing acked") {

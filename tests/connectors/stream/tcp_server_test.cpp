@@ -231,6 +231,27 @@ TEST_CASE("tcp_server closes idle connections and counts them, busy ones stay") 
         sink_outcome::done);
 }
 
+TEST_CASE("tcp_server shares its port with another under SO_REUSEPORT, and only then") {
+  const auto port = free_port();
+  REQUIRE(port != 0);
+  auto config = [&](bool reuse_port) {
+    return value(record{{"url", "127.0.0.1:" + std::to_string(port)},
+                        {"socket_options", record{{"SO_REUSEPORT", reuse_port}}}});
+  };
+  {
+    server_under_test first(tcp::tcp_server_descriptor(), config(true));
+    REQUIRE_MESSAGE(first.ok, first.err);
+    server_under_test second(tcp::tcp_server_descriptor(), config(true));
+    CHECK_MESSAGE(second.ok, second.err);
+    CHECK(second.port == port);
+  }
+  server_under_test first(tcp::tcp_server_descriptor(), config(false));
+  REQUIRE_MESSAGE(first.ok, first.err);
+  server_under_test second(tcp::tcp_server_descriptor(), config(false));
+  CHECK_FALSE(second.ok);
+  CHECK(second.err.find("in use") != std::string::npos);
+}
+
 TEST_CASE("tcp_server refuses connections beyond max_connections and says so") {
   server_under_test srv(tcp::tcp_server_descriptor(), server_config({{"max_connections", 2}}));
   REQUIRE(srv.ok);
