@@ -151,7 +151,10 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
   bool EndObject(rapidjson::SizeType n) {
     --depth;
     record r;
-    r.reserve(n);
+    // An event's top-level record often gains a few fields in a script
+    // (`let event.x`, `patch … insert`); room for them saves copying the
+    // whole record into a bigger one on the first insert.
+    r.reserve(depth == 0 ? n + 4 : n);
     size_t first_value = values.size() - n;
     size_t first_key = keys.size() - n;
     for (size_t i = 0; i < n; ++i)
@@ -270,6 +273,10 @@ bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
   if (!ok) {
     if (ok.Code() == rapidjson::kParseErrorTermination && !st.builder.error.empty())
       err = st.builder.error;
+    else if (ok.Code() == rapidjson::kParseErrorStringEscapeInvalid && ok.Offset() < data.size() &&
+             static_cast<unsigned char>(data[ok.Offset()]) < 0x20)
+      // RapidJSON names a raw control byte in a string an invalid escape.
+      err = "invalid JSON: unescaped control character in string";
     else
       err = std::string("invalid JSON: ") + rapidjson::GetParseError_En(ok.Code());
     err += " at byte " + std::to_string(ok.Offset());

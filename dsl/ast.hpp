@@ -327,6 +327,8 @@ struct window_def {
   std::string name;
   std::string kind;
   std::vector<with_entry> with;
+  /// `state` / `script` / `script from tick` bodies, or null.
+  std::shared_ptr<script_def> script;
   source_span span;
 };
 

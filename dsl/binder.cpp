@@ -135,7 +135,9 @@ void bind_call(expr& e, const scope& s, diagnostics& diags) {
   }
   // Tremor resolves a call only through the functions in scope and the
   // modules brought in by `use`; stdlib natives need their module's `use`.
-  diags.error(e.span, "Call to undefined function " + e.name, undefined_function_hint(e.name, s));
+  // Tremor names an unqualified function with its (empty) module path: `::g`.
+  std::string shown = e.name.find("::") == std::string::npos ? "::" + e.name : e.name;
+  diags.error(e.span, "Call to undefined function " + shown, undefined_function_hint(e.name, s));
 }
 
 void bind_path(expr& e, const scope& s, diagnostics& diags) {
@@ -151,7 +153,7 @@ void bind_path(expr& e, const scope& s, diagnostics& diags) {
         e.constant = it->second;
     }
     if (!e.constant)
-      diags.error(e.span, "Unknown constant `" + e.root_name + "`");
+      diags.error(e.span, "The constant " + e.root_name + " (absolute path) is not defined.");
   }
   for (auto& seg : e.segments) {
     if (seg.a)
@@ -179,7 +181,7 @@ void bind_pattern(pattern& p, const scope& s, diagnostics& diags) {
   if (p.k == pattern::kind::extractor && !p.compiled) {
     std::string err;
     if (!compile_extractor(p, err))
-      diags.error(p.span, err);
+      diags.error(p.span, "Invalid tilde predicate pattern: " + err);
   }
 }
 
@@ -229,14 +231,84 @@ void mark_event_consumers(expr& e) {
   }
 }
 
-void bind_expr(expr& e, const scope& s, diagnostics& diags) {
+namespace {
+
+// Natives whose result depends on more than their arguments (clock,
+// randomness, the host, the event's origin): never folded.
+bool is_pure_native(const std::string& name) {
+  // test::suite records the suite for `temblor test unit`: an effect.
+  static const char* const impure[] = {"random::", "system::", "origin::", "win::", "test::suite",
+                                       "datetime::today"};
+  for (const char* prefix : impure)
+    if (name.rfind(prefix, 0) == 0)
+      return false;
+  return find_native(name) != nullptr;
+}
+
+bool is_literal(const expr_ptr& x) { return !x || x->kind == expr_kind::literal; }
+
+// True when `e` is made of literals only, so Tremor evaluates it at load
+// time: records, arrays, interpolations, operators, paths into literals and
+// calls of pure natives (not match, patch, merge or user functions).
+bool is_foldable(const expr& e) {
+  switch (e.kind) {
+    case expr_kind::record:
+    case expr_kind::array:
+    case expr_kind::string:
+    case expr_kind::unary:
+    case expr_kind::binary: break;
+    case expr_kind::path:
+      if (e.root != path_root::expr)
+        return false;
+      for (const auto& seg : e.segments)
+        if (!is_literal(seg.a) || !is_literal(seg.b))
+          return false;
+      break;
+    case expr_kind::call:
+      if (!e.aggr_name.empty() || !e.target.user || !e.target.user->is_intrinsic ||
+          !is_pure_native(e.target.user->native_name))
+        return false;
+      break;
+    default: return false;
+  }
+  for (const auto& x : e.items)
+    if (!is_literal(x))
+      return false;
+  for (const auto& x : e.keys)
+    if (!is_literal(x))
+      return false;
+  return true;
+}
+
+// Evaluates a constant `e` and turns it into a literal; a failure is a load
+// error with Tremor's runtime text (`[1].a`, `42 >> 64`, `string::len(1)`).
+void fold(expr& e, diagnostics& diags) {
+  eval_ctx c;
+  value v;
+  status st = eval(e, c, v);
+  if (st == status::error) {
+    diags.error(c.err.span, c.err.message);
+    return;
+  }
+  if (st != status::ok)
+    return;
+  expr lit(expr_kind::literal, e.span);
+  lit.lit = std::move(v);
+  e = std::move(lit);
+}
+
+void bind_expr_in(expr& e, const scope& s, diagnostics& diags, bool may_fold) {
   if (e.kind == expr_kind::call)
     bind_call(e, s, diags);
   if (e.kind == expr_kind::path)
     bind_path(e, s, diags);
-  for (auto& x : e.items)
-    if (x)
-      bind_expr(*x, s, diags);
+  // A `let` target and the path of `present`/`absent` are places, not
+  // values: they are never folded.
+  bool place_first = e.kind == expr_kind::let || e.kind == expr_kind::present ||
+                     e.kind == expr_kind::absent;
+  for (size_t i = 0; i < e.items.size(); ++i)
+    if (e.items[i])
+      bind_expr_in(*e.items[i], s, diags, !(place_first && i == 0));
   for (auto& x : e.keys)
     if (x)
       bind_expr(*x, s, diags);
@@ -264,7 +336,59 @@ void bind_expr(expr& e, const scope& s, diagnostics& diags) {
     mark_event_consumers(*e.items[1]);
   if (e.kind == expr_kind::emit && e.items[0])
     mark_event_consumers(*e.items[0]);
+  if (may_fold && is_foldable(e))
+    fold(e, diags);
 }
+
+} // namespace
+
+void bind_expr(expr& e, const scope& s, diagnostics& diags) { bind_expr_in(e, s, diags, true); }
+
+namespace {
+
+void check_recur_block(const std::vector<expr_ptr>& body, bool tail, diagnostics& diags);
+
+// `recur` must be the last thing its function does: the last statement of
+// the body, or of a case of a match in that position.
+void check_recur(const expr& e, bool tail, diagnostics& diags) {
+  if (e.kind == expr_kind::recur && !tail)
+    diags.error(e.span, "Can not recur from this location");
+  for (const auto& x : e.items)
+    if (x)
+      check_recur(*x, false, diags);
+  for (const auto& x : e.keys)
+    if (x)
+      check_recur(*x, false, diags);
+  for (const auto& seg : e.segments) {
+    if (seg.a)
+      check_recur(*seg.a, false, diags);
+    if (seg.b)
+      check_recur(*seg.b, false, diags);
+  }
+  for (const auto& mc : e.cases) {
+    if (mc.guard)
+      check_recur(*mc.guard, false, diags);
+    check_recur_block(mc.body, tail && e.kind == expr_kind::match, diags);
+  }
+  for (const auto& fc : e.for_cases) {
+    if (fc.guard)
+      check_recur(*fc.guard, false, diags);
+    check_recur_block(fc.body, false, diags);
+  }
+  for (const auto& op : e.patches) {
+    if (op.key)
+      check_recur(*op.key, false, diags);
+    if (op.value)
+      check_recur(*op.value, false, diags);
+  }
+}
+
+void check_recur_block(const std::vector<expr_ptr>& body, bool tail, diagnostics& diags) {
+  for (size_t i = 0; i < body.size(); ++i)
+    check_recur(*body[i], tail && i + 1 == body.size(), diags);
+}
+
+} // namespace
 
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
   if (f.is_intrinsic) {
@@ -286,7 +410,58 @@ void bind_fn(fn_def& f, const scope& s, diagnostics& diags) {
       bind_expr(*mc.guard, s, diags);
     for (auto& b : mc.body)
       bind_expr(*b, s, diags);
+    check_recur_block(mc.body, true, diags);
   }
+  check_recur_block(f.body, true, diags);
+}
+
+bool is_load_time_expr(const expr& e, bool allow_args) {
+  if (e.kind == expr_kind::path) {
+    switch (e.root) {
+      case path_root::event:
+      case path_root::meta:
+      case path_root::state:
+      case path_root::group:
+      case path_root::window: return false;
+      case path_root::args:
+        if (!allow_args)
+          return false;
+        break;
+      default: break;
+    }
+  }
+  if (e.kind == expr_kind::call &&
+      (!e.aggr_name.empty() ||
+       (e.target.user && e.target.user->is_intrinsic && !is_pure_native(e.target.user->native_name))))
+    return false;
+  auto ok = [&](const expr_ptr& x) { return !x || is_load_time_expr(*x, allow_args); };
+  for (const auto& x : e.items)
+    if (!ok(x))
+      return false;
+  for (const auto& x : e.keys)
+    if (!ok(x))
+      return false;
+  for (const auto& seg : e.segments)
+    if (!ok(seg.a) || !ok(seg.b))
+      return false;
+  for (const auto& mc : e.cases) {
+    if (!ok(mc.guard))
+      return false;
+    for (const auto& b : mc.body)
+      if (!ok(b))
+        return false;
+  }
+  for (const auto& fc : e.for_cases) {
+    if (!ok(fc.guard))
+      return false;
+    for (const auto& b : fc.body)
+      if (!ok(b))
+        return false;
+  }
+  for (const auto& op : e.patches)
+    if (!ok(op.key) || !ok(op.value))
+      return false;
+  return true;
 }
 
 bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags) {

@@ -39,6 +39,15 @@ void mark_event_consumers(expr& e);
 /// Binds a user function's body and, for intrinsics, its native target.
 void bind_fn(fn_def& f, const scope& s, diagnostics& diags);
 
+/// True when `e` can be evaluated at load time: it reads no event, metadata,
+/// state, group or window (nor `args`, unless `allow_args`) and calls no
+/// aggregate or native whose result is not a function of its arguments.
+bool is_load_time_expr(const expr& e, bool allow_args);
+
+/// Tremor's text for an expression that fails is_load_time_expr.
+constexpr const char* not_constant_text =
+  "The expression isn't constant and can't be evaluated at compile time";
+
 /// Evaluates a constant expression (no event); errors go to `diags`.
 bool eval_const(const expr& e, const value* args, value& out, diagnostics& diags);
 

@@ -1,6 +1,7 @@
 #include "dsl/deployment.hpp"
 
 #include <algorithm>
+#include <set>
 #include <climits>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -68,6 +69,9 @@ public:
       diags().warning(start, "`" + file->name + "` deploys no flow",
                       "add `deploy flow <name>;` or nothing of this file runs");
     }
+    check_connector_definitions(root.items);
+    for (const auto& f : root.items.flows)
+      check_connector_definitions(f->items);
     std::vector<std::string> seen;
     for (auto& d : root.deploys) {
       if (std::find(seen.begin(), seen.end(), d.alias) != seen.end()) {
@@ -95,7 +99,12 @@ public:
         std::vector<std::string> names;
         for (auto& f : root.items.flows)
           names.push_back(f->name);
-        diags().error(d.from.span, "Unknown flow `" + join(d.from) + "`",
+        std::string defined;
+        for (const auto& n : names)
+          defined += (defined.empty() ? " " : ", ") + n;
+        diags().error(d.from.span,
+                      "Artefact `" + join(d.from) + "` is not defined or not found, the following "
+                      "are defined:" + defined,
                       d.from.path.empty() ? unknown_name_hint(d.from.name, names) : "");
         continue;
       }
@@ -104,13 +113,44 @@ public:
       value args;
       value no_args{record{}};
       bind_defaults(loader_, fd->args, *owner);
-      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args))
+      if (!resolve_args(fd->args, d.with, no_args, d.span, diags(), args, d.alias))
         continue;
       instantiate(*fd, owner, d, std::move(args));
     }
   }
 
 private:
+  // A connector definition's `with` takes only the settings Tremor knows,
+  // deployed or not.
+  void check_connector_definitions(const scope_items& items) {
+    for (const auto& cd : items.connectors) {
+      checked_definitions_.insert(cd.get());
+      for (const auto& w : cd->with)
+        if (!known_connector_setting(w.name))
+          report_unknown_setting(*cd, w);
+    }
+  }
+
+  static bool known_connector_setting(const std::string& name) {
+    return std::find_if(std::begin(connector_settings), std::end(connector_settings),
+                        [&](const char* k) { return name == k; }) != std::end(connector_settings);
+  }
+
+  // Tremor's text; Tremor 0.12 itself ignored such keys, so a typo such as
+  // `preprocessor` silently did nothing.
+  void report_unknown_setting(const connector_def& cd, const with_entry& w) {
+    diags().error(w.span,
+                  "Invalid `with` parameter \"" + w.name + "\" in definition of connector \"" +
+                    cd.name + "\".",
+                  "Available parameters are: codec, config, metrics_interval_s, "
+                  "postprocessors, preprocessors, reconnect");
+  }
+
+  std::set<const void*> checked_definitions_;
+
+  static constexpr const char* connector_settings[] = {
+    "codec", "config", "preprocessors", "postprocessors", "reconnect", "metrics_interval_s"};
+
   static std::string join(const mod_target& t) {
     std::string s;
     for (auto& p : t.path)
@@ -169,7 +209,7 @@ private:
         }
         value cargs;
         bind_defaults(loader_, cd->args, *cowner);
-        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs))
+        if (!resolve_args(cd->args, c.with, args, c.span, diags(), cargs, c.alias))
           continue;
         record with;
         bool ok = true;
@@ -180,18 +220,10 @@ private:
             ok = false;
             continue;
           }
-          // Tremor evaluates and ignores keys it does not know; a typo such
-          // as `preprocessor` then silently does nothing, so we reject them.
-          static const std::vector<std::string> known = {
-            "codec", "config", "preprocessors", "postprocessors", "reconnect", "metrics_interval_s"};
-          if (std::find(known.begin(), known.end(), w.name) == known.end()) {
-            source_span key = w.span; // the caret goes under the key only
-            key.end = key.begin;
-            key.end.column += static_cast<uint32_t>(w.name.size());
-            key.end.offset += w.name.size();
-            diags().error(key, "Unknown key `" + w.name + "` in the `with` of connector `" +
-                                 cd->name + "`",
-                          unknown_name_hint(w.name, known));
+          if (!known_connector_setting(w.name)) {
+            // Definitions outside the deployed file were not checked above.
+            if (!checked_definitions_.count(cd.get()))
+              report_unknown_setting(*cd, w);
             ok = false;
             continue;
           }
@@ -220,7 +252,7 @@ private:
         }
         value pargs;
         bind_defaults(loader_, pd->args, *powner);
-        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs))
+        if (!resolve_args(pd->args, c.with, args, c.span, diags(), pargs, c.alias))
           continue;
         auto prog = compile_pipeline(loader_, pd, powner, std::move(pargs));
         if (!prog)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dsl/utf8_encode.hpp"
+
 namespace temblor::dsl {
 
 namespace {
@@ -19,7 +21,17 @@ std::string line_text(const std::string& text, uint32_t line) {
   std::string s = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (!s.empty() && s.back() == '\r')
     s.pop_back();
-  return s;
+  // Control bytes (a NUL would end the printed text) show as their Unicode
+  // control pictures, one column each, so the carets stay aligned.
+  std::string shown;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t')
+      append_utf8(shown, 0x2400 + c);
+    else
+      shown.push_back(ch);
+  }
+  return shown;
 }
 
 } // namespace

@@ -13,7 +13,7 @@ using namespace extractors;
 
 namespace {
 
-enum class ex_kind { dissect, glob, re, rerg, json, base64, kv, cidr, influx, datetime };
+enum class ex_kind { dissect, glob, re, rerg, grok, json, base64, kv, cidr, influx, datetime };
 
 struct compiled {
   ex_kind kind;
@@ -42,9 +42,9 @@ bool compile_extractor(pattern& p, std::string& err) {
     if (!c->re.compile(p.body, err))
       return false;
   } else if (n == "grok") {
-    c->kind = ex_kind::re;
+    c->kind = ex_kind::grok;
     std::string expanded;
-    if (!expand_grok(p.body, expanded, 0, err) || !c->re.compile(expanded, err))
+    if (!expand_grok(p.body, expanded, err) || !c->re.compile(expanded, err))
       return false;
   } else if (n == "json") {
     c->kind = ex_kind::json;
@@ -63,7 +63,7 @@ bool compile_extractor(pattern& p, std::string& err) {
   } else if (n == "datetime") {
     c->kind = ex_kind::datetime;
   } else {
-    err = "Unknown extractor `" + n + "`";
+    err = "Unsupported extractor " + n;
     return false;
   }
   p.compiled = c;
@@ -79,12 +79,14 @@ bool run_extractor(const pattern& p, const value& in, value& out) {
   switch (c->kind) {
     case ex_kind::dissect: return run_dissect(c->dissect, *s, out);
     case ex_kind::glob:
+      // A glob captures nothing; Tremor yields `true` for a match.
       if (!run_glob(c->glob, *s))
         return false;
-      out = in;
+      out = value(true);
       return true;
     case ex_kind::re: return run_re(c->re, *s, out);
     case ex_kind::rerg: return run_rerg(c->re, *s, out);
+    case ex_kind::grok: return run_grok(c->re, *s, out);
     case ex_kind::json: {
       std::string err;
       return from_json(*s, out, err);

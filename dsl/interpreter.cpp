@@ -1,7 +1,10 @@
 #include "dsl/interpreter.hpp"
 
 #include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <string_view>
 #include <limits>
 #include <map>
 
@@ -17,19 +20,46 @@ __extension__ typedef __int128 i128;
 
 // Calls nested deeper than this fail cleanly instead of exhausting the stack.
 constexpr int max_call_depth = 128;
-// `recur` iterations allowed per call (Tremor's default recursion limit).
-constexpr int max_recursion = 1024;
+// `recur` iterations allowed per call: Tremor's default recursion limit,
+// or what `server run -r` set.
+uint64_t recursion_limit = 1024;
 
 status fail(eval_ctx& c, const source_span& s, std::string msg) {
   c.err.span = s;
   c.err.message = std::move(msg);
+  c.err.first_line = c.err.last_line = 0;
+  c.err.note.clear();
   return status::error;
 }
+
+// Widens the report of the error `st` to the lines of `outer`.
+status within(eval_ctx& c, const source_span& outer, status st) {
+  c.err.first_line = outer.begin.line;
+  c.err.last_line = outer.end.line;
+  return st;
+}
+
+// An error whose report shows the lines of the enclosing `outer` expression.
+status fail_in(eval_ctx& c, const source_span& outer, const source_span& s, std::string msg) {
+  return within(c, outer, fail(c, s, std::move(msg)));
+}
+
+// An error whose report shows two lines of context around the span.
+status fail_with_context(eval_ctx& c, const source_span& s, std::string msg) {
+  fail(c, s, std::move(msg));
+  c.err.first_line = s.begin.line > 2 ? s.begin.line - 2 : 1;
+  c.err.last_line = s.end.line + 2;
+  return status::error;
+}
+
+// The type names of Tremor's error texts ("boolean" where type::as_string
+// says "bool").
+std::string error_type_name(const value& v) { return v.is_bool() ? "boolean" : type_name(v); }
 
 // Tremor's TypeConflict text: "Conflicting types, got string but expected
 // record" (several expected types read "one of a, b").
 status type_conflict(eval_ctx& c, const source_span& s, const value& got, const char* expected) {
-  return fail(c, s, "Conflicting types, got " + type_name(got) + " but expected " + expected);
+  return fail(c, s, "Conflicting types, got " + error_type_name(got) + " but expected " + expected);
 }
 
 #define TEMBLOR_TRY(x)                                                                                     \
@@ -76,17 +106,33 @@ const char* root_word(path_root r) {
 
 status eval_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out);
 
-// Resolves an index value against `cur`, which may live in `tmp`.
+status missing_key(eval_ctx& c, const expr& e, const source_span& s, const std::string& key) {
+  return fail(c, s,
+              std::string("Trying to access a non existing ") + root_word(e.root) + " key `" + key +
+                "`");
+}
+
+// Tremor's texts for a bad array index: a negative one is a "Bad array
+// index", one past the end is "out of bounds"; both name the valid range.
+status bad_index(eval_ctx& c, const source_span& s, int64_t i, size_t len) {
+  if (i < 0)
+    return fail(c, s, "Bad array index, got `" + std::to_string(i) +
+                        "` but expected an index in the range 0:" + std::to_string(len));
+  return fail(c, s, "Array index out of bounds, got index " + std::to_string(i) +
+                      " but expected an index in the range 0:" + std::to_string(len));
+}
+
+// Resolves a segment against `cur` (the result may live in `tmp`). Errors
+// point at the segment that failed (the key, the index, the range), not at
+// the whole path, as Tremor's do.
 status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, value& tmp,
             const value*& out) {
   if (seg.k == segment::kind::field) {
     if (!cur->is_record())
-      return type_conflict(c, e.span, *cur, "record");
+      return type_conflict(c, seg.span, *cur, "record");
     const value* v = cur->as_record().find(seg.name);
     if (!v)
-      return fail(c, e.span,
-                  std::string("Trying to access a non existing ") + root_word(e.root) + " key `" +
-                    seg.name + "`");
+      return missing_key(c, e, seg.span, seg.name);
     out = v;
     return status::ok;
   }
@@ -94,26 +140,30 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   const value* idx = nullptr;
   TEMBLOR_TRY(eval_ref(*seg.a, c, itmp, idx));
   if (seg.k == segment::kind::index) {
+    // The index's type decides what it needs: a string key a record, an
+    // integer an array.
     if (idx->is_string()) {
       if (!cur->is_record())
-        return type_conflict(c, e.span, *cur, "record");
+        return type_conflict(c, seg.span, *cur, "record");
       const value* v = cur->as_record().find(idx->as_string());
       if (!v)
-        return fail(c, e.span,
-                    std::string("Trying to access a non existing ") + root_word(e.root) +
-                      " key `" + idx->as_string() + "`");
+        return missing_key(c, e, seg.span, idx->as_string());
       out = v;
       return status::ok;
     }
     int64_t i = 0;
-    if (!idx->get_i64(i))
+    if (!idx->get_i64(i)) {
+      if (cur->is_record())
+        return type_conflict(c, seg.span, *idx, "string");
+      if (cur->is_array())
+        return type_conflict(c, seg.span, *idx, "integer");
       return type_conflict(c, seg.span, *idx, "one of integer, string");
+    }
     if (!cur->is_array())
-      return type_conflict(c, e.span, *cur, "array");
+      return type_conflict(c, seg.span, *cur, "array");
     const auto& a = cur->as_array();
     if (i < 0 || static_cast<size_t>(i) >= a.size())
-      return fail(c, e.span,
-                  "Trying to access an index that is out of range. idx: " + std::to_string(i));
+      return bad_index(c, seg.span, i, a.size());
     out = &a[static_cast<size_t>(i)];
     return status::ok;
   }
@@ -122,32 +172,24 @@ status step(const expr& e, const segment& seg, eval_ctx& c, const value* cur, va
   TEMBLOR_TRY(eval_ref(*seg.b, c, etmp, end));
   int64_t b = 0, en = 0;
   if (!idx->get_i64(b))
-    return type_conflict(c, seg.span, *idx, "integer");
+    return type_conflict(c, seg.a->span, *idx, "integer");
   if (!end->get_i64(en))
-    return type_conflict(c, seg.span, *end, "integer");
+    return type_conflict(c, seg.b->span, *end, "integer");
+  if (!cur->is_array())
+    return type_conflict(c, seg.span, *cur, "array");
+  const auto& a = cur->as_array();
+  if (b < 0)
+    return bad_index(c, seg.a->span, b, a.size());
   if (en < b)
-    return fail(c, e.span, "A range's end cannot be smaller than its start, " +
-                             std::to_string(b) + ":" + std::to_string(en) + " is invalid");
-  if (cur->is_array()) {
-    const auto& a = cur->as_array();
-    if (b < 0 || static_cast<size_t>(en) > a.size())
-      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
-                               std::to_string(b) + " end: " + std::to_string(en));
-    array slice(a.begin() + b, a.begin() + en);
-    tmp = value(std::move(slice));
-    out = &tmp;
-    return status::ok;
-  }
-  if (const std::string* s = cur->get_text()) {
-    if (b < 0 || static_cast<size_t>(en) > s->size())
-      return fail(c, e.span, "Trying to access an index that is out of range. start: " +
-                               std::to_string(b) + " end: " + std::to_string(en));
-    std::string sub = s->substr(static_cast<size_t>(b), static_cast<size_t>(en - b));
-    tmp = value(std::move(sub));
-    out = &tmp;
-    return status::ok;
-  }
-  return type_conflict(c, e.span, *cur, "array");
+    return fail(c, seg.span, "A range's end cannot be smaller than its start, " +
+                               std::to_string(b) + ":" + std::to_string(en) + " is invalid");
+  if (static_cast<size_t>(en) > a.size())
+    return fail(c, seg.span, "Array index out of bounds, got index range " + std::to_string(b) +
+                               ":" + std::to_string(en) + " but expected a subrange of 0:" +
+                               std::to_string(a.size()));
+  tmp = value(array(a.begin() + b, a.begin() + en));
+  out = &tmp;
+  return status::ok;
 }
 
 status path_root_ref(const expr& e, eval_ctx& c, value& tmp, const value*& out) {
@@ -240,7 +282,7 @@ status binop_error(eval_ctx& c, const source_span& s, op_code op, const value& a
                    const value& b) {
   return fail(c, s,
               std::string("The binary operation `") + op_text(op) +
-                "` is not defined for the type `" + type_name(a) + "` and `" + type_name(b) + "`");
+                "` is not defined for the type `" + error_type_name(a) + "` and `" + error_type_name(b) + "`");
 }
 
 status int_arith(const source_span& s, op_code op, eval_ctx& c, const value& a, const value& b,
@@ -318,23 +360,10 @@ status float_arith(const source_span& s, op_code op, eval_ctx& c, const value& a
   }
 }
 
-// `+` on strings, arrays, records and bytes.
+// `+` on strings and bytes (Tremor 0.12 has no `+` for arrays or records).
 bool concat(const value& a, const value& b, value& out) {
   if (a.is_string() && b.is_string()) {
     out = value(a.as_string() + b.as_string());
-    return true;
-  }
-  if (a.is_array() && b.is_array()) {
-    array r = a.as_array();
-    r.insert(r.end(), b.as_array().begin(), b.as_array().end());
-    out = value(std::move(r));
-    return true;
-  }
-  if (a.is_record() && b.is_record()) {
-    record r = a.as_record();
-    for (const auto& [k, v] : b.as_record())
-      r.set(k, v);
-    out = value(std::move(r));
     return true;
   }
   if (a.is_bytes() && b.is_bytes()) {
@@ -393,7 +422,7 @@ status eval_logical(const expr& e, eval_ctx& c, value& out) {
     if (!v->is_bool())
       return fail(c, e.items[side]->span,
                   std::string("The binary operation `") + op_text(e.op) +
-                    "` is not defined for the type `" + type_name(*v) + "`");
+                    "` is not defined for the type `" + error_type_name(*v) + "`");
     bool decided = e.op == op_code::and_ ? !v->as_bool() : v->as_bool();
     if (decided || side == 1) {
       out = value(v->as_bool());
@@ -442,7 +471,14 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
         out = value(!v->as_bool());
         return status::ok;
       }
+      // Tremor complements a non-negative integer as unsigned (`!12` is
+      // 18446744073709551603), a negative one as signed.
+      uint64_t u = 0;
       int64_t i = 0;
+      if (v->get_u64(u)) {
+        out = value(static_cast<unsigned long long>(~u));
+        return status::ok;
+      }
       if (v->get_i64(i)) {
         out = value(static_cast<long long>(~i));
         return status::ok;
@@ -467,8 +503,8 @@ status eval_unary(const expr& e, eval_ctx& c, value& out) {
       return status::ok;
     }
   }
-  return fail(c, e.span, std::string("The unary operation `") + op_text(e.op) +
-                           "` is not defined for the type `" + type_name(*v) + "`");
+  return fail(c, e.items[0]->span, std::string("The unary operation `") + op_text(e.op) +
+                           "` is not defined for the type `" + error_type_name(*v) + "`");
 }
 
 void append_display(const value& v, std::string& out) {
@@ -480,36 +516,47 @@ void append_display(const value& v, std::string& out) {
 
 // -- assignment -----------------------------------------------------------------
 
-status assign(const expr& target, eval_ctx& c, value v) {
+// The span of `let`'s errors: the target and the value, as Tremor's.
+source_span assignment_span(const expr& let) {
+  return source_span{let.items[0]->span.begin, let.items[1]->span.end, let.span.file};
+}
+
+// Runs `let target = v` for the `let` expression `let`.
+status assign(const expr& let, eval_ctx& c, value v) {
+  const expr& target = *let.items[0];
   value* cur = nullptr;
   switch (target.root) {
     case path_root::event:
       if (!c.event)
-        return fail(c, target.span, "`event` is not available here");
+        return fail_with_context(c, assignment_span(let), "`event` is not available here");
       cur = c.event;
       break;
     case path_root::meta:
       if (target.segments.empty() || !c.meta)
-        return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+        return fail_with_context(c, assignment_span(let), "You are trying to assign to a value that isn't valid");
       cur = c.meta;
       break;
     case path_root::state:
       if (!c.state)
-        return fail(c, target.span, "`state` is not available here");
+        return fail_with_context(c, assignment_span(let), "`state` is not available here");
       cur = c.state;
       break;
     case path_root::local:
+      cur = find_local(c, target.root_name);
+      if (!cur && target.constant)
+        return fail_with_context(c, assignment_span(let), "Can't assign to a constant expression");
       if (target.segments.empty()) {
         set_local(c, target.root_name, std::move(v));
         return status::ok;
       }
-      cur = find_local(c, target.root_name);
       if (!cur)
-        return fail(c, target.span,
-                    "Trying to access a non existing local key `" + target.root_name + "`");
+        return fail_with_context(c, assignment_span(let), "Trying to access a non existing local key `" + target.root_name + "`");
       break;
-    default:
-      return fail(c, target.span, "You are trying to assign to a value that isn't valid");
+    case path_root::args:
+    case path_root::group:
+    case path_root::window:
+    case path_root::constant:
+    case path_root::expr: return fail_with_context(c, assignment_span(let), "Can't assign to a constant expression");
   }
   for (const auto& seg : target.segments) {
     std::string key;
@@ -528,16 +575,16 @@ status assign(const expr& target, eval_ctx& c, value v) {
     }
     if (idx >= 0) {
       if (!cur->is_array() || static_cast<size_t>(idx) >= cur->as_array().size())
-        return fail(c, target.span, "Trying to assign to an index outside of the array");
+        return fail_with_context(c, assignment_span(let), "Trying to assign to an index outside of the array");
       cur = &cur->as_array()[static_cast<size_t>(idx)];
       continue;
     }
     if (cur->is_null())
       *cur = value(record{});
     if (!cur->is_record())
-      return fail(c, target.span,
+      return fail_with_context(c, assignment_span(let),
                   "Trying to assign the field `" + key + "` on a value of type " +
-                    type_name(*cur));
+                    error_type_name(*cur));
     value* next = cur->as_record().find(key);
     if (!next)
       next = &cur->as_record().set(key, value());
@@ -548,19 +595,33 @@ status assign(const expr& target, eval_ctx& c, value v) {
 }
 
 // -- patterns -------------------------------------------------------------------
+//
+// With `bound` set, a pattern also yields Tremor's result: a record pattern
+// the keys it tested (present ones, extractions, nested patterns; not
+// comparisons), an array pattern `[index, value]` pairs of the elements each
+// element pattern matched, a tuple the results of its elements. Names bound
+// by `x = …` are pushed as new locals (see eval_match).
 
 status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, value* bound);
 
+void push_binding(eval_ctx& c, const std::string& name, value v) {
+  c.locals.emplace_back(name, std::move(v));
+}
+
 status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, record* outr) {
   const value* v = r.find(f.key);
+  if (!v) {
+    ok = f.k == field_pred::kind::absent;
+    return status::ok;
+  }
   switch (f.k) {
-    case field_pred::kind::present: ok = v != nullptr; return status::ok;
-    case field_pred::kind::absent: ok = v == nullptr; return status::ok;
+    case field_pred::kind::present:
+      ok = true;
+      if (outr)
+        outr->set(f.key, *v);
+      return status::ok;
+    case field_pred::kind::absent: ok = false; return status::ok;
     case field_pred::kind::compare: {
-      if (!v) {
-        ok = false;
-        return status::ok;
-      }
       value t;
       const value* rhs = nullptr;
       TEMBLOR_TRY(eval_ref(*f.rhs, c, t, rhs));
@@ -576,19 +637,48 @@ status match_field(const field_pred& f, const record& r, eval_ctx& c, bool& ok, 
     }
     case field_pred::kind::extract:
     case field_pred::kind::pattern: {
-      if (!v) {
-        ok = false;
-        return status::ok;
-      }
+      bool need = outr || !f.bind.empty();
       value sub;
-      TEMBLOR_TRY(match_pattern(*f.sub, *v, c, ok, &sub));
+      TEMBLOR_TRY(match_pattern(*f.sub, *v, c, ok, need ? &sub : nullptr));
       if (ok && !f.bind.empty())
-        set_local(c, f.bind, sub);
+        push_binding(c, f.bind, sub);
       if (ok && outr)
         outr->set(f.key, std::move(sub));
       return status::ok;
     }
   }
+  return status::ok;
+}
+
+status match_array(const pattern& p, const array& a, eval_ctx& c, bool& ok, value* bound) {
+  // Every element pattern must match at least one element (`%[]` matches
+  // any array); the pairs come pattern by pattern, in element order.
+  array pairs;
+  for (const auto& el : p.elems) {
+    bool any = false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (el->k == pattern::kind::wildcard) {
+        any = true;
+        break;
+      }
+      bool m = false;
+      value sub;
+      TEMBLOR_TRY(match_pattern(*el, a[i], c, m, bound ? &sub : nullptr));
+      if (!m)
+        continue;
+      any = true;
+      if (!bound)
+        break;
+      pairs.push_back(value(array{value(static_cast<unsigned long long>(i)), std::move(sub)}));
+    }
+    if (!any) {
+      ok = false;
+      return status::ok;
+    }
+  }
+  ok = true;
+  if (bound)
+    *bound = value(std::move(pairs));
   return status::ok;
 }
 
@@ -605,16 +695,16 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       TEMBLOR_TRY(eval_ref(*p.value, c, t, x));
       ok = script_eq(v, *x);
       if (ok && bound)
-        *bound = v;
+        *bound = *x;
       return status::ok;
     }
     case pattern::kind::assign: {
       value sub;
       TEMBLOR_TRY(match_pattern(*p.sub, v, c, ok, &sub));
       if (ok) {
-        set_local(c, p.name, sub);
         if (bound)
-          *bound = std::move(sub);
+          *bound = sub;
+        push_binding(c, p.name, std::move(sub));
       }
       return status::ok;
     }
@@ -630,51 +720,23 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
         ok = false;
         return status::ok;
       }
-      record copy;
-      record* outr = nullptr;
-      if (bound) {
-        copy = v.as_record();
-        outr = &copy;
-      }
+      record tested;
       for (const auto& f : p.fields) {
-        TEMBLOR_TRY(match_field(f, v.as_record(), c, ok, outr));
+        TEMBLOR_TRY(match_field(f, v.as_record(), c, ok, bound ? &tested : nullptr));
         if (!ok)
           return status::ok;
       }
       ok = true;
       if (bound)
-        *bound = value(std::move(copy));
+        *bound = value(std::move(tested));
       return status::ok;
     }
-    case pattern::kind::array: {
-      // `%[]` matches only the empty array; otherwise every element
-      // pattern must match at least one element.
-      if (!v.is_array() || (p.elems.empty() && !v.as_array().empty())) {
+    case pattern::kind::array:
+      if (!v.is_array()) {
         ok = false;
         return status::ok;
       }
-      array matched;
-      for (const auto& el : p.elems) {
-        bool any = false;
-        for (const auto& x : v.as_array()) {
-          bool m = false;
-          value sub;
-          TEMBLOR_TRY(match_pattern(*el, x, c, m, &sub));
-          if (m) {
-            any = true;
-            matched.push_back(std::move(sub));
-          }
-        }
-        if (!any) {
-          ok = false;
-          return status::ok;
-        }
-      }
-      ok = true;
-      if (bound)
-        *bound = value(std::move(matched));
-      return status::ok;
-    }
+      return match_array(p, v.as_array(), c, ok, bound);
     case pattern::kind::tuple: {
       if (!v.is_array()) {
         ok = false;
@@ -688,14 +750,15 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
       array out;
       for (size_t i = 0; i < p.elems.size(); ++i) {
         value sub;
-        TEMBLOR_TRY(match_pattern(*p.elems[i], a[i], c, ok, &sub));
+        TEMBLOR_TRY(match_pattern(*p.elems[i], a[i], c, ok, bound ? &sub : nullptr));
         if (!ok)
           return status::ok;
-        out.push_back(std::move(sub));
+        if (bound)
+          out.push_back(std::move(sub));
       }
       ok = true;
       if (bound)
-        *bound = v;
+        *bound = value(std::move(out));
       return status::ok;
     }
   }
@@ -703,28 +766,46 @@ status match_pattern(const pattern& p, const value& v, eval_ctx& c, bool& ok, va
   return status::ok;
 }
 
+// Drops the `count` pattern bindings pushed at `from`; locals a case body
+// added after them (with `let`) stay, as Tremor's locals outlive the case.
+void drop_bindings(eval_ctx& c, size_t from, size_t count) {
+  if (count)
+    c.locals.erase(c.locals.begin() + static_cast<std::ptrdiff_t>(from),
+                   c.locals.begin() + static_cast<std::ptrdiff_t>(from + count));
+}
+
 status eval_match(const expr& e, eval_ctx& c, value& out) {
   // The subject is matched by reference (no copy of a whole event); case
-  // bodies run only after their pattern is done with it.
+  // bodies run only after their pattern is done with it. Names a case's
+  // pattern binds are its own: they shadow outer locals and end with it.
   value tmp;
   const value* subject = nullptr;
   TEMBLOR_TRY(eval_ref(*e.items[0], c, tmp, subject));
   for (const auto& mc : e.cases) {
     bool ok = false;
+    size_t mark = c.locals.size();
     TEMBLOR_TRY(match_pattern(*mc.pat, *subject, c, ok, nullptr));
-    if (!ok)
-      continue;
-    if (mc.guard) {
+    size_t bindings = c.locals.size() - mark;
+    if (ok && mc.guard) {
       value g;
       TEMBLOR_TRY(eval(*mc.guard, c, g));
       if (!g.is_bool())
-        return fail(c, mc.guard->span, "A guard must be a boolean, not " + type_name(g));
-      if (!g.as_bool())
-        continue;
+        return fail_in(c, e.span, mc.guard->span,
+                       "Conflicting types, got " + error_type_name(g) + " but expected boolean");
+      ok = g.as_bool();
     }
-    return eval_block(mc.body, c, out);
+    if (!ok) {
+      drop_bindings(c, mark, bindings);
+      continue;
+    }
+    status st = eval_block(mc.body, c, out);
+    drop_bindings(c, mark, bindings);
+    return st;
   }
-  return fail(c, e.span, "A match expression executed but no clause matched");
+  fail(c, e.span, "A match expression executed but no clause matched");
+  c.err.note = "Consider adding a `default => null` clause at the end of your match or validate "
+               "full coverage beforehand.";
+  return status::error;
 }
 
 // -- patch / merge --------------------------------------------------------------
@@ -736,16 +817,25 @@ void merge_into(value& target, const value& patch) {
   }
   if (!target.is_record())
     target = value(record{});
+  // Unlike RFC 7396, Tremor keeps a key whose new value is null.
   for (const auto& [k, v] : patch.as_record()) {
-    if (v.is_null()) {
-      target.as_record().erase(k);
-      continue;
-    }
     value* cur = target.as_record().find(k);
     if (cur && cur->is_record() && v.is_record())
       merge_into(*cur, v);
     else
       target.as_record().set(k, v);
+  }
+}
+
+// `default => {…}`: adds the keys `target` lacks, recursing into records
+// both sides have.
+void default_into(record& target, record&& defaults) {
+  for (auto& [k, x] : defaults) {
+    value* cur = target.find(k);
+    if (!cur)
+      target.set(k, std::move(x));
+    else if (cur->is_record() && x.is_record())
+      default_into(cur->as_record(), std::move(x.as_record()));
   }
 }
 
@@ -774,7 +864,7 @@ status eval_patch(const expr& e, eval_ctx& c, value& out) {
 
 status patch_ops(const expr& e, eval_ctx& c, value& target) {
   if (!target.is_record())
-    return type_conflict(c, e.items[0]->span, target, "record");
+    return within(c, e.span, type_conflict(c, e.items[0]->span, target, "record"));
   // Phase one evaluates every operation and checks it against the keys the
   // record will have at that point; phase two applies them and cannot fail.
   // So a failing patch leaves its target untouched, as Tremor's does.
@@ -801,7 +891,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       value k;
       TEMBLOR_TRY(eval(*op.key, c, k));
       if (!k.is_string())
-        return type_conflict(c, op.key->span, k, "string");
+        return within(c, e.span, type_conflict(c, op.key->span, k, "string"));
       p.key = std::move(k.as_string());
     }
     if (op.value && op.k != patch_op::kind::move && op.k != patch_op::kind::copy)
@@ -809,13 +899,13 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
     switch (op.k) {
       case patch_op::kind::insert:
         if (present(p.key))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be written to already exists: " + p.key);
         overrides[p.key] = true;
         break;
       case patch_op::kind::update:
         if (!present(p.key))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be updated does not exists: " + p.key);
         break;
       case patch_op::kind::upsert: overrides[p.key] = true; break;
@@ -825,12 +915,12 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
         value to;
         TEMBLOR_TRY(eval(*op.value, c, to));
         if (!to.is_string())
-          return type_conflict(c, op.value->span, to, "string");
+          return within(c, e.span, type_conflict(c, op.value->span, to, "string"));
         p.to = std::move(to.as_string());
         if (!present(p.key))
           break;
         if (present(p.to))
-          return fail(c, op.span,
+          return fail_in(c, e.span, op.span,
                       "The key that is supposed to be written to already exists: " + p.to);
         overrides[p.to] = true;
         if (op.k == patch_op::kind::move)
@@ -840,24 +930,26 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
       case patch_op::kind::merge:
         if (p.root) {
           if (!p.v.is_record())
-            return type_conflict(c, op.value->span, p.v, "record");
+            return fail_in(c, e.span, op.span,
+                        "Merge can only be performed on keys that either do not exist or are "
+                        "records but the key '<target>' has the type " + error_type_name(p.v));
           for (const auto& [k, x] : p.v.as_record())
-            overrides[k] = !x.is_null();
+            overrides[k] = true;
         } else {
           // Only a missing key or a record can be merged into.
           const value* existing = overrides.count(p.key) ? nullptr : orig.find(p.key);
           if (existing && !existing->is_record())
-            return fail(c, op.span,
+            return fail_in(c, e.span, op.span,
                         "Merge can only be performed on keys that either do not exist or are "
                         "records but the key '" + p.key + "' has the type " +
-                          type_name(*existing));
+                          error_type_name(*existing));
           overrides[p.key] = true;
         }
         break;
       case patch_op::kind::default_:
         if (p.root) {
           if (!p.v.is_record())
-            return type_conflict(c, op.value->span, p.v, "record");
+            return within(c, e.span, type_conflict(c, op.value->span, p.v, "record"));
           for (const auto& [k, x] : p.v.as_record())
             overrides[k] = true;
         } else {
@@ -897,9 +989,7 @@ status patch_ops(const expr& e, eval_ctx& c, value& target) {
         break;
       case patch_op::kind::default_:
         if (p.root) {
-          for (auto& [k, x] : p.v.as_record())
-            if (!r.contains(k))
-              r.set(k, std::move(x));
+          default_into(r, std::move(p.v.as_record()));
         } else if (!r.contains(p.key)) {
           r.set(std::move(p.key), std::move(p.v));
         }
@@ -969,7 +1059,6 @@ status eval_for(const expr& e, eval_ctx& c, value& out) {
     return type_conflict(c, e.items[0]->span, subject, "one of array, record");
   }
   out = std::move(acc);
-  c.last_was_let = false;
   return status::ok;
 }
 
@@ -1000,9 +1089,9 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   value varargs;
   ++c.call_depth;
   status s = status::ok;
-  for (int iteration = 0;; ++iteration) {
-    if (iteration > max_recursion) {
-      s = fail(c, e.span, "Recursion limit Reached");
+  for (uint64_t iteration = 0;; ++iteration) {
+    if (iteration > recursion_limit) {
+      s = fail_with_context(c, e.span, "Recursion limit Reached");
       break;
     }
     c.locals.clear();
@@ -1025,7 +1114,9 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
       bool hit = false;
       for (const auto& mc : f.cases) {
         bool ok = false;
-        s = match_pattern(*mc.pat, tv, c, ok, nullptr);
+        bool is_tuple = mc.pat->k == pattern::kind::tuple;
+        value matched;
+        s = match_pattern(*mc.pat, tv, c, ok, is_tuple ? &matched : nullptr);
         if (s != status::ok)
           break;
         if (!ok)
@@ -1038,6 +1129,11 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
           if (!g.is_bool() || !g.as_bool())
             continue;
         }
+        // Like Tremor, the body sees each parameter as what its element
+        // pattern yielded (`case (~ json||)` makes it the decoded value).
+        if (is_tuple)
+          for (size_t i = 0; i < f.params.size() && i < matched.as_array().size(); ++i)
+            set_local(c, f.params[i], std::move(matched.as_array()[i]));
         hit = true;
         s = eval_block(mc.body, c, out);
         break;
@@ -1060,8 +1156,6 @@ status call_user(const expr& e, const fn_def& f, std::vector<value> args, eval_c
   --c.call_depth;
   c.locals.swap(saved);
   c.args = saved_args;
-  // A `let` inside the function says nothing about the caller's statement.
-  c.last_was_let = false;
   return s;
 }
 
@@ -1073,12 +1167,12 @@ status native_error(eval_ctx& c, const source_span& s, const std::string& name, 
                     std::string err) {
   std::string mfa = name + "/" + std::to_string(arity);
   if (err.empty())
-    return fail(c, s, "Bad type passed to function " + mfa);
+    return fail_with_context(c, s, "Bad type passed to function " + mfa);
   size_t colon = err.find(": ");
   if (colon != std::string::npos && colon > 0 && name.size() >= colon &&
       name.compare(name.size() - colon, colon, err, 0, colon) == 0)
     err.erase(0, colon + 2);
-  return fail(c, s, "Runtime error in function " + mfa + ": " + err);
+  return fail_with_context(c, s, "Runtime error in function " + mfa + ": " + err);
 }
 
 status eval_call(const expr& e, eval_ctx& c, value& out) {
@@ -1194,6 +1288,8 @@ status eval_bytes(const expr& e, eval_ctx& c, value& out) {
 } // namespace
 
 const eval_ctx* current_eval_ctx() { return current_ctx; }
+
+void set_recursion_limit(uint64_t limit) { recursion_limit = limit; }
 
 std::string type_name(const value& v) { return std::string(kind_name(v.kind())); }
 
@@ -1330,9 +1426,8 @@ status eval(const expr& e, eval_ctx& c, value& out) {
     case expr_kind::let: {
       value v;
       TEMBLOR_TRY(eval(*e.items[1], c, v));
-      TEMBLOR_TRY(assign(*e.items[0], c, std::move(v)));
+      TEMBLOR_TRY(assign(e, c, std::move(v)));
       out = value();
-      c.last_was_let = true;
       return status::ok;
     }
     case expr_kind::emit: {
@@ -1351,10 +1446,13 @@ status eval(const expr& e, eval_ctx& c, value& out) {
 }
 
 status eval_block(const std::vector<expr_ptr>& body, eval_ctx& c, value& out) {
-  for (const auto& x : body) {
-    c.last_was_let = false;
+  for (const auto& x : body)
     TEMBLOR_TRY(eval(*x, c, out));
-  }
+  // A block ending in `let` is worth the value it assigned (Tremor's
+  // `case … => let a = 1; let b = 2` yields 2); only read back here, so a
+  // statement-level `let` copies nothing.
+  if (!body.empty() && body.back()->kind == expr_kind::let)
+    return eval(*body.back()->items[0], c, out);
   return status::ok;
 }
 
@@ -1364,28 +1462,48 @@ std::string render_runtime_error(const runtime_error& e) {
     out += "      | " + e.message + "\n\n";
     return out;
   }
-  const std::string& text = e.span.file->text;
-  size_t start = 0;
-  for (uint32_t l = 1; l < e.span.begin.line && start != std::string::npos; ++l) {
-    start = text.find('\n', start);
-    if (start != std::string::npos)
-      ++start;
+  // The lines as Rust's `str::lines` sees them: no empty line after a
+  // trailing newline, "\r\n" ends a line too.
+  std::vector<std::string_view> lines;
+  std::string_view text = e.span.file->text;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos)
+      break;
+    text.remove_prefix(nl + 1);
   }
-  std::string line;
-  if (start != std::string::npos) {
-    size_t end = text.find('\n', start);
-    line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  // Tremor shows two lines of context around the span and puts the
+  // carets under its last line: from the span's start when it is one line,
+  // else from the line's start.
+  const source_pos& b = e.span.begin;
+  const source_pos& en = e.span.end.line >= b.line ? e.span.end : b;
+  size_t caret_line = std::min<size_t>(en.line, std::max<size_t>(lines.size(), 1));
+  size_t first = b.line, last = caret_line;
+  if (e.first_line && e.first_line <= b.line && e.last_line >= en.line) {
+    first = e.first_line;
+    last = std::min<size_t>(e.last_line, lines.size());
   }
-  char num[16];
-  std::snprintf(num, sizeof(num), "%5u", e.span.begin.line);
-  out += std::string(num) + " | " + line + "\n";
-  size_t col = e.span.begin.column > 0 ? e.span.begin.column - 1 : 0;
-  size_t width = 1;
-  if (e.span.end.line == e.span.begin.line && e.span.end.column > e.span.begin.column)
-    width = e.span.end.column - e.span.begin.column;
-  else if (e.span.end.line > e.span.begin.line && line.size() > col)
-    width = line.size() - col;
-  out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n\n";
+  size_t col = en.line == b.line && b.column > 0 ? b.column - 1 : 0;
+  size_t end_col = en.column > 0 ? en.column - 1 : 0;
+  size_t width = end_col > col ? end_col - col : 1;
+  for (size_t l = first; l <= std::max(last, caret_line); ++l) {
+    char num[16];
+    std::snprintf(num, sizeof(num), "%5zu", l);
+    out += std::string(num) + " | ";
+    if (l <= lines.size())
+      out += lines[l - 1];
+    out += "\n";
+    if (l == caret_line) {
+      out += "      | " + std::string(col, ' ') + std::string(width, '^') + " " + e.message + "\n";
+      if (!e.note.empty())
+        out += "      | " + std::string(col + width + 1, ' ') + "NOTE: " + e.note + "\n";
+    }
+  }
+  out += "\n";
   return out;
 }
 

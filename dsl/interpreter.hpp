@@ -20,6 +20,11 @@ enum class status : uint8_t { ok, error, emit, drop, recur };
 struct runtime_error {
   source_span span;
   std::string message;
+  /// The lines shown around the span (Tremor's outer range: the enclosing
+  /// match or patch, or two lines of context); 0 = the span's own lines.
+  uint32_t first_line = 0;
+  uint32_t last_line = 0;
+  std::string note; ///< printed under the message as `NOTE: …`
 };
 
 /// Everything an expression can see while it runs.
@@ -38,16 +43,20 @@ struct eval_ctx {
   value emitted;          ///< set with status::emit
   std::string emit_port;  ///< empty = the default port
   std::vector<value> recur_args;
-  /// True when the value of the last statement run came from a `let`
-  /// (scripts then keep the event instead of replacing it with null).
-  bool last_was_let = false;
   /// Finished aggregate values of a windowed select, by aggr_index.
   const std::vector<value>* aggr_values = nullptr;
+  /// Groups a windowed select holds while it emits (win::cardinality); 0
+  /// outside a window.
+  uint64_t window_cardinality = 0;
 };
 
 /// Returns the context of the native call running on this thread, so
 /// natives like `system::ingest_ns` can read the event; nullptr otherwise.
 const eval_ctx* current_eval_ctx();
+
+/// Sets how often a function may `recur` per call (`server run -r`; Tremor's
+/// default is 1024). Call once at startup, before any pipeline runs.
+void set_recursion_limit(uint64_t limit);
 
 /// Evaluates `e` into `out`.
 status eval(const expr& e, eval_ctx& c, value& out);

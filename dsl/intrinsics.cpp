@@ -22,6 +22,9 @@ const native_table& table() {
     intrinsics::register_encoding_natives(all);
     intrinsics::register_system_origin_chash_natives(all);
     intrinsics::register_re_natives(all);
+    intrinsics::register_otel_natives(all);
+    intrinsics::register_win_natives(all);
+    intrinsics::register_test_natives(all);
     return all;
   }();
   return t;
@@ -31,7 +34,11 @@ const native_table& table() {
 
 const native_entry* find_native(const std::string& name) {
   const auto& t = table();
-  auto it = t.find(name);
+  // Tremor 0.13's module files name natives by their full path,
+  // `core::string::len`; 0.12's say `string::len`. Both bind.
+  static const std::string core = "core::";
+  auto it = name.compare(0, core.size(), core) == 0 ? t.find(name.substr(core.size()))
+                                                    : t.find(name);
   return it == t.end() ? nullptr : &it->second;
 }
 

@@ -1,10 +1,13 @@
 #include "dsl/lexer.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_set>
 
 #include "dsl/utf8_encode.hpp"
+#include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl {
 
@@ -35,7 +38,7 @@ bool is_hex(unsigned char c) {
 }
 
 // Longest match first.
-const char* const puncts[] = {">>>", "...", "<<", ">>", "<=", ">=", "==", "!=", "=>", "::",
+const char* const puncts[] = {">>>", "...", ":::", "<<", ">>", "<=", ">=", "==", "!=", "=>", "::",
                               "~=",  "%{",  "%[", "%(", ",",  "$",  ".",  ";",  ":",  "=",
                               "_",   "(",   ")",  "{",  "}",  "[",  "]",  "/",  "+",  "-",
                               "*",   "%",   "^",  "&",  "!",  "~",  "<",  ">"};
@@ -47,6 +50,8 @@ public:
     : file_(file), src_(file->text), pos_(begin), end_(end), out_(out), diags_(diags) {}
 
   bool run() {
+    if (!valid_utf8_source())
+      return false;
     while (true) {
       skip_space();
       if (pos_.offset >= end_) {
@@ -76,14 +81,22 @@ private:
   }
   source_span span_from(source_pos b) const { return source_span{b, pos_, file_}; }
 
-  bool fail(source_pos at, std::string msg) {
+  bool fail(source_pos at, std::string msg, std::string hint = {}) {
     source_pos e = at;
     if (e.offset < end_) {
       ++e.offset;
       ++e.column;
     }
-    diags_.error(source_span{at, e, file_}, std::move(msg));
+    diags_.error(source_span{at, e, file_}, std::move(msg), std::move(hint));
     return false;
+  }
+  bool fail_span(source_pos at, std::string msg, std::string hint = {}) {
+    diags_.error(source_span{at, pos_, file_}, std::move(msg), std::move(hint));
+    return false;
+  }
+  bool unterminated_interpolation(source_pos open) {
+    return fail(open, "It looks like you forgot to terminate a string interpolation with a closing '}'",
+                "Did you mean to write a literal '#{'? Escape it as '\\#{'.");
   }
   // Tremor's texts, including the doubled "with" of the heredoc one.
   static constexpr const char* unterminated_string =
@@ -93,8 +106,34 @@ private:
 
   bool unexpected(source_pos at) {
     unsigned char c = at.offset < end_ ? static_cast<unsigned char>(src_[at.offset]) : 0;
-    std::string shown = c >= 0x80 ? std::string(1, static_cast<char>(c)) : std::string(1, c);
+    std::string shown(1, static_cast<char>(c));
+    if (c < 0x20 || c == 0x7F) { // a raw NUL would cut the message short
+      char esc[16];
+      std::snprintf(esc, sizeof(esc), "\\u{%x}", c);
+      shown = esc;
+    } else if (c >= 0x80) {
+      size_t bad = 0;
+      shown = src_.substr(at.offset, std::max<size_t>(utf8_sequence_length(src_, at.offset, bad), 1));
+    }
     return fail(at, "An unexpected character '" + shown + "' was found");
+  }
+
+  // Tremor reads sources as UTF-8 text and rejects a file that is not.
+  bool valid_utf8_source() {
+    for (size_t i = pos_.offset; i < end_;) {
+      size_t bad = 0;
+      size_t len = static_cast<unsigned char>(src_[i]) < 0x80 ? 1 : utf8_sequence_length(src_, i, bad);
+      if (len == 0) {
+        while (pos_.offset < i)
+          bump();
+        char byte[8];
+        std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(src_[i]));
+        return fail(pos_, "stream did not contain valid UTF-8",
+                    std::string("invalid byte ") + byte);
+      }
+      i += len;
+    }
+    return true;
   }
 
   void skip_space() {
@@ -157,7 +196,12 @@ private:
         push(tok::config, b, "#!config");
         return true;
       }
-      return unexpected(source_pos{b.line, b.column + 1, b.offset + 1});
+      // Any other `#!` is a token no grammar rule accepts: the parser
+      // reports it where it stands, as Tremor's does.
+      bump();
+      bump();
+      push(tok::punct, b, "#!");
+      return true;
     }
     // `##` doc comment or `###` module comment, up to the end of the line.
     bool module = peek(2) == '#';
@@ -208,13 +252,15 @@ private:
         if (d != '_') {
           int x = is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10;
           if (v > (UINT64_MAX >> 4))
-            return fail(b, "The integer is too large");
+            return fail(b, "An invalid hexadecimal");
           v = (v << 4) | static_cast<uint64_t>(x);
           ++digits;
         }
         bump();
       }
-      if (digits == 0 || ident_continue(peek()))
+      if (digits == 0)
+        return fail(b, "An invalid hexadecimal");
+      if (ident_continue(peek()))
         return unexpected(pos_);
       push(tok::integer, b, src_.substr(b.offset, pos_.offset - b.offset));
       out_.back().u = v;
@@ -248,6 +294,8 @@ private:
           digits.push_back(static_cast<char>(peek()));
           bump();
         }
+      } else if (peek() == 'e' || peek() == 'E') {
+        return fail(b, "An invalid float literal");
       }
     }
     if (ident_continue(peek()))
@@ -262,7 +310,7 @@ private:
     for (char d : digits) {
       uint64_t n = static_cast<uint64_t>(d - '0');
       if (v > (UINT64_MAX - n) / 10)
-        return fail(b, "The integer is too large");
+        return fail(b, "An invalid integer literal");
       v = v * 10 + n;
     }
     push(tok::integer, b, text);
@@ -271,11 +319,21 @@ private:
   }
 
 
-  // Skips a string literal inside an interpolation, including its own
-  // interpolations; `nesting` bounds the recursion.
-  bool skip_nested_string(source_pos open, int nesting) {
-    bump(); // opening quote
-    while (pos_.offset < end_ && peek() != '"') {
+  // Skips a string literal (or heredoc) inside an interpolation, including
+  // its own interpolations; `nesting` bounds the recursion. Running out of
+  // input leaves the interpolation unterminated; so does a string left open
+  // at the end of its line, except inside a heredoc, where Tremor reports
+  // the string.
+  bool skip_nested_string(source_pos open, source_pos interpolation, int nesting,
+                          bool in_heredoc) {
+    bool heredoc = pos_.offset + 3 <= end_ && src_.compare(pos_.offset, 3, "\"\"\"") == 0;
+    for (int i = 0; i < (heredoc ? 3 : 1); ++i)
+      bump();
+    while (pos_.offset < end_) {
+      if (heredoc ? src_.compare(pos_.offset, 3, "\"\"\"") == 0 : peek() == '"')
+        break;
+      if (!heredoc && peek() == '\n')
+        return in_heredoc ? fail(open, unterminated_string) : unterminated_interpolation(interpolation);
       if (peek() == '\\' && pos_.offset + 1 < end_) {
         bump();
         bump();
@@ -285,27 +343,28 @@ private:
         source_pos inner = pos_;
         bump();
         bump();
-        if (!skip_interpolation(inner, nesting + 1))
+        if (!skip_interpolation(inner, in_heredoc || heredoc, nesting + 1))
           return false;
       }
       bump();
     }
     if (pos_.offset >= end_)
-      return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
-    bump();
+      return unterminated_interpolation(interpolation);
+    for (int i = 0; i < (heredoc ? 3 : 1); ++i)
+      bump();
     return true;
   }
 
   // Skips a `#{ … }` body, honouring nested braces and strings; leaves pos_
   // on the closing brace.
-  bool skip_interpolation(source_pos open, int nesting = 0) {
+  bool skip_interpolation(source_pos open, bool in_heredoc, int nesting = 0) {
     if (nesting > 64)
       return fail(open, "String interpolations are nested too deeply");
     int depth = 0;
     while (pos_.offset < end_) {
       unsigned char c = peek();
       if (c == '"') {
-        if (!skip_nested_string(pos_, nesting))
+        if (!skip_nested_string(pos_, open, nesting, in_heredoc))
           return false;
         continue;
       }
@@ -318,7 +377,7 @@ private:
       }
       bump();
     }
-    return fail(open, "It looks like you forgot to terminate an interpolation with a closing '}'");
+    return unterminated_interpolation(open);
   }
 
   bool string() {
@@ -368,6 +427,8 @@ private:
       if (c == '\\') {
         source_pos esc = pos_;
         bump();
+        if (pos_.offset >= end_)
+          return fail(pos_, "An unexpected end of stream was found");
         unsigned char e = peek();
         switch (e) {
           case '"': lit.push_back('"'); break;
@@ -389,6 +450,10 @@ private:
             }
             for (int i = 0; i < 4; ++i)
               bump();
+            if (cp >= 0xD800 && cp <= 0xDFFF) { // a lone surrogate is no character
+              bump();
+              return fail_span(esc, "An invalid UTF8 escape sequence was found");
+            }
             append_utf8(lit, cp);
             break;
           }
@@ -407,10 +472,13 @@ private:
         string_part p;
         p.is_expr = true;
         p.begin = pos_;
-        if (!skip_interpolation(open))
+        if (!skip_interpolation(open, heredoc))
           return false;
         p.end_offset = pos_.offset;
         bump();
+        if (src_.find_first_not_of(" \t\r\n", p.begin.offset) >= p.end_offset)
+          return fail_span(open, "You have an interpolation without content.",
+                           "Did you mean to write a literal '#{'? Escape it as '\\#{'.");
         t.parts.push_back(std::move(p));
         continue;
       }
@@ -424,13 +492,30 @@ private:
     return true;
   }
 
+  // `|…|`: `\|` is a `|`, `\\` a backslash, and a backslash before a line
+  // break joins the lines (dropping the next line's indentation); any other
+  // escape is an error, as in Tremor (a regex's `\d` is written `\\d`).
   bool extractor() {
     source_pos b = pos_;
     bump();
     std::string body;
     while (pos_.offset < end_ && peek() != '|') {
-      if (peek() == '\\' && peek(1) == '|') {
+      if (peek() == '\\') {
         bump();
+        unsigned char e = peek();
+        if (e == '|' || e == '\\') {
+          body.push_back(static_cast<char>(e));
+          bump();
+        } else if (e == '\n' || (e == '\r' && peek(1) == '\n')) {
+          while (pos_.offset < end_ && (peek() == '\r' || peek() == '\n'))
+            bump();
+          while (pos_.offset < end_ && (peek() == ' ' || peek() == '\t'))
+            bump();
+        } else if (pos_.offset < end_) {
+          return fail(pos_, std::string("An unexpected escape code '") + static_cast<char>(e) +
+                              "' was found");
+        }
+        continue;
       }
       body.push_back(static_cast<char>(peek()));
       bump();

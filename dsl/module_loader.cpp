@@ -37,8 +37,17 @@ void report_duplicates(const List& defs, const char* what, diagnostics& diags) {
   for (size_t i = 0; i < defs.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (defs[i]->name == defs[j]->name) {
-        diags.error(defs[i]->span, std::string("Duplicate ") + what + " definition `" +
-                                     defs[i]->name + "`");
+        diags.error(defs[i]->span,
+                    std::string("Can't define the ") + what + " `" + defs[i]->name + "` twice");
+        break;
+      }
+}
+
+void report_duplicate_consts(const std::vector<const_def>& consts, diagnostics& diags) {
+  for (size_t i = 0; i < consts.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (consts[i].name == consts[j].name) {
+        diags.error(consts[i].span, "Can't define the const `" + consts[i].name + "` twice");
         break;
       }
 }
@@ -55,6 +64,12 @@ void module_loader::check_duplicates(const scope_items& items) {
   report_duplicates(items.operators, "operator", diags_);
   report_duplicates(items.windows, "window", diags_);
   report_duplicates(items.fns, "function", diags_);
+  report_duplicate_consts(items.consts, diags_);
+}
+
+void check_script_duplicates(const script_def& sd, diagnostics& diags) {
+  report_duplicates(sd.fns, "function", diags);
+  report_duplicate_consts(sd.consts, diags);
 }
 
 module_loader::module_loader(std::vector<std::string> module_path, diagnostics& diags)
@@ -70,8 +85,13 @@ const loaded_module* module_loader::load(const std::vector<std::string>& path,
   auto it = store_->modules.find(key);
   if (it != store_->modules.end())
     return it->second ? it->second.get() : nullptr;
-  if (loading_.count(key)) {
-    diags_.error(at, "Cyclic use of module `" + key + "`");
+  for (size_t i = 0; i < loading_.size(); ++i) {
+    if (loading_[i].first != key)
+      continue;
+    std::string chain;
+    for (size_t j = i; j < loading_.size(); ++j)
+      chain += (j > i ? " -> " : "") + loading_[j].second;
+    diags_.error(at, "Cyclic dependency detected: " + chain);
     return nullptr;
   }
   std::string text, name;
@@ -96,17 +116,20 @@ const loaded_module* module_loader::load(const std::vector<std::string>& path,
     }
   }
   if (!found) {
-    diags_.error(at, "Module `" + key + "` not found",
-                 "searched TREMOR_PATH and the built-in stdlib");
+    std::string searched;
+    for (const auto& dir : path_)
+      searched += " - " + dir + "/";
+    diags_.error(at, "Module `" + key + "` not found or not readable error in module path:" +
+                       searched + " - (the built-in stdlib)");
     store_->modules[key] = nullptr;
     return nullptr;
   }
-  loading_.insert(key);
+  loading_.emplace_back(key, name);
   auto file = std::make_shared<source_file>(source_file{name, std::move(text)});
   bool ok = true;
   auto ast = parse(file, parse_mode::module, diags_, ok);
   if (!ok) {
-    loading_.erase(key);
+    loading_.pop_back();
     store_->modules[key] = nullptr;
     return nullptr;
   }
@@ -114,7 +137,7 @@ const loaded_module* module_loader::load(const std::vector<std::string>& path,
   m->key = key;
   m->ast = std::move(ast);
   m->sc = make_scope(m->ast->items, nullptr);
-  loading_.erase(key);
+  loading_.pop_back();
   auto* raw = m.get();
   store_->modules[key] = std::move(m);
   return raw;
@@ -148,7 +171,9 @@ scope* module_loader::make_scope(scope_items& items, const scope* parent) {
   for (size_t i = 0; i < items.consts.size(); ++i) {
     auto& c = items.consts[i];
     bind_expr(*c.init, *s, diags_);
-    if (eval_const(*c.init, nullptr, *slots[i], diags_))
+    if (!is_load_time_expr(*c.init, false))
+      diags_.error(c.span, not_constant_text);
+    else if (eval_const(*c.init, nullptr, *slots[i], diags_))
       c.evaluated = true;
   }
   return s;

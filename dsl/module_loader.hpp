@@ -73,7 +73,8 @@ private:
   std::vector<std::string> path_;
   diagnostics& diags_;
   std::shared_ptr<module_store> store_;
-  std::set<std::string> loading_;
+  /// Modules being loaded, outermost first: key and file (for the cycle report).
+  std::vector<std::pair<std::string, std::string>> loading_;
 };
 
 template <class T, class Pick>
@@ -106,5 +107,9 @@ module_loader::find_def(const mod_target& t, const scope& s,
 
 /// Reads a file into `out`; false when it cannot be read.
 bool read_file(const std::string& path, std::string& out);
+
+/// Reports functions and constants a script defines twice (Tremor's "Can't
+/// define the const `x` twice").
+void check_script_duplicates(const script_def& sd, diagnostics& diags);
 
 } // namespace temblor::dsl

@@ -1,9 +1,8 @@
 #include "dsl/operators.hpp"
 
-#include <deque>
-#include <map>
 #include <vector>
 
+#include "dsl/bucket_operator.hpp"
 #include "dsl/qos_operators.hpp"
 
 namespace temblor::dsl {
@@ -103,52 +102,21 @@ private:
   size_t next_ = 0;
 };
 
-// -- grouper::bucket --------------------------------------------------------------------
-
-// Rate-limits per `$class`: at most `$rate` events per `$time_range` ms;
-// the rest go to `overflow`. Events without class or rate go to `err`.
-class bucket_op : public op_impl {
-public:
-  void on_event(const std::string&, event ev, const op_emit& emit) override {
-    const value* cls = ev.meta.get("class");
-    const value* rate = ev.meta.get("rate");
-    uint64_t r = 0;
-    if (!cls || !cls->is_string() || !rate || !rate->get_u64(r)) {
-      emit("err", std::move(ev));
-      return;
-    }
-    uint64_t range_ms = 1000;
-    if (const value* tr = ev.meta.get("time_range"))
-      tr->get_u64(range_ms);
-    std::string key = cls->as_string();
-    if (const value* dims = ev.meta.get("dimensions"); dims && !dims->is_null()) {
-      key += "\x1f";
-      if (const std::string* t = dims->get_text())
-        key += *t;
-      else if (dims->is_array())
-        for (const auto& d : dims->as_array())
-          if (const std::string* t = d.get_text())
-            key += *t + "\x1e";
-    }
-    uint64_t now = ev.ingest_ns ? ev.ingest_ns : now_ns();
-    auto& times = buckets_[key];
-    uint64_t window = range_ms * 1000000ULL;
-    while (!times.empty() && times.front() + window <= now)
-      times.pop_front();
-    if (times.size() < r) {
-      times.push_back(now);
-      emit("out", std::move(ev));
-    } else {
-      emit("overflow", std::move(ev));
-    }
-  }
-
-private:
-  std::map<std::string, std::deque<uint64_t>> buckets_;
-};
-
 // -- debug::history ----------------------------------------------------------------------
 
+// Tremor's event id text, `source:stream:event:pull`; Temblor numbers
+// events by their pull, so the last two agree. An event that no source
+// numbered reads 0:0:0:0.
+std::string id_text(const event_id& id) {
+  if (id.empty())
+    return "0:0:0:0";
+  const event_origin& o = id.origins().front();
+  return std::to_string(o.source) + ":" + std::to_string(o.stream) + ":" +
+         std::to_string(o.min_pull) + ":" + std::to_string(o.max_pull);
+}
+
+// Appends "evt: <op>(<event id>)" to the array at `$<name>`, so a chain of
+// history operators leaves the path an event took.
 class history_op : public op_impl {
 public:
   history_op(std::string op, std::string name) : op_(std::move(op)), name_(std::move(name)) {}
@@ -159,7 +127,7 @@ public:
     value* h = ev.meta.as_record().find(name_);
     if (!h || !h->is_array())
       h = &ev.meta.as_record().set(name_, value(array{}));
-    h->as_array().push_back(value("evt: " + op_));
+    h->as_array().push_back(value("evt: " + op_ + "(" + id_text(ev.id) + ")"));
     emit("out", std::move(ev));
   }
 
@@ -201,7 +169,7 @@ std::unique_ptr<op_impl> make_operator(const std::string& type, const value& con
     return std::make_unique<roundrobin_op>(std::move(outputs));
   }
   if (type == "grouper::bucket")
-    return std::make_unique<bucket_op>();
+    return make_bucket_operator();
   if (type == "debug::history") {
     std::string op = "history", name = "history";
     if (const value* o = config.get("op"); o && o->is_string())

@@ -65,6 +65,25 @@ int binary_precedence(op_code op) {
   }
 }
 
+// The tokens Tremor's grammar lists where an expression must start: after an
+// operator (`imut_expr_start`), as a script statement (`statement_start`),
+// after `!`/`not` (`unary_operand_start`) and as a `let` target.
+const char* const imut_expr_start =
+  "one of `!`, `\"`, `$`, `(`, `+`, `-`, `<<`, `<ident>`, `[`, `absent`, `args`, `bool`, "
+  "`event`, `float`, `for`, `group`, `\"\"\"`, `int`, `match`, `merge`, `nil`, `not`, `patch`, "
+  "`present`, `recur`, `state`, `window`, `{`";
+const char* const statement_start =
+  "one of `!`, `\"`, `$`, `(`, `+`, `-`, `<<`, `<doc-comment>`, `<ident>`, `<mod-comment>`, `[`, "
+  "`absent`, `args`, `bool`, `const`, `drop`, `emit`, `event`, `float`, `fn`, `for`, `group`, "
+  "`\"\"\"`, `int`, `intrinsic`, `let`, `match`, `merge`, `nil`, `not`, `patch`, `present`, "
+  "`recur`, `state`, `use`, `window`, `{`";
+const char* const unary_operand_start =
+  "one of `!`, `\"`, `$`, `(`, `<<`, `<ident>`, `[`, `absent`, `args`, `bool`, `event`, `float`, "
+  "`group`, `\"\"\"`, `int`, `merge`, `nil`, `not`, `patch`, `present`, `recur`, `state`, "
+  "`window`, `{`";
+const char* const let_target_start =
+  "one of `$`, `(`, `<ident>`, `[`, `args`, `event`, `group`, `state`, `window`, `{`";
+
 class parser {
 public:
   parser(std::shared_ptr<const source_file> file, std::vector<token> toks, diagnostics& diags)
@@ -181,7 +200,7 @@ private:
       unexpected(std::string("`") + k + "`");
     }
   }
-  std::string expect_ident(const char* what = "an identifier") {
+  std::string expect_ident(const char* what = "`<ident>`") {
     if (peek().kind != tok::ident)
       unexpected(what);
     return advance().text;
@@ -201,6 +220,15 @@ private:
     return source_span{b.begin, last.span.end, file_};
   }
 
+  // Fails where an expression should start, with the list Tremor gives there.
+  [[noreturn]] void expected_expression() {
+    if (pos_ == statement_pos_)
+      unexpected(statement_start);
+    if (pos_ > 0 && (toks_[pos_ - 1].is_punct("!") || toks_[pos_ - 1].is_kw("not")))
+      unexpected(unary_operand_start);
+    unexpected(imut_expr_start);
+  }
+
   [[noreturn]] void unexpected(const std::string& expected) {
     unexpected_nothrow(expected);
     throw parse_failure{};
@@ -218,6 +246,11 @@ private:
              "for a plain comment";
     else if (t.is_punct("="))
       hint = "`==` compares; `=` only assigns, in `let`";
+    else if (t.kind == tok::keyword && expected.find("`<ident>`") != std::string::npos &&
+             !t.is_kw("end") && !t.is_kw("case") && !t.is_kw("default") && !t.is_kw("of") &&
+             !t.is_kw("when") && !t.is_kw("into"))
+      hint = "It looks like you tried to use the '" + t.text + "' as a ident, consider quoting it "
+             "as `" + t.text + "` to make it an identifier.";
     report(t.span, "Found " + found + " but expected " + expected, std::move(hint));
   }
   [[noreturn]] void fail(const source_span& s, std::string msg, std::string hint = {}) {
@@ -340,7 +373,7 @@ private:
     while (true) {
       arg_decl a;
       a.span = peek().span;
-      a.name = expect_ident("an argument name");
+      a.name = expect_ident();
       if (accept_punct("="))
         a.default_value = parse_expr();
       a.span = span_from(a.span);
@@ -359,7 +392,7 @@ private:
     while (!peek().is_kw("end")) {
       with_entry w;
       w.span = peek().span;
-      w.name = expect_ident("a `with` key");
+      w.name = expect_ident();
       expect_punct("=");
       w.val = parse_expr();
       w.span = span_from(w.span);
@@ -374,7 +407,7 @@ private:
   mod_target parse_mod_target() {
     mod_target t;
     t.span = peek().span;
-    std::string first = expect_ident("a name");
+    std::string first = expect_ident();
     std::vector<std::string> parts{first};
     while (accept_punct("::"))
       parts.push_back(expect_name_or_keyword("a name"));
@@ -389,7 +422,7 @@ private:
     auto f = std::make_shared<flow_def>();
     f->span = advance().span; // define
     expect_kw("flow");
-    f->name = expect_ident("a flow name");
+    f->name = expect_ident();
     if (peek().is_kw("args"))
       f->args = parse_args_clause();
     expect_kw("flow");
@@ -434,10 +467,10 @@ private:
     auto c = std::make_shared<connector_def>();
     c->span = advance().span; // define
     expect_kw("connector");
-    c->name = expect_ident("a connector name");
+    c->name = expect_ident();
     expect_kw("from");
     c->type_span = peek().span;
-    c->type = expect_ident("a connector type");
+    c->type = expect_ident();
     if (peek().is_kw("args")) {
       c->args = parse_args_clause();
       if (!peek().is_kw("with"))
@@ -459,7 +492,7 @@ private:
     } else {
       unexpected("`connector`, `pipeline`, `operator`, `script` or `stream`");
     }
-    c.alias = expect_ident("an alias");
+    c.alias = expect_ident();
     if (c.what != "stream") {
       if (accept_kw("from")) {
         c.has_from = true;
@@ -485,9 +518,9 @@ private:
     else
       unexpected("`connector` or `pipeline`");
     expect_punct("/");
-    e.alias = expect_ident("an alias");
+    e.alias = expect_ident();
     if (accept_punct("/"))
-      e.port = expect_ident("a port name");
+      e.port = expect_ident();
     e.span = span_from(e.span);
     return e;
   }
@@ -506,7 +539,7 @@ private:
     deploy_stmt d;
     d.span = advance().span; // deploy
     expect_kw("flow");
-    d.alias = expect_ident("a flow alias");
+    d.alias = expect_ident();
     if (accept_kw("from")) {
       d.has_from = true;
       d.from = parse_mod_target();
@@ -522,7 +555,7 @@ private:
 
   void parse_use_target(std::vector<std::string> prefix, std::vector<use_stmt>& out,
                         const source_span& start) {
-    prefix.push_back(expect_ident("a module name"));
+    prefix.push_back(expect_ident());
     while (accept_punct("::")) {
       if (accept_punct("{")) {
         while (true) {
@@ -535,13 +568,16 @@ private:
         expect_punct("}");
         return;
       }
-      prefix.push_back(expect_ident("a module name"));
+      prefix.push_back(expect_ident());
     }
     use_stmt u;
     u.path = prefix;
     u.alias = prefix.back();
     if (accept_kw("as"))
-      u.alias = expect_ident("an alias");
+      u.alias = expect_ident();
+    else if (!peek().is_punct(";") && !peek().is_punct(",") && !peek().is_punct("}") &&
+             !peek().is_kw("end") && !at_eof())
+      unexpected("one of `::`, `;`, `as`");
     u.span = span_from(start);
     out.push_back(std::move(u));
   }
@@ -589,7 +625,7 @@ private:
   const_def parse_const() {
     const_def c;
     c.span = advance().span; // const
-    c.name = expect_ident("a constant name");
+    c.name = expect_ident();
     expect_punct("=");
     c.init = parse_complex();
     c.span = span_from(c.span);
@@ -604,7 +640,7 @@ private:
           f.varargs = true;
           break;
         }
-        f.params.push_back(expect_ident("a parameter name"));
+        f.params.push_back(expect_ident());
         if (!accept_punct(","))
           break;
       }
@@ -639,7 +675,7 @@ private:
           mc.pat = parse_case_pattern();
         }
         if (accept_kw("when"))
-          mc.guard = parse_complex();
+          mc.guard = parse_expr();
         expect_punct("=>");
         parse_block(mc.body);
         f->cases.push_back(std::move(mc));
@@ -672,7 +708,7 @@ private:
     auto s = std::make_shared<script_def>();
     s->span = advance().span; // define
     expect_kw("script");
-    s->name = expect_ident("a script name");
+    s->name = expect_ident();
     if (peek().is_kw("args"))
       s->args = parse_args_clause();
     if (accept_kw("state"))
@@ -680,19 +716,7 @@ private:
     bool seen = false;
     while (accept_kw("script")) {
       seen = true;
-      std::string port = "in";
-      if (accept_kw("from"))
-        port = expect_ident("a port name");
-      std::vector<expr_ptr> body;
-      scope_items items;
-      parse_top_exprs(items, body, /*stop_at_script=*/true);
-      for (auto& c : items.consts)
-        s->consts.push_back(std::move(c));
-      for (auto& f : items.fns)
-        s->fns.push_back(std::move(f));
-      for (auto& u : items.uses)
-        s->uses.push_back(std::move(u));
-      s->bodies.emplace_back(port, std::move(body));
+      parse_script_body(*s);
     }
     if (!seen)
       unexpected("`script`");
@@ -701,16 +725,33 @@ private:
     return s;
   }
 
+  // After `script`: `[from port] TopExprs`, added to `s` as that port's body.
+  void parse_script_body(script_def& s) {
+    std::string port = "in";
+    if (accept_kw("from"))
+      port = expect_ident("a port name");
+    std::vector<expr_ptr> body;
+    scope_items items;
+    parse_top_exprs(items, body, /*stop_at_script=*/true);
+    for (auto& c : items.consts)
+      s.consts.push_back(std::move(c));
+    for (auto& f : items.fns)
+      s.fns.push_back(std::move(f));
+    for (auto& u : items.uses)
+      s.uses.push_back(std::move(u));
+    s.bodies.emplace_back(port, std::move(body));
+  }
+
   std::shared_ptr<operator_def> parse_define_operator() {
     auto o = std::make_shared<operator_def>();
     o->span = advance().span; // define
     expect_kw("operator");
-    o->name = expect_ident("an operator name");
+    o->name = expect_ident();
     expect_kw("from");
     o->op_span = peek().span;
-    o->op_module = expect_ident("an operator module");
+    o->op_module = expect_ident();
     expect_punct("::");
-    o->op_name = expect_ident("an operator name");
+    o->op_name = expect_ident();
     o->op_span = span_from(o->op_span);
     if (peek().is_kw("args"))
       o->args = parse_args_clause();
@@ -727,10 +768,10 @@ private:
       // The pre-0.12 spelling: `define tumbling window w with … end`.
       w->kind = advance().text;
       expect_kw("window");
-      w->name = expect_ident("a window name");
+      w->name = expect_ident();
     } else {
       expect_kw("window");
-      w->name = expect_ident("a window name");
+      w->name = expect_ident();
       expect_kw("from");
       if (peek().is_kw("tumbling") || peek().is_kw("sliding"))
         w->kind = advance().text;
@@ -750,16 +791,17 @@ private:
           break;
       }
     }
-    // `state` and `script` bodies of windows are parsed and kept for the
-    // windowing issue.
-    if (accept_kw("state"))
-      parse_complex();
-    while (accept_kw("script")) {
-      if (accept_kw("from"))
-        expect_ident();
-      scope_items items;
-      std::vector<expr_ptr> body;
-      parse_top_exprs(items, body, true);
+    // A window's `state` and `script` bodies form a script of their own:
+    // `script` (port `in`) runs per event, `script from tick` per tick.
+    if (peek().is_kw("state") || peek().is_kw("script")) {
+      w->script = std::make_shared<script_def>();
+      w->script->name = w->name;
+      w->script->span = peek().span;
+      if (accept_kw("state"))
+        w->script->state = parse_complex();
+      while (accept_kw("script"))
+        parse_script_body(*w->script);
+      w->script->span = span_from(w->script->span);
     }
     expect_kw("end");
     w->span = span_from(w->span);
@@ -768,9 +810,9 @@ private:
 
   std::vector<std::string> parse_ports() {
     std::vector<std::string> out;
-    out.push_back(expect_ident("a port name"));
+    out.push_back(expect_ident());
     while (accept_punct(","))
-      out.push_back(expect_ident("a port name"));
+      out.push_back(expect_ident());
     return out;
   }
 
@@ -778,7 +820,7 @@ private:
     auto p = std::make_shared<pipeline_def>();
     p->span = advance().span; // define
     expect_kw("pipeline");
-    p->name = expect_ident("a pipeline name");
+    p->name = expect_ident();
     if (accept_kw("from"))
       p->from_ports = parse_ports();
     if (accept_kw("into"))
@@ -873,12 +915,16 @@ private:
   select_stmt parse_select() {
     select_stmt s;
     s.span = advance().span; // select
-    s.target = parse_complex();
+    s.target = parse_expr();
     expect_kw("from");
     parse_node_ref(s.from_node, s.from_port);
     if (accept_punct("[")) {
       while (true) {
-        s.windows.push_back(expect_ident("a window name"));
+        // A window may live in a module: `in[mod::win]`.
+        std::string name = expect_ident();
+        while (accept_punct("::"))
+          name += "::" + expect_ident();
+        s.windows.push_back(std::move(name));
         if (!accept_punct(","))
           break;
       }
@@ -886,7 +932,7 @@ private:
     }
     const char* next = s.windows.empty() ? "`[`, `where`, `group` or `into`" : "`where`, `group` or `into`";
     if (accept_kw("where")) {
-      s.where = parse_complex();
+      s.where = parse_expr();
       next = "an operator, `group` or `into`";
     }
     if (accept_kw("group")) {
@@ -900,7 +946,7 @@ private:
     advance();
     parse_node_ref(s.into_node, s.into_port);
     if (accept_kw("having"))
-      s.having = parse_complex();
+      s.having = parse_expr();
     s.span = span_from(s.span);
     return s;
   }
@@ -910,12 +956,15 @@ private:
   // TopExprs: expressions, consts, fns, intrinsics and uses separated by `;`,
   // ending at `end`, `script` (when inside define script) or eof.
   void parse_top_exprs(scope_items& items, std::vector<expr_ptr>& body, bool stop_at_script) {
+    bool const_last = false;
     while (true) {
       if (!accept_doc("`const`, `fn` or `intrinsic`", {"const", "fn", "intrinsic"}))
         break;
       const token& t = peek();
       if (t.kind == tok::eof || t.is_kw("end") || (stop_at_script && t.is_kw("script")))
         break;
+      const_last = t.is_kw("const");
+      statement_pos_ = pos_;
       if (t.is_kw("const"))
         items.consts.push_back(parse_const());
       else if (t.is_kw("fn"))
@@ -930,7 +979,15 @@ private:
         break;
     }
     if (body.empty() && items.fns.empty() && items.consts.empty())
-      unexpected("an expression");
+      expected_expression();
+    // A `const` is a statement worth its value: a script ending in one
+    // yields it.
+    if (const_last) {
+      const const_def& c = items.consts.back();
+      auto ref = make_path(path_root::local, c.span);
+      ref->root_name = c.name;
+      body.push_back(std::move(ref));
+    }
   }
 
   // A block of expressions separated by `;` or `,`, ending before `case`,
@@ -958,9 +1015,14 @@ private:
     const token& t = peek();
     if (t.is_kw("let")) {
       auto e = make(expr_kind::let, advance().span);
+      const token& n = peek();
+      if (n.kind == tok::keyword && !n.is_kw("event") && !n.is_kw("state") && !n.is_kw("args") &&
+          !n.is_kw("group") && !n.is_kw("window"))
+        unexpected(let_target_start);
       auto target = parse_unary();
-      if (target->kind != expr_kind::path || target->root == path_root::expr ||
-          target->root == path_root::constant)
+      // `let (expr)[…] = …` parses; like Tremor, running it fails
+      // ("Can't assign to a constant expression").
+      if (target->kind != expr_kind::path || target->root == path_root::constant)
         fail(target->span, "You are trying to assign to a value that isn't valid");
       expect_punct("=");
       e->items.push_back(std::move(target));
@@ -1060,16 +1122,17 @@ private:
         e = as_path(std::move(e));
         e->segments.push_back(std::move(s));
       } else if (peek().is_punct("[")) {
-        source_span b = advance().span;
+        advance();
         segment s;
         s.k = segment::kind::index;
         s.a = parse_complex();
+        s.span = s.a->span;
         if (accept_punct(":")) {
           s.k = segment::kind::range;
           s.b = parse_complex();
+          s.span.end = s.b->span.end;
         }
         expect_punct("]");
-        s.span = span_from(b);
         e = as_path(std::move(e));
         e->segments.push_back(std::move(s));
       } else {
@@ -1177,7 +1240,7 @@ private:
       case tok::ident: return parse_ident_expr();
       case tok::keyword: return parse_keyword_expr();
       case tok::punct: break;
-      default: unexpected("an expression");
+      default: expected_expression();
     }
     if (t.is_punct("(")) {
       source_span b = advance().span;
@@ -1212,7 +1275,7 @@ private:
     }
     if (t.is_punct("<<"))
       return parse_bytes();
-    unexpected("an expression");
+    expected_expression();
   }
 
   expr_ptr parse_ident_expr() {
@@ -1272,7 +1335,7 @@ private:
       e->span = span_from(e->span);
       return e;
     }
-    unexpected("an expression");
+    expected_expression();
   }
 
   expr_ptr parse_record() {
@@ -1312,29 +1375,46 @@ private:
       if (accept_punct(":")) {
         if (peek().kind != tok::integer)
           unexpected("a bit size");
-        bp.bits = static_cast<unsigned>(advance().u);
+        bp.bits = static_cast<unsigned>(std::min<uint64_t>(peek().u, UINT32_MAX));
+        if (peek().u > 64)
+          fail(source_span{e->items.back()->span.begin, peek().span.end, file_},
+               "negative bits or bits > 64 are are not allowed: " + std::to_string(peek().u));
+        advance();
       }
       if (accept_punct("/")) {
+        // `big-signed-integer`; Tremor also takes `signed_integer`.
+        source_span type_span = peek().span;
+        std::vector<std::string> words;
         while (true) {
-          std::string w = expect_ident("a binary type");
-          if (w == "big")
-            bp.big = true;
-          else if (w == "little")
-            bp.big = false;
-          else if (w == "signed")
-            bp.is_signed = true;
-          else if (w == "unsigned")
-            bp.is_signed = false;
+          std::string w = expect_ident();
+          for (size_t start = 0;;) {
+            size_t us = w.find('_', start);
+            words.push_back(w.substr(start, us == std::string::npos ? us : us - start));
+            if (us == std::string::npos)
+              break;
+            start = us + 1;
+          }
+          if (!accept_punct("-"))
+            break;
+        }
+        type_span = span_from(type_span);
+        for (const auto& w : words) {
+          if (w == "big" || w == "little")
+            bp.big = w == "big";
+          else if (w == "signed" || w == "unsigned")
+            bp.is_signed = w == "signed";
           else if (w == "integer")
             bp.k = bytes_part::kind::integer;
           else if (w == "binary")
             bp.k = bytes_part::kind::binary;
           else if (w == "float")
             bp.k = bytes_part::kind::float_;
-          else
-            fail(toks_[pos_ - 1].span, "Unknown binary type `" + w + "`");
-          if (!accept_punct("-"))
-            break;
+          else {
+            std::string spec;
+            for (const auto& x : words)
+              spec += (spec.empty() ? "" : "-") + x;
+            fail(type_span, "Not a valid data type: '" + spec + "'");
+          }
         }
       }
       e->bytes_parts.push_back(bp);
@@ -1372,7 +1452,7 @@ private:
       } else {
         mc.pat = parse_case_pattern();
         if (accept_kw("when"))
-          mc.guard = parse_complex();
+          mc.guard = parse_expr();
       }
       expect_punct("=>");
       parse_block(mc.body);
@@ -1435,7 +1515,7 @@ private:
     } else if (t.is_punct("~")) {
       advance();
       p->k = pattern::kind::extractor;
-      p->name = expect_ident("an extractor name");
+      p->name = expect_ident();
       if (peek().kind != tok::extractor)
         unexpected("an extractor `|…|`");
       p->body = advance().text;
@@ -1515,6 +1595,14 @@ private:
     return f;
   }
 
+  // Patch keys (and move/copy targets) are string literals, which may
+  // interpolate.
+  expr_ptr parse_patch_key() {
+    if (peek().kind != tok::string)
+      unexpected("one of `\"`, `\"\"\"`");
+    return parse_string_token(advance());
+  }
+
   expr_ptr parse_patch() {
     auto e = make(expr_kind::patch, advance().span);
     e->items.push_back(parse_complex());
@@ -1527,21 +1615,21 @@ private:
       if (w == "insert" || w == "upsert" || w == "update") {
         op.k = w == "insert" ? patch_op::kind::insert
                              : (w == "upsert" ? patch_op::kind::upsert : patch_op::kind::update);
-        op.key = parse_expr();
+        op.key = parse_patch_key();
         expect_punct("=>");
         op.value = parse_complex();
       } else if (w == "erase") {
         op.k = patch_op::kind::erase;
-        op.key = parse_expr();
+        op.key = parse_patch_key();
       } else if (w == "move" || w == "copy") {
         op.k = w == "move" ? patch_op::kind::move : patch_op::kind::copy;
-        op.key = parse_expr();
+        op.key = parse_patch_key();
         expect_punct("=>");
-        op.value = parse_expr();
+        op.value = parse_patch_key();
       } else if (w == "merge" || w == "default") {
         op.k = w == "merge" ? patch_op::kind::merge : patch_op::kind::default_;
         if (!peek().is_punct("=>"))
-          op.key = parse_expr();
+          op.key = parse_patch_key();
         expect_punct("=>");
         op.value = parse_complex();
       } else {
@@ -1576,12 +1664,12 @@ private:
     while (accept_kw("case")) {
       for_case fc;
       expect_punct("(");
-      fc.key_name = expect_ident("a name");
+      fc.key_name = expect_ident();
       expect_punct(",");
-      fc.value_name = expect_ident("a name");
+      fc.value_name = expect_ident();
       expect_punct(")");
       if (accept_kw("when"))
-        fc.guard = parse_complex();
+        fc.guard = parse_expr();
       expect_punct("=>");
       parse_block(fc.body);
       e->for_cases.push_back(std::move(fc));
@@ -1603,6 +1691,7 @@ private:
   }
 
   std::shared_ptr<const source_file> file_;
+  size_t statement_pos_ = SIZE_MAX; ///< token where the current script statement starts
   std::vector<token> toks_;
   diagnostics& diags_;
   size_t pos_ = 0;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <functional>
 
+#include "dsl/aggregates.hpp"
 #include "dsl/binder.hpp"
 #include "dsl/operators.hpp"
+#include "dsl/select_checks.hpp"
 #include "runtime/core/suggest.hpp"
 
 namespace temblor::dsl {
@@ -98,35 +100,117 @@ void visit_pattern(pattern& p, F& f) {
   }
 }
 
+// Returns whether `e` or anything below it calls an aggregate.
+bool has_aggregate(expr& e) {
+  if (!e.aggr_name.empty())
+    return true;
+  bool found = false;
+  auto f = [&](expr& x) { found = found || has_aggregate(x); };
+  visit_children(e, f);
+  return found;
+}
+
+// Reports an aggregate call (`e`) that no window could run: one nested in
+// its arguments (Tremor points at the outer call) or a wrong arity. Tremor
+// checks these before it looks for a window.
+bool malformed_aggregate(expr& e, diagnostics& diags) {
+  bool nested = false;
+  auto f = [&](expr& x) { nested = nested || has_aggregate(x); };
+  visit_children(e, f);
+  if (nested) {
+    diags.error(e.span, "Aggregates can not be called inside of aggregates");
+    return true;
+  }
+  std::string err;
+  if (!make_aggregator(e.aggr_name, e.items.size(), err)) {
+    diags.error(e.span, err);
+    return true;
+  }
+  return false;
+}
+
 // Gives each aggregate call of a windowed select's target a slot.
-void collect_aggregates(expr& e, std::vector<const expr*>& out, bool inside,
-                        diagnostics& diags) {
+void collect_aggregates(expr& e, std::vector<const expr*>& out, diagnostics& diags) {
   bool is_aggr = !e.aggr_name.empty();
   if (is_aggr) {
-    if (inside) {
-      diags.error(e.span, "Aggregate functions can't be nested");
+    if (malformed_aggregate(e, diags))
       return;
-    }
     e.aggr_index = static_cast<int>(out.size());
     out.push_back(&e);
   }
-  auto f = [&](expr& x) { collect_aggregates(x, out, inside || is_aggr, diags); };
+  auto f = [&](expr& x) { collect_aggregates(x, out, diags); };
   visit_children(e, f);
 }
 
 // Reports aggregate calls where no window feeds them.
 void reject_aggregates(expr& e, const char* where, diagnostics& diags) {
   if (!e.aggr_name.empty()) {
-    diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
+    if (!malformed_aggregate(e, diags))
+      diags.error(e.span, "Aggregate function `aggr::" + e.aggr_name + "` can't be used " + where);
     return;
   }
   auto f = [&](expr& x) { reject_aggregates(x, where, diags); };
   visit_children(e, f);
 }
 
+// Binds a script's bodies once, in a scope holding its own uses, consts
+// and fns, under `owner` (the scope the definition lives in).
+void bind_script(module_loader& loader, script_def& sd, const scope* owner) {
+  auto& store = *loader.store();
+  diagnostics& diags = loader.diags();
+  if (!store.bound.insert(&sd).second)
+    return;
+  check_script_duplicates(sd, diags);
+  scope_items items;
+  for (auto& u : sd.uses)
+    items.uses.push_back(u);
+  scope* ss = loader.make_scope(items, owner);
+  for (auto& f : sd.fns)
+    ss->fns[f->name] = f.get();
+  std::vector<value*> slots;
+  for (auto& k : sd.consts) {
+    store.values.emplace_back();
+    slots.push_back(&store.values.back());
+    ss->consts[k.name] = slots.back();
+  }
+  for (auto& f : sd.fns)
+    bind_fn(*f, *ss, diags);
+  for (size_t i = 0; i < sd.consts.size(); ++i) {
+    bind_expr(*sd.consts[i].init, *ss, diags);
+    if (!is_load_time_expr(*sd.consts[i].init, false))
+      diags.error(sd.consts[i].span, not_constant_text);
+    else
+      eval_const(*sd.consts[i].init, nullptr, *slots[i], diags);
+  }
+  if (sd.state)
+    bind_expr(*sd.state, *ss, diags);
+  for (auto& [port, body] : sd.bodies) {
+    for (auto& e : body)
+      bind_expr(*e, *ss, diags);
+    // The last statement's value becomes the event.
+    if (!body.empty())
+      mark_event_consumers(*body.back());
+  }
+}
+
 bool window_from_def(const window_def& w, const value& args, window_spec& out,
                      diagnostics& diags) {
   out.name = w.name;
+  if (w.script) {
+    for (const auto& [port, body] : w.script->bodies) {
+      if (port == "in") {
+        out.script = &body;
+      } else {
+        diags.error(w.script->span, "Window scripts run on events only; `script from " + port +
+                                      "` is not supported");
+        return false;
+      }
+    }
+    if (w.script->state) {
+      diags.error(w.script->span, "Windows with `state` are not supported");
+      return false;
+    }
+  }
   if (w.kind == "sliding") {
     diags.error(w.span, "Sliding windows are not yet implemented");
     return false;
@@ -154,8 +238,12 @@ bool window_from_def(const window_def& w, const value& args, window_spec& out,
       return false;
     }
   }
-  if ((out.size == 0) == (out.interval_ns == 0)) {
-    diags.error(w.span, "A tumbling window needs exactly one of `size` or `interval`");
+  if (out.size != 0 && out.interval_ns != 0) {
+    diags.error(w.span, "Bad window configuration, only one of `size` or `interval` is allowed.");
+    return false;
+  }
+  if (out.size == 0 && out.interval_ns == 0) {
+    diags.error(w.span, "A tumbling window needs one of `size` or `interval`");
     return false;
   }
   return true;
@@ -173,7 +261,7 @@ void bind_defaults(module_loader& loader, std::vector<arg_decl>& decls, const sc
 
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
                   const value& caller, const source_span& at, diagnostics& diags,
-                  value& out) {
+                  value& out, const std::string& troy_alias) {
   bool ok = true;
   record r;
   std::vector<std::string> names;
@@ -181,13 +269,27 @@ bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_ent
     names.push_back(d.name);
   for (const auto& w : with) {
     if (!contains(names, w.name)) {
-      diags.error(w.span, "Unknown argument `" + w.name + "`",
-                  names.empty() ? std::string("this definition takes no arguments")
-                                : unknown_name_hint(w.name, names));
+      std::string hint = names.empty() ? std::string("this definition takes no arguments")
+                                       : unknown_name_hint(w.name, names);
+      if (troy_alias.empty())
+        diags.error(w.span, "Unknown parameter " + w.name, hint);
+      else
+        diags.error(w.span,
+                    "`with` parameter \"" + w.name +
+                      "\" does not correspond to an argument in the target definition \"" +
+                      troy_alias + "\"",
+                    names.empty() ? "The definition of \"" + troy_alias +
+                                      "\" does not expose any args. Remove this `with`."
+                                  : hint);
       ok = false;
       continue;
     }
     value v;
+    if (!is_load_time_expr(*w.val, true)) {
+      diags.error(w.span, not_constant_text);
+      ok = false;
+      continue;
+    }
     if (!eval_const(*w.val, &caller, v, diags)) {
       ok = false;
       continue;
@@ -206,6 +308,11 @@ bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_ent
       continue;
     }
     value v;
+    if (!is_load_time_expr(*d.default_value, true)) {
+      diags.error(d.span, not_constant_text);
+      ok = false;
+      continue;
+    }
     if (!eval_const(*d.default_value, &caller, v, diags)) {
       ok = false;
       continue;
@@ -262,12 +369,22 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
 
   // -- nodes -------------------------------------------------------------------
   for (auto& c : def->creates) {
+    bool is_stream = c.what == "stream";
     for (const auto& n : prog->nodes) {
       if (n.name == c.alias) {
-        diags.error(c.span, "Duplicate node `" + c.alias + "` in pipeline `" + def->name + "`");
+        if (is_stream && n.k == node_spec::kind::stream)
+          diags.error(c.span, "Can't define the stream `" + c.alias + "` twice");
+        else
+          diags.error(c.span, "Name `" + c.alias +
+                                "` is already in use for another node, please use another name.");
         break;
       }
     }
+    if (contains(prog->in_ports, c.alias) || contains(prog->out_ports, c.alias))
+      diags.error(c.span, is_stream ? std::string("Streams cannot share names with from/into ports")
+                                    : "Name `" + c.alias +
+                                        "` is already in use for another node, please use another "
+                                        "name.");
     node_spec n;
     n.name = c.alias;
     n.span = c.span;
@@ -294,37 +411,7 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           prog->nodes.push_back(std::move(n));
           continue;
         }
-      // Bind the script body once, in a scope holding its own uses, consts
-      // and fns.
-      if (store->bound.insert(sd.get()).second) {
-        scope_items items;
-        for (auto& u : sd->uses)
-          items.uses.push_back(u);
-        scope* ss = loader.make_scope(items, sowner);
-        for (auto& f : sd->fns)
-          ss->fns[f->name] = f.get();
-        std::vector<value*> slots;
-        for (auto& k : sd->consts) {
-          store->values.emplace_back();
-          slots.push_back(&store->values.back());
-          ss->consts[k.name] = slots.back();
-        }
-        for (auto& f : sd->fns)
-          bind_fn(*f, *ss, diags);
-        for (size_t i = 0; i < sd->consts.size(); ++i) {
-          bind_expr(*sd->consts[i].init, *ss, diags);
-          eval_const(*sd->consts[i].init, nullptr, *slots[i], diags);
-        }
-        if (sd->state)
-          bind_expr(*sd->state, *ss, diags);
-        for (auto& [port, body] : sd->bodies) {
-          for (auto& e : body)
-            bind_expr(*e, *ss, diags);
-          // The last statement's value becomes the event.
-          if (!body.empty())
-            mark_event_consumers(*body.back());
-        }
-      }
+      bind_script(loader, *sd, sowner);
       if (sd->state) {
         if (!eval_const(*sd->state, &n.script_args, n.initial_state, diags))
           {
@@ -468,6 +555,10 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           stack.push_back(&x);
       }
     }
+    if (store->bound.insert(&s.span).second) { // once per definition
+      check_select_locals(s, diags);
+      check_windowed_event_refs(s, diags);
+    }
     select_spec sp;
     sp.stmt = &s;
     if (s.where)
@@ -486,6 +577,10 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           mod_target t;
           t.name = wname;
           t.span = s.span;
+          for (size_t sep; (sep = t.name.find("::")) != std::string::npos;) {
+            t.path.push_back(t.name.substr(0, sep));
+            t.name.erase(0, sep + 2);
+          }
           const scope* wowner = nullptr;
           auto wd = loader.find_def<window_def>(
             t, *ps, local, [](const scope_items& i) -> const auto& { return i.windows; }, wowner);
@@ -496,15 +591,18 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
           window_spec ws;
           for (auto& e : wd->with)
             bind_once(*e.val, *wowner, loader);
+          if (wd->script)
+            bind_script(loader, *wd->script, wowner);
           if (!window_from_def(*wd, prog->args, ws, diags))
             continue;
+          ws.name = wname; // as the selects name it, module path included
           prog->windows.push_back(std::move(ws));
           found = static_cast<int>(prog->windows.size() - 1);
         }
         sp.windows.push_back(found);
       }
       if (store->bound.insert(&s).second)
-        collect_aggregates(*s.target, sp.aggrs, false, diags);
+        collect_aggregates(*s.target, sp.aggrs, diags);
       else {
         // Another instance of this definition: recover the slots already
         // assigned.
@@ -521,22 +619,28 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
         sp.aggrs = std::move(tmp);
       }
     }
+    // Tremor's text names the stream with the port it would use.
+    auto undefined_stream = [&](const std::string& node, const std::string& port,
+                                const std::vector<std::string>& names) {
+      diags.error(s.span, "Stream used in `from` or `into` is not defined: " + node + "/" + port,
+                  unknown_name_hint(node, names));
+    };
+    std::vector<std::string> known = prog->in_ports;
+    known.insert(known.end(), prog->out_ports.begin(), prog->out_ports.end());
+    for (auto& nd : prog->nodes)
+      if (!contains(known, nd.name))
+        known.push_back(nd.name);
     sp.from_node = node_index(s.from_node);
     if (sp.from_node >= 0) {
       sp.from_port = s.from_port.empty() ? "out" : s.from_port;
-    } else {
-      if (!s.from_port.empty()) {
-        diags.error(s.span, "Unknown node `" + s.from_node + "` in `from`");
+      const node_spec& n = prog->nodes[static_cast<size_t>(sp.from_node)];
+      if (n.sub && !contains(n.sub->out_ports, sp.from_port)) {
+        undefined_stream(s.from_node, sp.from_port, n.sub->out_ports);
         continue;
       }
-      if (!contains(prog->in_ports, s.from_node)) {
-        std::vector<std::string> names = prog->in_ports;
-        for (auto& nd : prog->nodes)
-          names.push_back(nd.name);
-        diags.error(s.span,
-                    "Unknown stream or input port `" + s.from_node + "` in pipeline `" +
-                      def->name + "`",
-                    unknown_name_hint(s.from_node, names));
+    } else {
+      if (!s.from_port.empty() || !contains(prog->in_ports, s.from_node)) {
+        undefined_stream(s.from_node, s.from_port.empty() ? "out" : s.from_port, known);
         continue;
       }
       sp.from_port = s.from_node;
@@ -544,16 +648,17 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
     sp.into_node = node_index(s.into_node);
     if (sp.into_node >= 0) {
       sp.into_port = s.into_port.empty() ? "in" : s.into_port;
+      const node_spec& n = prog->nodes[static_cast<size_t>(sp.into_node)];
+      if (n.sub && !contains(n.sub->in_ports, sp.into_port)) {
+        undefined_stream(s.into_node, sp.into_port, n.sub->in_ports);
+        continue;
+      }
     } else {
-      if (!s.into_port.empty()) {
-        diags.error(s.span, "Unknown node `" + s.into_node + "` in `into`");
+      if (!s.into_port.empty() || !contains(prog->out_ports, s.into_node)) {
+        undefined_stream(s.into_node, s.into_port.empty() ? "in" : s.into_port, known);
         continue;
       }
       sp.into_port = s.into_node;
-      // Tremor declares output ports with `into`; an undeclared one used by
-      // a select is added rather than rejected.
-      if (!contains(prog->out_ports, sp.into_port))
-        prog->out_ports.push_back(sp.into_port);
     }
     prog->selects.push_back(std::move(sp));
   }

@@ -30,13 +30,16 @@ struct node_spec {
 };
 
 /// A `define window` (tumbling only): closes after `size` events or after
-/// `interval_ns` of event time, whichever is set.
+/// `interval_ns` of event time, whichever is set. With a `script`, its value
+/// per event is that event's weight towards `size`, or the event's time
+/// for `interval`.
 struct window_spec {
   std::string name;
   uint64_t size = 0;
   uint64_t interval_ns = 0;
   uint64_t max_groups = 0; ///< 0 = unlimited
   bool emit_empty = false;
+  const std::vector<expr_ptr>* script = nullptr; ///< the window's `script` body
 };
 
 /// Where a select reads from or writes to: a node, or (node == -1) the
@@ -72,11 +75,12 @@ std::shared_ptr<pipeline_program> compile_pipeline(module_loader& loader,
                                                    int depth = 0);
 
 /// Checks `with` entries against `decls` and evaluates them (with `caller`
-/// as `args`), filling defaults. Reports "Unknown argument" / "Missing
+/// as `args`), filling defaults. Reports unknown parameters (in troy's
+/// wording when `troy_alias`, the created alias, is given) and "Missing
 /// required argument" at `at`.
 bool resolve_args(const std::vector<arg_decl>& decls, const std::vector<with_entry>& with,
                   const value& caller, const source_span& at, diagnostics& diags,
-                  value& out);
+                  value& out, const std::string& troy_alias = {});
 
 /// Binds the default expressions of `decls` (once) in `owner`, the scope the
 /// definition lives in.

@@ -1,6 +1,7 @@
 #include "dsl/pipeline_runner.hpp"
 
 #include <algorithm>
+#include <list>
 #include <unordered_map>
 
 #include "dsl/aggregates.hpp"
@@ -114,7 +115,8 @@ private:
 
   struct win_level {
     bool open = false;
-    uint64_t count = 0;
+    uint64_t count = 0;  ///< events (or lower windows) folded in
+    uint64_t weight = 0; ///< what counts towards `size`: events, or script weights
     uint64_t start_ns = 0;
     std::vector<std::unique_ptr<aggregator>> aggrs;
     event_id ids;
@@ -126,9 +128,10 @@ private:
   struct group_state {
     value group;
     std::vector<win_level> levels;
+    std::list<std::string>::iterator order_pos; ///< its entry in select_state::order
   };
   struct select_state {
-    std::vector<std::string> order; ///< group keys in creation order
+    std::list<std::string> order; ///< group keys in creation order
     std::unordered_map<std::string, group_state> groups;
   };
 
@@ -145,6 +148,7 @@ private:
   void open_level(const select_spec& s, win_level& l, uint64_t t) {
     l.open = true;
     l.count = 0;
+    l.weight = 0;
     l.start_ns = t;
     l.aggrs = fresh_aggrs(s);
     l.ids = event_id();
@@ -152,9 +156,10 @@ private:
     l.ingest_ns = 0;
   }
 
-  // Emits level `i` of group `g` and folds it into level i+1.
+  // Emits level `i` of group `g` and folds it into level i+1. `groups` is
+  // how many groups the select holds (win::cardinality).
   void close_level(const select_spec& s, group_state& g, size_t i, uint64_t t,
-                   pipeline_output& out, int hops) {
+                   size_t groups, pipeline_output& out, int hops) {
     win_level& l = g.levels[i];
     const window_spec& ws = prog_->windows[static_cast<size_t>(s.windows[i])];
     if (!l.open || (l.count == 0 && !ws.emit_empty))
@@ -176,6 +181,7 @@ private:
     c.group = &g.group;
     c.window = &window_name;
     c.aggr_values = &results;
+    c.window_cardinality = groups;
     finish_select(s, c, std::move(ev), out, hops);
     if (i + 1 < g.levels.size()) {
       win_level& up = g.levels[i + 1];
@@ -192,9 +198,10 @@ private:
       up.last_payload = std::move(l.last_payload);
       up.last_meta = std::move(l.last_meta);
       ++up.count;
-      if ((uws.size && up.count >= uws.size) ||
+      ++up.weight;
+      if ((uws.size && up.weight >= uws.size) ||
           (uws.interval_ns && t >= up.start_ns + uws.interval_ns))
-        close_level(s, g, i + 1, t, out, hops);
+        close_level(s, g, i + 1, t, groups, out, hops);
     }
     l.open = false;
     l.count = 0;
@@ -213,16 +220,59 @@ private:
       if (s.windows.empty())
         continue;
       select_state& st = windowed_[si];
-      for (const auto& key : st.order) {
-        group_state& g = st.groups[key];
+      for (auto key = st.order.begin(); key != st.order.end();) {
+        auto it = st.groups.find(*key);
+        ++key; // before the group (and its order entry) may go
+        group_state& g = it->second;
+        bool closed = false;
         for (size_t i = 0; i < g.levels.size(); ++i) {
           const window_spec& ws = prog_->windows[static_cast<size_t>(s.windows[i])];
           win_level& l = g.levels[i];
-          if (ws.interval_ns && l.open && now >= l.start_ns + ws.interval_ns)
-            close_level(s, g, i, now, out, 0);
+          if (ws.interval_ns && l.open && now >= l.start_ns + ws.interval_ns) {
+            close_level(s, g, i, now, st.groups.size(), out, 0);
+            closed = true;
+          }
         }
+        if (closed)
+          forget_if_idle(st, it);
       }
     }
+  }
+
+  // Like Tremor, a group lives only while one of its windows holds data:
+  // once every level has emitted, the group is dropped, so it no longer
+  // counts towards max_groups or win::cardinality. Returns whether it was.
+  static bool forget_if_idle(select_state& st, std::unordered_map<std::string, group_state>::iterator it) {
+    const auto& levels = it->second.levels;
+    if (std::any_of(levels.begin(), levels.end(), [](const win_level& l) { return l.open; }))
+      return false;
+    st.order.erase(it->second.order_pos);
+    st.groups.erase(it);
+    return true;
+  }
+
+  // Runs a window's `script` on the event in `c`: its value must be a
+  // non-negative integer, the event's weight (size windows) or time
+  // (interval windows), put into `result`.
+  bool run_window_script(const window_spec& ws, eval_ctx& c, uint64_t& result,
+                         pipeline_output& out) {
+    value v;
+    status st = eval_block(*ws.script, c, v);
+    if (st != status::ok) {
+      if (st != status::error)
+        c.err.message = "A window script can only compute a value";
+      error(out, c);
+      return false;
+    }
+    if (!v.get_u64(result)) {
+      c.err.span = ws.script->empty() ? source_span{} : ws.script->back()->span;
+      c.err.message = std::string("A window script must return a non-negative integer (the ") +
+                      (ws.size ? "event's weight" : "event's time in nanoseconds") +
+                      "), found " + type_name(v);
+      error(out, c);
+      return false;
+    }
+    return true;
   }
 
   void run_windowed(const select_spec& s, eval_ctx& c, const std::vector<array>& groups,
@@ -232,6 +282,9 @@ private:
     select_state& st = windowed_[static_cast<size_t>(&s - prog_->selects.data())];
     const window_spec& first = prog_->windows[static_cast<size_t>(s.windows[0])];
     uint64_t t = ev.ingest_ns ? ev.ingest_ns : now_ns();
+    uint64_t weight = 1;
+    if (first.script && !run_window_script(first, c, first.size ? weight : t, out))
+      return;
     for (size_t gi = 0; gi < groups.size(); ++gi) {
       std::string key = to_json(value(groups[gi]), true);
       auto it = st.groups.find(key);
@@ -248,12 +301,12 @@ private:
         g.group = value(std::move(gv));
         g.levels.resize(s.windows.size());
         it = st.groups.emplace(key, std::move(g)).first;
-        st.order.push_back(key);
+        it->second.order_pos = st.order.insert(st.order.end(), key);
       }
       group_state& g = it->second;
       win_level& l = g.levels[0];
       if (first.interval_ns && l.open && t >= l.start_ns + first.interval_ns)
-        close_level(s, g, 0, t, out, hops);
+        close_level(s, g, 0, t, st.groups.size(), out, hops);
       if (!l.open)
         open_level(s, l, t);
       c.group = &g.group;
@@ -286,8 +339,11 @@ private:
       l.last_payload = ev.payload;
       l.last_meta = ev.meta;
       ++l.count;
-      if (first.size && l.count >= first.size)
-        close_level(s, g, 0, t, out, hops);
+      l.weight += weight;
+      if (first.size && l.weight >= first.size) {
+        close_level(s, g, 0, t, st.groups.size(), out, hops);
+        forget_if_idle(st, it);
+      }
     }
   }
 
@@ -313,9 +369,12 @@ private:
                            " hops inside pipeline `" + prog_->name + "`\n");
       return;
     }
+    // Each select that takes the event needs its own copy, except the last:
+    // `where` is checked first, so an event only the last select takes (the
+    // usual `where` fan-out) is never copied.
     const select_spec* last = nullptr;
     for (const auto& s : prog_->selects) {
-      if (s.from_node != node || s.from_port != port)
+      if (s.from_node != node || s.from_port != port || !takes(s, ev, out))
         continue;
       if (last)
         run_select(*last, ev, out, hops);
@@ -408,24 +467,37 @@ private:
     return true;
   }
 
-  void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
-    const select_stmt& st = *s.stmt;
+  // Returns whether `s` takes `ev`: it has no `where`, or the `where` holds
+  // (an error in it is reported and drops the event for this select).
+  bool takes(const select_spec& s, event& ev, pipeline_output& out) {
+    const expr* where = s.stmt->where.get();
+    if (!where)
+      return true;
+    eval_ctx c = select_ctx(ev);
+    value w;
+    if (eval(*where, c, w) != status::ok) {
+      error(out, c);
+      return false;
+    }
+    return check_bool(c, *where, w, out) && w.as_bool();
+  }
+
+  // What a select's expressions see of `ev`, before any grouping.
+  eval_ctx select_ctx(event& ev) const {
+    static const value default_group{array{value(), value("[null]")}};
     eval_ctx c;
     c.event = &ev.payload;
     c.meta = &ev.meta;
     c.args = &prog_->args;
     c.ingest_ns = ev.ingest_ns;
-    static const value default_group{array{value(), value("[null]")}};
     c.group = &default_group;
-    if (st.where) {
-      value w;
-      if (eval(*st.where, c, w) != status::ok) {
-        error(out, c);
-        return;
-      }
-      if (!check_bool(c, *st.where, w, out) || !w.as_bool())
-        return;
-    }
+    return c;
+  }
+
+  // Runs a select that takes `ev` (see takes()).
+  void run_select(const select_spec& s, event ev, pipeline_output& out, int hops) {
+    const select_stmt& st = *s.stmt;
+    eval_ctx c = select_ctx(ev);
     if (!s.windows.empty()) {
       std::vector<array> groups;
       if (!st.has_group)
@@ -535,15 +607,13 @@ private:
     size_t count = body->size();
     if (count > 0 && is_bare_event(*body->back()))
       --count; // the result is the event itself: skip copying it
-    for (size_t i = 0; i < count && st == status::ok; ++i) {
-      c.last_was_let = false;
+    for (size_t i = 0; i < count && st == status::ok; ++i)
       st = eval(*(*body)[i], c, result);
-    }
     switch (st) {
       case status::ok:
         // A trailing `let` or a bare `event` leaves the (modified) event as
         // the result without copying it.
-        if (!c.last_was_let && count == body->size())
+        if (count == body->size() && body->back()->kind != expr_kind::let)
           ev.payload = std::move(result);
         dispatch(idx, "out", std::move(ev), out, hops);
         return;

@@ -60,18 +60,24 @@ private:
   send_times times_;
 };
 
-bool read_timeout_ms(const value& config, const char* op, uint64_t& timeout_ns,
-                     std::string& err) {
-  double ms = 100;
-  if (const value* t = config.get("timeout"); t && !t->get_f64(ms)) {
-    err = std::string(op) + " `timeout` must be a number of milliseconds";
+// Tremor 0.12 reads `timeout` in milliseconds, 0.13 in nanoseconds (and
+// 0.13 configs spell it `nanos::from_millis(100)`). The two readings never
+// overlap in practice: a million or more is a nanosecond count (one ms or
+// more), below that it is milliseconds (a write timeout of 16 minutes or
+// more would be no timeout at all).
+constexpr double nanos_from = 1000000.0;
+
+bool read_timeout(const value& config, const char* op, uint64_t& timeout_ns, std::string& err) {
+  double t = 100;
+  if (const value* v = config.get("timeout"); v && !v->get_f64(t)) {
+    err = std::string(op) + " `timeout` must be a number (ms, or ns from one million up)";
     return false;
   }
-  if (ms < 0) {
+  if (t < 0) {
     err = std::string(op) + " `timeout` must not be negative";
     return false;
   }
-  timeout_ns = static_cast<uint64_t>(ms * static_cast<double>(ns_per_ms));
+  timeout_ns = static_cast<uint64_t>(t >= nanos_from ? t : t * static_cast<double>(ns_per_ms));
   return true;
 }
 
@@ -168,7 +174,7 @@ bool read_fraction(const value& config, const char* key, double& out, std::strin
 
 std::unique_ptr<op_impl> make_backpressure_operator(const value& config, std::string& err) {
   uint64_t timeout_ns = 0;
-  if (!read_timeout_ms(config, "qos::backpressure", timeout_ns, err))
+  if (!read_timeout(config, "qos::backpressure", timeout_ns, err))
     return nullptr;
   std::vector<uint64_t> steps{50, 100, 250, 500, 1000, 5000, 10000};
   if (const value* s = config.get("steps")) {
@@ -201,9 +207,10 @@ std::unique_ptr<op_impl> make_backpressure_operator(const value& config, std::st
 
 std::unique_ptr<op_impl> make_percentile_operator(const value& config, std::string& err) {
   uint64_t timeout_ns = 0;
-  if (!read_timeout_ms(config, "qos::percentile", timeout_ns, err))
+  if (!read_timeout(config, "qos::percentile", timeout_ns, err))
     return nullptr;
-  double step_up = 0.001, step_down = 0.1;
+  // Tremor's defaults: give back 0.1% per timely ack, drop 5% per failure.
+  double step_up = 0.001, step_down = 0.05;
   if (!read_fraction(config, "step_up", step_up, err) ||
       !read_fraction(config, "step_down", step_down, err))
     return nullptr;

@@ -7,12 +7,16 @@ temblor_build_packages=(
   cmake g++ make pkg-config openssl ccache
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev doctest-dev
   libssl-dev libyaml-cpp-dev libcli11-dev liblzma-dev zlib1g-dev libzstd-dev liblz4-dev
-  libbrotli-dev libre2-dev
+  libbrotli-dev libre2-dev librdkafka-dev liblmdb-dev libc-ares-dev
+  libhttp-parser-dev libcurl4-openssl-dev
 )
 # Real peers the test suite talks to (Python websockets, headless Chromium),
 # the tools its scripts use, and clang with libFuzzer for tools/fuzz.sh.
-temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux bsdutils socat ncat
-                       clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux kcat lmdb-utils
+                       bsdutils socat ncat
+                       clang-14 libfuzzer-14-dev libclang-rt-14-dev
+                       curl nginx-light wrk nghttp2-client python3-cryptography
+                       python3-yaml python3-prometheus-client)
 
 temblor_install_missing() {
   local missing=()

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,8 +59,12 @@ bool run_glob(const glob_program& p, const std::string& s);
 
 bool run_re(const regex& re, const std::string& s, value& out);
 bool run_rerg(const regex& re, const std::string& s, value& out);
-/// Expands `%{NAME}` references into a regex that `run_re` can run.
-bool expand_grok(const std::string& in, std::string& out, int depth, std::string& err);
+/// The named patterns `%{NAME}` can use (grok_patterns.cpp).
+const std::map<std::string, std::string>& grok_patterns();
+/// Expands `%{NAME}` / `%{NAME:field}` references into a regex for run_grok.
+bool expand_grok(const std::string& in, std::string& out, std::string& err);
+/// Like run_re, with fields named more than once (in alternatives) merged.
+bool run_grok(const regex& re, const std::string& s, value& out);
 
 // -- kv (kv.cpp) --------------------------------------------------------------
 

@@ -48,40 +48,12 @@ bool run_rerg(const regex& re, const std::string& s, value& out) {
 
 namespace {
 
-// The common grok patterns, in the Rust/RE2 syntax (no backreferences or
-// lookaround); `%{NAME}` references are expanded recursively.
-const std::map<std::string, std::string>& grok_patterns() {
-  static const std::map<std::string, std::string> p = {
-    {"USERNAME", "[a-zA-Z0-9._-]+"},
-    {"USER", "%{USERNAME}"},
-    {"INT", "(?:[+-]?(?:[0-9]+))"},
-    {"BASE10NUM", "(?:[+-]?(?:[0-9]+(?:\\.[0-9]+)?|\\.[0-9]+))"},
-    {"NUMBER", "(?:%{BASE10NUM})"},
-    {"POSINT", "\\b(?:[1-9][0-9]*)\\b"},
-    {"NONNEGINT", "\\b(?:[0-9]+)\\b"},
-    {"WORD", "\\b\\w+\\b"},
-    {"NOTSPACE", "\\S+"},
-    {"SPACE", "\\s*"},
-    {"DATA", "(?s:.*?)"},
-    {"GREEDYDATA", "(?s:.*)"},
-    {"QUOTEDSTRING", "\"(?:[^\"\\\\]|\\\\.)*\""},
-    {"UUID", "[A-Fa-f0-9]{8}-(?:[A-Fa-f0-9]{4}-){3}[A-Fa-f0-9]{12}"},
-    {"IPV4", "(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"},
-    {"IP", "%{IPV4}"},
-    {"HOSTNAME", "\\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*\\.?"},
-    {"IPORHOST", "(?:%{IP}|%{HOSTNAME})"},
-    {"HOSTPORT", "%{IPORHOST}:%{POSINT}"},
-    {"PATH", "(?:/[^\\s]*)+"},
-    {"LOGLEVEL", "(?:[Tt]race|TRACE|[Dd]ebug|DEBUG|[Nn]otice|NOTICE|[Ii]nfo|INFO|[Ww]arn(?:ing)?|WARN(?:ING)?|[Ee]rr(?:or)?|ERR(?:OR)?|[Cc]rit(?:ical)?|CRIT(?:ICAL)?|[Ff]atal|FATAL|[Ss]evere|SEVERE|[Aa]lert|ALERT|[Ee]merg(?:ency)?|EMERG(?:ENCY)?)"},
-    {"TIMESTAMP_ISO8601", "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:?\\d{2}(?::?\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?"},
-    {"HTTPDATE", "\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}"},
-  };
-  return p;
-}
+// Marks the second and later uses of a field name: RE2 wants unique group
+// names, grok reuses them across alternatives (`%{A:ts}|%{B:ts}`).
+constexpr const char* dup_mark = "__grokdup";
 
-} // namespace
-
-bool expand_grok(const std::string& in, std::string& out, int depth, std::string& err) {
+bool expand(const std::string& in, std::string& out, int depth, std::map<std::string, int>& fields,
+            std::string& err) {
   if (depth > 16) {
     err = "Invalid grok pattern: references nest too deeply";
     return false;
@@ -112,12 +84,39 @@ bool expand_grok(const std::string& in, std::string& out, int depth, std::string
       err = "Unknown grok pattern `" + name + "`";
       return false;
     }
-    out += field.empty() ? "(?:" : "(?P<" + field + ">";
-    if (!expand_grok(it->second, out, depth + 1, err))
+    if (field.empty()) {
+      out += "(?:";
+    } else {
+      int uses = ++fields[field];
+      out += "(?P<" + field + (uses > 1 ? dup_mark + std::to_string(uses) : std::string()) + ">";
+    }
+    if (!expand(it->second, out, depth + 1, fields, err))
       return false;
     out += ")";
     i = end + 1;
   }
+  return true;
+}
+
+} // namespace
+
+bool expand_grok(const std::string& in, std::string& out, std::string& err) {
+  std::map<std::string, int> fields;
+  return expand(in, out, 0, fields, err);
+}
+
+bool run_grok(const regex& re, const std::string& s, value& out) {
+  value raw;
+  if (!run_re(re, s, raw))
+    return false;
+  record r;
+  for (const auto& [k, v] : raw.as_record()) {
+    size_t mark = k.find(dup_mark);
+    std::string name = mark == std::string::npos ? k : k.substr(0, mark);
+    if (!r.find(name))
+      r.set(name, v);
+  }
+  out = value(std::move(r));
   return true;
 }
 

@@ -186,6 +186,8 @@ TEMBLOR_NATIVE(record_select) {
   out = value(std::move(r));
   return true;
 }
+// Also record::combine. Unlike the `merge` operator, a null on the right is
+// a value, not a deletion.
 TEMBLOR_NATIVE(record_merge) {
   TEMBLOR_WANT_REC(0, "record::merge");
   TEMBLOR_WANT_REC(1, "record::merge");
@@ -195,15 +197,16 @@ TEMBLOR_NATIVE(record_merge) {
   out = value(std::move(r));
   return true;
 }
+// `changes` maps old key -> new key; keys it does not name (or maps to a
+// non-string) keep their name. Renames happen at once, so swapping two
+// keys works.
 TEMBLOR_NATIVE(record_rename) {
   TEMBLOR_WANT_REC(0, "record::rename");
-  TEMBLOR_WANT_STR(1, "record::rename");
-  TEMBLOR_WANT_STR(2, "record::rename");
-  record r = rec0;
-  if (const value* v = rec0.find(s1)) {
-    value x = *v;
-    r.erase(s1);
-    r.set(s2, std::move(x));
+  TEMBLOR_WANT_REC(1, "record::rename");
+  record r;
+  for (const auto& [k, v] : rec0) {
+    const value* to = rec1.find(k);
+    r.set(to && to->is_string() ? to->as_string() : k, v);
   }
   out = value(std::move(r));
   return true;
@@ -265,7 +268,8 @@ void register_array_record_natives(native_table& t) {
     {"record::select", {record_select, 2, 2}},
     {"record::extract", {record_extract, 2, 2}},
     {"record::merge", {record_merge, 2, 2}},
-    {"record::rename", {record_rename, 3, 3}},
+    {"record::combine", {record_merge, 2, 2}},
+    {"record::rename", {record_rename, 2, 2}},
     {"path::try_default", {path_try_default, 3, 3}},
   });
 }

@@ -38,9 +38,10 @@ bool scale(const value& v, int64_t factor, value& out, std::string& err, const c
     out = value(static_cast<unsigned long long>(r));
     return true;
   }
+  // Like tremor's `*`, a float stays a float.
   double d = 0;
   if (v.get_f64(d)) {
-    out = value(static_cast<long long>(d * static_cast<double>(factor)));
+    out = value(d * static_cast<double>(factor));
     return true;
   }
   return type_err(err, fn, "a number", v);
@@ -103,6 +104,25 @@ bool datetime_tm(const value* a, struct tm& tm, int64_t& ns, std::string& err, c
     out = value(static_cast<long long>(expr_));                                                    \
     return true;                                                                                   \
   }
+// ISO 8601: weeks start on Monday and week 1 holds the year's first
+// Thursday, so early January can be in the previous year's last week and
+// late December in the next year's week 1.
+int iso_weeks_in(int year) {
+  // A year has 53 weeks when it starts on a Thursday, or on a Wednesday in a
+  // leap year; p(y) is the weekday of Dec 31 (0 = Sunday).
+  auto p = [](int y) { return (y + y / 4 - y / 100 + y / 400) % 7; };
+  return (p(year) == 4 || p(year - 1) == 3) ? 53 : 52;
+}
+int iso_week(const struct tm& tm) {
+  int year = tm.tm_year + 1900;
+  int weekday = tm.tm_wday == 0 ? 7 : tm.tm_wday; // Monday = 1 … Sunday = 7
+  int week = (tm.tm_yday + 1 - weekday + 10) / 7;
+  if (week < 1)
+    return iso_weeks_in(year - 1);
+  if (week > iso_weeks_in(year))
+    return 1;
+  return week;
+}
 int64_t sub_second(int64_t ns) { return ((ns % 1000000000LL) + 1000000000LL) % 1000000000LL; }
 TEMBLOR_DT_FIELD(datetime_year, tm.tm_year + 1900)
 TEMBLOR_DT_FIELD(datetime_month, tm.tm_mon + 1)
@@ -113,6 +133,9 @@ TEMBLOR_DT_FIELD(datetime_second, tm.tm_sec)
 TEMBLOR_DT_FIELD(datetime_millisecond, sub_second(ns) / 1000000)
 TEMBLOR_DT_FIELD(datetime_microsecond, sub_second(ns) / 1000)
 TEMBLOR_DT_FIELD(datetime_nanosecond, sub_second(ns))
+TEMBLOR_DT_FIELD(datetime_subsecond, sub_second(ns))
+TEMBLOR_DT_FIELD(datetime_day_of_month, tm.tm_mday)
+TEMBLOR_DT_FIELD(datetime_iso_week, iso_week(tm))
 // Rounds to the nearest multiple of `unit` ns, a half rounding up (later
 // in time); `truncate` drops the remainder instead.
 bool datetime_round(const value* a, value& out, std::string& err, const char* fn, int64_t unit, bool truncate) {
@@ -164,6 +187,62 @@ TEMBLOR_NATIVE(datetime_rfc2822) {
   return datetime_fixed(a, out, err, "datetime::rfc2822", "%a, %d %b %Y %H:%M:%S +0000");
 }
 
+// Reads the date-times people write: RFC 3339 / ISO 8601 (with or without
+// an offset, `T` or a space, fractions), RFC 2822, a bare date, month-name
+// dates, and unix timestamps in seconds, milliseconds, microseconds or
+// nanoseconds (told apart by their digit count). No offset means UTC.
+TEMBLOR_NATIVE(datetime_from_human_format) {
+  TEMBLOR_WANT_STR(0, "datetime::from_human_format");
+  std::string_view text = s0;
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  bool digits = !text.empty();
+  for (char ch : text)
+    digits = digits && ch >= '0' && ch <= '9';
+  if (digits && text.size() <= 19) {
+    int64_t v = std::stoll(std::string(text));
+    int64_t scale = text.size() <= 10 ? 1000000000LL
+                    : text.size() <= 13 ? 1000000LL
+                    : text.size() <= 16 ? 1000LL
+                                        : 1LL;
+    i128 r = static_cast<i128>(v) * scale;
+    if (r <= INT64_MAX) {
+      out = value(static_cast<long long>(r));
+      return true;
+    }
+  }
+  static const char* const formats[] = {
+    "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f",    "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.fZ",   "%Y-%m-%d %H:%M:%S%.f",    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M:%S UTC",   "%Y-%m-%d %H:%M",          "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S GMT", "%d %b %Y %H:%M:%S %z",  "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",       "%B %d, %Y %H:%M:%S",      "%b %d, %Y %H:%M:%S",
+  };
+  // A bare date is its midnight, UTC.
+  static const char* const dates[] = {"%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%B %d, %Y",
+                                      "%b %d, %Y", "%d %B %Y",  "%d %b %Y"};
+  int64_t ns = 0;
+  std::string e;
+  for (const char* f : formats) {
+    if (chrono_time::parse(text, f, ns, e)) {
+      out = value(static_cast<long long>(ns));
+      return true;
+    }
+  }
+  std::string midnight = std::string(text) + " 00:00:00";
+  for (const char* f : dates) {
+    if (chrono_time::parse(midnight, std::string(f) + " %H:%M:%S", ns, e)) {
+      out = value(static_cast<long long>(ns));
+      return true;
+    }
+  }
+  err = "datetime::from_human_format: `" + s0 + "` is not a date-time this function reads";
+  return false;
+}
+
 } // namespace
 
 // Adds std::time::nanos (also as `nanos::`) and std::datetime.
@@ -195,6 +274,10 @@ void register_datetime_natives(native_table& t) {
     {"datetime::millisecond", {datetime_millisecond, 1, 1}},
     {"datetime::microsecond", {datetime_microsecond, 1, 1}},
     {"datetime::nanosecond", {datetime_nanosecond, 1, 1}},
+    {"datetime::subsecond", {datetime_subsecond, 1, 1}},
+    {"datetime::day_of_month", {datetime_day_of_month, 1, 1}},
+    {"datetime::iso_week", {datetime_iso_week, 1, 1}},
+    {"datetime::from_human_format", {datetime_from_human_format, 1, 1}},
     {"datetime::iso8601", {datetime_iso8601, 1, 1}},
     {"datetime::rfc3339", {datetime_rfc3339, 1, 1}},
     {"datetime::rfc2822", {datetime_rfc2822, 1, 1}},

@@ -1,5 +1,6 @@
 #include "dsl/intrinsics/native_support.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -87,25 +88,24 @@ TEMBLOR_NATIVE(float_parse) {
   return true;
 }
 
-// -- std::size / range ----------------------------------------------------------------
-
-bool size_unit(const value* a, value& out, std::string& err, long long factor, const char* fn) {
-  int64_t v = 0;
-  if (!a[0].get_i64(v))
-    return type_err(err, fn, "an integer", a[0]);
-  __extension__ __int128 r = static_cast<__int128>(v) * factor;
-  if (r > INT64_MAX || r < INT64_MIN) {
-    err = "Arithmetic overflow";
-    return false;
-  }
-  out = value(static_cast<long long>(r));
+// Only a float can be NaN or infinite; integers are always finite.
+TEMBLOR_NATIVE(float_is_nan) {
+  TEMBLOR_WANT_NUM(0, "float::is_nan");
+  out = value(std::isnan(f0));
   return true;
 }
-TEMBLOR_NATIVE(size_kb) { return size_unit(a, out, err, 1024LL, "size::kb"); }
-TEMBLOR_NATIVE(size_mb) { return size_unit(a, out, err, 1024LL * 1024, "size::mb"); }
-TEMBLOR_NATIVE(size_gb) { return size_unit(a, out, err, 1024LL * 1024 * 1024, "size::gb"); }
-TEMBLOR_NATIVE(size_tb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024, "size::tb"); }
-TEMBLOR_NATIVE(size_pb) { return size_unit(a, out, err, 1024LL * 1024 * 1024 * 1024 * 1024, "size::pb"); }
+TEMBLOR_NATIVE(float_is_finite) {
+  TEMBLOR_WANT_NUM(0, "float::is_finite");
+  out = value(std::isfinite(f0));
+  return true;
+}
+TEMBLOR_NATIVE(float_is_infinite) {
+  TEMBLOR_WANT_NUM(0, "float::is_infinite");
+  out = value(std::isinf(f0));
+  return true;
+}
+
+// -- std::range ------------------------------------------------------------------------
 
 TEMBLOR_NATIVE(range_range) {
   TEMBLOR_WANT_INT(0, "range::range");
@@ -118,6 +118,14 @@ TEMBLOR_NATIVE(range_range) {
   for (int64_t i = i0; i < i1; ++i)
     r.push_back(value(static_cast<long long>(i)));
   out = value(std::move(r));
+  return true;
+}
+// A range is the array range::range builds; membership is by script
+// equality, so 2.0 is in range::range(0, 3).
+TEMBLOR_NATIVE(range_contains) {
+  TEMBLOR_WANT_ARR(0, "range::contains");
+  out = value(std::any_of(arr0.begin(), arr0.end(),
+                          [&](const value& x) { return script_eq(x, a[1]); }));
   return true;
 }
 
@@ -166,7 +174,7 @@ TEMBLOR_NATIVE(random_string) {
 
 } // namespace
 
-// Adds std::type, std::math, std::integer, std::float, std::size, std::range and std::random.
+// Adds std::type, std::math, std::integer, std::float, std::range and std::random.
 void register_math_types_natives(native_table& t) {
   t.insert({
     {"type::is_null", {type_is_null, 1, 1}},
@@ -187,12 +195,11 @@ void register_math_types_natives(native_table& t) {
     {"math::min", {math_min, 2, 2}},
     {"integer::parse", {integer_parse, 1, 1}},
     {"float::parse", {float_parse, 1, 1}},
-    {"size::kb", {size_kb, 1, 1}},
-    {"size::mb", {size_mb, 1, 1}},
-    {"size::gb", {size_gb, 1, 1}},
-    {"size::tb", {size_tb, 1, 1}},
-    {"size::pb", {size_pb, 1, 1}},
+    {"float::is_nan", {float_is_nan, 1, 1}},
+    {"float::is_finite", {float_is_finite, 1, 1}},
+    {"float::is_infinite", {float_is_infinite, 1, 1}},
     {"range::range", {range_range, 2, 2}},
+    {"range::contains", {range_contains, 2, 2}},
     {"random::bool", {random_bool, 0, 0}},
     {"random::integer", {random_integer, 2, 2}},
     {"random::float", {random_float, 0, 2}},

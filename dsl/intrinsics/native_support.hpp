@@ -59,5 +59,8 @@ void register_math_types_natives(native_table& t);
 void register_encoding_natives(native_table& t);
 void register_system_origin_chash_natives(native_table& t);
 void register_re_natives(native_table& t);
+void register_otel_natives(native_table& t);
+void register_win_natives(native_table& t);
+void register_test_natives(native_table& t);
 
 } // namespace temblor::dsl::intrinsics

@@ -289,7 +289,13 @@ TEMBLOR_NATIVE(string_from_utf8_lossy) {
 // brace, too few or too many arguments is an error, as in Tremor. Positions
 // in the messages count characters.
 TEMBLOR_NATIVE(string_format) {
-  TEMBLOR_WANT_STR(0, "string::format");
+  // Tremor reports this as a runtime error with a hint, not as a bad type.
+  if (!a[0].is_string()) {
+    err = "expected 1st parameter to format to be a format specifier e.g. to print a number use "
+          "`string::format(\"{}\", 1)`";
+    return false;
+  }
+  const std::string& s0 = a[0].as_string();
   std::string r;
   size_t next = 1;
   size_t pos = 0; // character index of s0[i]

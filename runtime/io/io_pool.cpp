@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <exception>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include <pthread.h>
 #include <sched.h>
 
 #include <asio/executor_work_guard.hpp>
@@ -37,6 +39,18 @@ void run_guarded(asio::io_context& io, const fault_reporter& report) {
 
 } // namespace
 
+namespace {
+
+// Named so `top -H`, /proc/PID/task/*/comm and perf say which pool a thread
+// belongs to (a new thread otherwise inherits its creator's name).
+void name_this_thread(const char* prefix, size_t index) {
+  char name[16];
+  std::snprintf(name, sizeof(name), "%s%zu", prefix, index);
+  pthread_setname_np(pthread_self(), name);
+}
+
+} // namespace
+
 struct io_pool::loop {
   asio::io_context io{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
@@ -49,7 +63,10 @@ io_pool::io_pool(size_t threads, fault_reporter report) {
   for (size_t i = 0; i < threads; ++i) {
     auto l = std::make_unique<loop>();
     auto* raw = l.get();
-    l->thread = std::thread([raw, report] { run_guarded(raw->io, report); });
+    l->thread = std::thread([raw, report, i] {
+      name_this_thread("temblor.io", i);
+      run_guarded(raw->io, report);
+    });
     loops_.push_back(std::move(l));
   }
 }
@@ -105,7 +122,10 @@ blocking_pool::blocking_pool(size_t threads, fault_reporter report)
   impl_->report = std::move(report);
   threads = std::max<size_t>(1, threads);
   for (size_t i = 0; i < threads; ++i)
-    impl_->threads.emplace_back([this] { impl_->run(); });
+    impl_->threads.emplace_back([this, i] {
+      name_this_thread("temblor.blk", i);
+      impl_->run();
+    });
 }
 
 blocking_pool::~blocking_pool() {

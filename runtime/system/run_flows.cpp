@@ -15,6 +15,8 @@
 #include <caf/all.hpp>
 
 #include "dsl/deployment.hpp"
+#include "runtime/api/api_server.hpp"
+#include "runtime/api/caf_deployer_link.hpp"
 #include "runtime/deployer/deployer_actor.hpp"
 #include "runtime/deployer/deployment_plan.hpp"
 #include "runtime/system/log.hpp"
@@ -180,8 +182,31 @@ int run_flows(const run_options& options) {
     cfg.set("logger.verbosity", caf::atom("quiet"));
     tune_scheduler(cfg);
     caf::actor_system system{cfg};
+    // Bound before the flows deploy, so a taken port stops the start here.
+    std::unique_ptr<api::api_server> api;
+    if (options.api_host) {
+      api::service_settings settings;
+      settings.instance = options.instance;
+      settings.version = options.version;
+#ifndef NDEBUG
+      settings.debug_build = true;
+#endif
+      settings.stats = plan->stats;
+      settings.graphs = api::flow_graphs(deployment);
+      std::string err;
+      api = api::api_server::start(plan->services.io->next(), *options.api_host, std::move(settings), err);
+      if (!api) {
+        log::error("cannot start the REST API on " + *options.api_host + ": " + err);
+        if (options.pid_file)
+          std::remove(options.pid_file->c_str());
+        return 2;
+      }
+      log::info("REST API listening on http://" + api->address() + " (status page at /, metrics at /metrics)");
+    }
     auto root = system.spawn(deployer, plan, exit_code);
     plan.reset();
+    if (api)
+      api->attach(std::make_shared<api::caf_deployer_link>(system, root, std::chrono::seconds(2)));
     signal_forwarder forwarder{root};
     caf::scoped_actor waiter{system};
     waiter->wait_for(root);

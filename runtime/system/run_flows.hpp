@@ -19,11 +19,19 @@ struct run_options {
   size_t io_threads = 0;
   /// Keep running when every flow has failed, instead of exiting non-zero.
   bool keep_serving = false;
+  /// Serve the REST API, /metrics and the status page on this `host:port`
+  /// (none: no API).
+  std::optional<std::string> api_host;
+  /// The instance name (`-i`): a label on every metric.
+  std::string instance = "tremor";
+  /// What GET /v1/version says.
+  std::string version;
 };
 
 /// Returns the process exit status: 0 after a normal stop; 1 when a flow
 /// file failed to load (the errors are printed to stderr first), when a flow
-/// failed, or when the graceful stop had to be cut short.
+/// failed, or when the graceful stop had to be cut short; 2 when the REST
+/// API cannot listen on its address.
 int run_flows(const run_options& options);
 
 } // namespace temblor

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "codecs/chain.hpp"
+#include "codecs/json.hpp"
 #include "dsl/pipeline_runner.hpp"
 #include "dsl/standalone.hpp"
 
@@ -14,6 +15,42 @@ namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// JSON with one member or element per line, two spaces per level.
+void pretty_json(const value& v, std::string& out, size_t depth) {
+  std::string pad(2 * (depth + 1), ' '), close(2 * depth, ' ');
+  if (v.is_record() && !v.as_record().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, member] : v.as_record()) {
+      out += (first ? "" : ",\n") + pad + codecs::json_to_string(value{key}) + ": ";
+      pretty_json(member, out, depth + 1);
+      first = false;
+    }
+    out += "\n" + close + "}";
+  } else if (v.is_array() && !v.as_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& element : v.as_array()) {
+      out += (first ? "" : ",\n") + pad;
+      pretty_json(element, out, depth + 1);
+      first = false;
+    }
+    out += "\n" + close + "]";
+  } else {
+    out += codecs::json_to_string(v);
+  }
+}
+
+// --interactive: what went in, on stderr, so stdout stays the output alone.
+void echo_input(const value& payload, bool pretty) {
+  std::string text;
+  if (pretty)
+    pretty_json(payload, text, 0);
+  else
+    text = codecs::json_to_string(payload);
+  std::cerr << "in: " << text << "\n";
 }
 
 value processor_list(const std::string& name) {
@@ -114,6 +151,8 @@ int run_query(const query_run_options& options) {
       }
       event ev;
       ev.payload = std::move(d.data);
+      if (options.interactive)
+        echo_input(ev.payload, options.pretty);
       ev.ingest_ns = d.ingest_ns;
       ev.id = event_id{0, 0, pull++};
       runner->process("in", std::move(ev), produced);

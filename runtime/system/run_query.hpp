@@ -15,6 +15,8 @@ struct query_run_options {
   std::string encoder = "json";
   std::string preprocessor = "separate";
   std::string postprocessor = "separate";
+  bool interactive = false;    ///< echo every input event to stderr before its outputs
+  bool pretty = false;         ///< indent the echoed events
 };
 
 /// Returns whether `path` names a .trickle query or a .tremor script.

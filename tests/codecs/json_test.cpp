@@ -133,6 +133,12 @@ TEST_CASE("floats print the shortest digits that read back in ryu's layout") {
   }
 }
 
+TEST_CASE("a raw control byte in a string is named as such, not as an escape") {
+  std::string err = decode_error(std::string("{\"a\": \"x\x01y\"}"));
+  CHECK(err == "invalid JSON: unescaped control character in string at byte 8");
+  CHECK(decode_error(R"({"a": "\q"})").find("Invalid escape character") != std::string::npos);
+}
+
 TEST_CASE("NaN and infinities encode as null") {
   CHECK(json_to_string(value{std::nan("")}) == "null");
   CHECK(json_to_string(value{HUGE_VAL}) == "null");

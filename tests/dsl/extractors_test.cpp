@@ -81,8 +81,8 @@ TEST_CASE("glob brackets escape metacharacters and a leading close bracket") {
   CHECK(globs("[]]", "]"));
   CHECK(globs("[!]]", "x"));
   CHECK_FALSE(globs("[!]]", "]"));
-  // A backslash is a literal character, not an escape.
-  CHECK(globs("a\\b", "a\\b"));
+  // A backslash (written `\\` in the extractor) is a literal character.
+  CHECK(globs("a\\\\b", "a\\b"));
 }
 
 TEST_CASE("glob wildcards cross slashes and count characters not bytes") {
@@ -216,8 +216,8 @@ TEST_CASE("re understands Rust's leading inline flags and text anchors") {
   CHECK(extract("re|^(?P<w>abc)$|", R"("ABC")") == R"("no match")");
   CHECK(extract("re|(?s)^(?P<all>a.b)$|", R"("a\nb")") == R"({"all":"a\nb"})");
   CHECK(extract("re|^(?P<all>a.b)$|", R"("a\nb")") == R"("no match")");
-  CHECK(extract(R"(re|\A(?P<x>[0-9]+)\z|)", R"("123")") == R"({"x":"123"})");
-  CHECK(extract(R"(re|\A(?P<x>[0-9]+)\z|)", R"("123a")") == R"("no match")");
+  CHECK(extract(R"(re|\\A(?P<x>[0-9]+)\\z|)", R"("123")") == R"({"x":"123"})");
+  CHECK(extract(R"(re|\\A(?P<x>[0-9]+)\\z|)", R"("123a")") == R"("no match")");
   CHECK(fails_to_load("re|(?P<x>[0-9]+|"));
 }
 
@@ -351,14 +351,14 @@ TEST_CASE("re survives a megabyte of hostile input and answers promptly") {
 TEST_CASE("re classes and dot are Unicode as in Rust") {
   // \w and \d take any script's letters and decimal digits; `.` one
   // character, not one byte.
-  CHECK(extract(R"(re|^(?P<w>\w+) (?P<d>\d+)$|)", R"("naïve ٤٢")") ==
+  CHECK(extract(R"(re|^(?P<w>\\w+) (?P<d>\\d+)$|)", R"("naïve ٤٢")") ==
         R"({"d":"٤٢","w":"naïve"})");
   CHECK(extract("re|^(?P<c>.)$|", R"("é")") == R"({"c":"é"})");
   CHECK(extract("re|^(?P<c>.)$|", R"("ab")") == R"("no match")");
-  CHECK(extract(R"(re|^(?P<w>[\w-]+)$|)", R"("żółw-1")") == R"({"w":"żółw-1"})");
-  CHECK(extract(R"(re|^\W(?P<x>\S+)\s$|)", R"("¿qué\u00a0")") == R"({"x":"qué"})");
+  CHECK(extract(R"(re|^(?P<w>[\\w-]+)$|)", R"("żółw-1")") == R"({"w":"żółw-1"})");
+  CHECK(extract(R"(re|^\\W(?P<x>\\S+)\\s$|)", R"("¿qué\u00a0")") == R"({"x":"qué"})");
   CHECK(extract("re|(?i)^(?P<w>é)$|", R"("É")") == R"({"w":"É"})");
-  CHECK(extract(R"(re|^(?P<e>\u{e9}\|\u00e8)$|)", R"("è")") == R"({"e":"è"})");
+  CHECK(extract(R"(re|^(?P<e>\\u{e9}\|\\u00e8)$|)", R"("è")") == R"({"e":"è"})");
 }
 
 TEST_CASE("re takes both spellings of a named group") {
@@ -371,11 +371,11 @@ TEST_CASE("a bad re, rerg or grok pattern fails the load with the reason") {
   CHECK(load_error("rerg|a{2,1}|").find("Invalid regular expression: invalid repetition size: {2,1}") !=
         std::string::npos);
   // Backreferences and lookaround are not in Rust's syntax either.
-  CHECK(load_error(R"(re|(a)\1|)").find("Invalid regular expression") != std::string::npos);
+  CHECK(load_error(R"(re|(a)\\1|)").find("Invalid regular expression") != std::string::npos);
   CHECK(load_error("re|a(?=b)|").find("Invalid regular expression") != std::string::npos);
   CHECK(load_error("re|[a[b]]|").find("nested character classes") != std::string::npos);
   // RE2's any-byte escape could split a character; Rust has none.
-  CHECK(load_error(R"(re|a\C|)").find("invalid escape sequence: \\C") != std::string::npos);
+  CHECK(load_error(R"(re|a\\C|)").find("invalid escape sequence: \\C") != std::string::npos);
   CHECK(load_error("grok|%{NOPE:x}|").find("Unknown grok pattern `NOPE`") != std::string::npos);
 }
 

@@ -36,6 +36,9 @@ bool read(const std::string& path, std::string& out) {
 std::string run_query_case(const std::string& dir, bool& ok) {
   temblor::dsl::diagnostics diags;
   temblor::dsl::load_options opts;
+  struct stat st {};
+  if (::stat((dir + "/lib").c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    opts.module_path.push_back(dir + "/lib");
   std::string text;
   std::shared_ptr<const temblor::dsl::pipeline_program> prog;
   if (read(dir + "/query.trickle", text))

@@ -35,6 +35,37 @@ TEST_CASE("a digit followed by letters is an unexpected character") {
   CHECK(d.all()[0].span.begin.column == 11);
 }
 
+TEST_CASE("a control byte is named escaped and keeps its position") {
+  diagnostics d;
+  bool ok = true;
+  lex_all(std::string("define connector c from fi\0le;", 30), d, ok);
+  CHECK_FALSE(ok);
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].message == "An unexpected character '\\u{0}' was found");
+  CHECK(d.all()[0].span.begin.column == 27);
+  // The rendered report keeps going past the byte: position and source line.
+  std::string text = d.render();
+  CHECK(text.find('\0') == std::string::npos);
+  CHECK(text.find(":1:27") != std::string::npos);
+  // The byte shows as its control picture (U+2400).
+  CHECK(text.find("fi\xE2\x90\x80le") != std::string::npos);
+}
+
+TEST_CASE("a source that is not UTF-8 is rejected where the bad byte is") {
+  diagnostics d;
+  bool ok = true;
+  lex_all("let x = 1;\nlet \xFF\xFE" "ab = 2;", d, ok);
+  CHECK_FALSE(ok);
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].message == "stream did not contain valid UTF-8");
+  CHECK(d.all()[0].hint == "invalid byte 0xFF");
+  CHECK(d.all()[0].span.begin.line == 2);
+  CHECK(d.all()[0].span.begin.column == 5);
+  // Well-formed multi-byte identifiers stay fine.
+  auto t = lex_ok("let größe = 1;");
+  CHECK(t[1].text == "größe");
+}
+
 TEST_CASE("integers allow underscores and hex and floats need digits on both sides") {
   auto t = lex_ok("1_000_000 0x1F 1.5 2.0e-3 7");
   REQUIRE(t.size() == 6);
@@ -71,10 +102,13 @@ TEST_CASE("doc comments and module comments and config directives are tokens") {
   CHECK(t[1].kind == tok::doc_comment);
   CHECK(t[2].kind == tok::config);
   CHECK(t[3].text == "metrics_interval_s");
+  // Any other `#!` is a token of its own that no grammar rule accepts.
   diagnostics d;
   bool ok = true;
-  lex_all("#!/bin/sh", d, ok);
-  CHECK_FALSE(ok);
+  auto other = lex_all("#!/bin/sh", d, ok);
+  REQUIRE(ok);
+  CHECK(other[0].kind == tok::punct);
+  CHECK(other[0].text == "#!");
 }
 
 TEST_CASE("a line of four or more hashes is one module comment token") {

@@ -64,7 +64,7 @@ TEST_CASE("a select runtime error is rendered and the event dropped") {
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0] == "Error: \n"
                          "    5 | select event.missing from in into out;\n"
-                         "      |        ^^^^^^^^^^^^^ Trying to access a non existing event key `missing`\n"
+                         "      |              ^^^^^^^ Trying to access a non existing event key `missing`\n"
                          "\n");
 }
 
@@ -235,7 +235,7 @@ TEST_SUITE("dsl.windows") {
 TEST_CASE("interval windows close on a later event and on ticks") {
   auto r = runner_for(R"(
     define window w from tumbling with interval = 1000 end;
-    select {"n": aggr::stats::count(event), "w": window} from in[w] into out;
+    select {"n": aggr::stats::count(), "w": window} from in[w] into out;
   )");
   CHECK(r->tick_interval_ns() == 1000);
   pipeline_output out;
@@ -257,7 +257,7 @@ TEST_CASE("interval windows close on a later event and on ticks") {
 TEST_CASE("windowed events carry the ids of every event they aggregate") {
   auto r = runner_for(R"(
     define window w from tumbling with size = 3 end;
-    select aggr::stats::count(event) from in[w] into out;
+    select aggr::stats::count() from in[w] into out;
   )");
   pipeline_output out;
   for (uint64_t pull = 1; pull <= 3; ++pull) {
@@ -271,10 +271,96 @@ TEST_CASE("windowed events carry the ids of every event they aggregate") {
   CHECK(out.events[0].ev.id.origins()[0].max_pull == 3);
 }
 
+TEST_CASE("a group that emitted leaves the window: max_groups counts live groups only") {
+  auto r = runner_for(R"(
+    define window w from tumbling with size = 1, max_groups = 1 end;
+    select group[0] from in[w] group by event into out;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(value("a")), out);
+  r->process("in", make_event(value("b")), out);
+  CHECK(dump(out) == "out \"a\"\nout \"b\"\n");
+  CHECK(out.errors.empty());
+}
+
+TEST_CASE("win::cardinality counts the groups the window holds when it emits") {
+  auto r = runner_for(R"(
+    use std::win;
+    define window w from tumbling with size = 2 end;
+    select [group[0], win::cardinality()] from in[w] group by event.g into out;
+  )");
+  pipeline_output out;
+  for (const char* g : {"a", "b", "a", "b", "c", "c"}) {
+    record rec;
+    rec.set("g", value(g));
+    r->process("in", make_event(value(std::move(rec))), out);
+  }
+  // a closes while a and b are open; b after a left; c alone.
+  CHECK(dump(out) == "out [\"a\",2]\nout [\"b\",1]\nout [\"c\",1]\n");
+}
+
+TEST_CASE("win::cardinality outside a window is a runtime error") {
+  auto r = runner_for(R"(
+    use std::win;
+    select win::cardinality() from in into out;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(value(1)), out);
+  CHECK(out.events.empty());
+  REQUIRE(out.errors.size() == 1);
+  CHECK(out.errors[0].find("win::cardinality can only be used") != std::string::npos);
+}
+
+TEST_CASE("a window script gives each event its weight towards size") {
+  auto r = runner_for(R"(
+    define window w from tumbling
+    with size = 4
+    script
+      match event of case "heavy" => 3 case _ => 1 end
+    end;
+    select aggr::win::collect_flattened(event) from in[w] into out;
+  )");
+  pipeline_output out;
+  for (const char* e : {"a", "heavy", "b", "c", "d", "e"})
+    r->process("in", make_event(value(e)), out);
+  CHECK(dump(out) == "out [\"a\",\"heavy\"]\nout [\"b\",\"c\",\"d\",\"e\"]\n");
+}
+
+TEST_CASE("a window script gives each event its time for interval windows") {
+  auto r = runner_for(R"(
+    define window w from tumbling
+    with interval = 10
+    script
+      event.t
+    end;
+    select aggr::win::collect_flattened(event.v) from in[w] into out;
+  )");
+  pipeline_output out;
+  for (int i : {1, 5, 11, 12, 25}) {
+    record rec;
+    rec.set("t", value(i));
+    rec.set("v", value(i * 100));
+    r->process("in", make_event(value(std::move(rec))), out);
+  }
+  CHECK(dump(out) == "out [100,500]\nout [1100,1200]\n");
+}
+
+TEST_CASE("a window script that does not give an integer is a runtime error") {
+  auto r = runner_for(R"(
+    define window w from tumbling with size = 2 script "x" end;
+    select aggr::stats::count() from in[w] into out;
+  )");
+  pipeline_output out;
+  r->process("in", make_event(value(1)), out);
+  REQUIRE(out.errors.size() == 1);
+  CHECK(out.errors[0].find("A window script must return a non-negative integer") !=
+        std::string::npos);
+}
+
 TEST_CASE("emit_empty_windows keeps emitting interval windows without events") {
   auto r = runner_for(R"(
     define window w from tumbling with interval = 100, emit_empty_windows = true end;
-    select aggr::stats::count(event) from in[w] into out;
+    select aggr::stats::count() from in[w] into out;
   )");
   pipeline_output out;
   event e = make_event(value(1));
@@ -287,12 +373,13 @@ TEST_CASE("emit_empty_windows keeps emitting interval windows without events") {
 
 TEST_CASE("max_groups ignores new groups beyond the limit") {
   auto r = runner_for(R"(
-    define window w from tumbling with size = 1, max_groups = 1 end;
+    define window w from tumbling with size = 2, max_groups = 1 end;
     select group[0] from in[w] group by event into out;
   )");
   pipeline_output out;
   r->process("in", make_event(value("a")), out);
   r->process("in", make_event(value("b")), out);
+  r->process("in", make_event(value("a")), out);
   CHECK(dump(out) == "out \"a\"\n");
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].find("Maxmimum amount of groups reached (1)") == 0);

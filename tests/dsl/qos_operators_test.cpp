@@ -95,6 +95,30 @@ TEST_CASE("backpressure treats an ack slower than the timeout as a failure") {
   CHECK(send(*r) == "overflow");
 }
 
+TEST_CASE("backpressure reads a timeout of a million or more as nanoseconds (Tremor 0.13)") {
+  // 10 s in ns; read as ms it would be almost four months.
+  auto r = guarded_by("qos::backpressure", "timeout = 10000000000, steps = [60000]");
+  event_id quick, slow;
+  REQUIRE(send(*r, quick) == "out");
+  r->contraflow(true, quick, now_ns()); // in time
+  REQUIRE(send(*r, slow) == "out");
+  r->contraflow(true, slow, now_ns() + 20 * second);
+  CHECK(send(*r) == "overflow");
+}
+
+TEST_CASE("percentile drops 5% of the share per failure by default, as Tremor") {
+  auto r = guarded_by("qos::percentile", "timeout = 100");
+  event_id id;
+  REQUIRE(send(*r, id) == "out");
+  r->contraflow(false, id, now_ns());
+  int passed = 0;
+  for (int i = 0; i < 20000; ++i)
+    passed += send(*r) == "out" ? 1 : 0;
+  // 95% of 20,000 is 19,000 with a standard deviation of about 31.
+  CHECK(passed > 18700);
+  CHECK(passed < 19300);
+}
+
 TEST_CASE("backpressure ignores contraflow meant for other stages") {
   auto r = guarded_by("qos::backpressure", "timeout = 100, steps = [60000]");
   r->contraflow(false, event_id(stage + 1, 0, 1), now_ns());

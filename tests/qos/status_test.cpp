@@ -144,7 +144,7 @@ deploy flow main;
   log::set_level(log::level::info);
 }
 
-TEST_CASE("an operator pauses and resumes a flow; its sources stop and go on") {
+TEST_CASE("an operator pauses and resumes a flow, its sources stop and go on") {
   log::set_level(log::level::off);
   auto plan = plan_for(R"(
 define flow main

@@ -86,7 +86,7 @@ TEST_CASE("the phases go waiting, reading, exhausted, draining, drained") {
   CHECK(rig.out.trail == std::vector<std::string>{"batch:out:1", "markers", "drained"});
 }
 
-TEST_CASE("a drain on a signal stops reading at once; events already out still count") {
+TEST_CASE("a drain on a signal stops reading at once, events already out still count") {
   machine_rig rig(connectors::source_ports());
   rig.impl->chunks = {"a", "b", "c", "d"};
   rig.out.keep_credit = true;
@@ -241,7 +241,7 @@ TEST_CASE("acks and fails reach the implementation for this source's entries onl
   CHECK(rig.impl->calls[rig.impl->calls.size() - 2] == "ack 0:6");
 }
 
-TEST_CASE("a blocking pull runs on the pool; a drain meanwhile waits for it") {
+TEST_CASE("a blocking pull runs on the pool, a drain meanwhile waits for it") {
   machine_rig rig(connectors::source_ports(), true);
   rig.impl->chunks = {"a", "b"};
   rig.start();
@@ -298,7 +298,7 @@ TEST_CASE("an event emitted to a port the connector did not declare is counted a
   CHECK(rig.out.payloads("err") == std::vector<std::string>{"e"});
 }
 
-TEST_CASE("a source that names its pull ids gets them back in acks; others are numbered after") {
+TEST_CASE("a source that names its pull ids gets them back in acks, others are numbered after") {
   machine_rig rig(connectors::source_ports());
   rig.impl->push = true;
   rig.start();
@@ -415,7 +415,7 @@ TEST_CASE("a sink that is down fails everything and logs the outage once") {
   CHECK(rig.out.logs[1].find("3 event(s) failed") != std::string::npos);
 }
 
-TEST_CASE("a sink is drained once every feeder's marker arrived; its streams end first") {
+TEST_CASE("a sink is drained once every feeder's marker arrived, its streams end first") {
   machine_rig rig(connectors::sink_ports());
   rig.start({}, 2);
   rig.machine->connect();

@@ -34,7 +34,7 @@ std::string read_file(const std::string& path) {
 
 TEST_SUITE("runtime.log") {
 
-TEST_CASE("text lines carry the instance; json lines split out flow and alias") {
+TEST_CASE("text lines carry the instance, json lines split out flow and alias") {
   auto text = log::format_line(log::format::text, "edge1", "2026-01-01T00:00:00Z", log::level::warning,
                                "[main::in] slow \"peer\"");
   CHECK(text == "2026-01-01T00:00:00Z WARN  edge1: [main::in] slow \"peer\"");
@@ -61,7 +61,7 @@ TEST_CASE("RUST_LOG is read as env_logger reads it") {
   CHECK(log::current_level() == log::level::info);
 }
 
-TEST_CASE("a log4rs file sets levels and a file appender; what does not map is warned about") {
+TEST_CASE("a log4rs file sets levels and a file appender, what does not map is warned about") {
   restore_log restore;
   char dir_template[] = "/tmp/temblor-log-XXXXXX";
   std::string dir = mkdtemp(dir_template);

@@ -15,8 +15,10 @@
 #include <CLI/CLI.hpp>
 
 #include "connectors/reference.hpp"
+#include "dsl/interpreter.hpp"
 #include "runtime/core/suggest.hpp"
 #include "dsl/intrinsics.hpp"
+#include "dsl/unit_suite.hpp"
 #include "runtime/system/log.hpp"
 #include "runtime/system/log_config.hpp"
 #include "runtime/system/run_flows.hpp"
@@ -26,6 +28,7 @@
 #include "tools/temblor/devtools/module_docs.hpp"
 #include "tools/temblor/devtools/project_skeleton.hpp"
 #include "tools/temblor/harness/test_command.hpp"
+#include "tools/temblor/ops/top_command.hpp"
 
 namespace {
 
@@ -108,6 +111,14 @@ int main(int argc, char** argv) {
   // The harness parses its own arguments (Tremor's `test` grammar).
   if (argc >= 2 && std::string(argv[1]) == "test")
     return temblor::harness::run_test_command(std::vector<std::string>(argv + 2, argv + argc), self);
+  // `temblor test unit` runs each suite file through this (not in --help).
+  if (argc == 3 && std::string(argv[1]) == "unit-suite") {
+    temblor::dsl::load_options opts;
+    opts.module_path = temblor::dsl::module_path_from_env();
+    auto r = temblor::dsl::run_unit_suite_file(argv[2], opts);
+    std::fputs(temblor::dsl::unit_suite_json_lines(r).c_str(), stdout);
+    return r.error.empty() ? 0 : 1;
+  }
 
   CLI::App app{"Temblor: runs Tremor flow files (.troy) on an actor runtime", "temblor"};
   app.set_version_flag("-V,--version", std::string("temblor ") + TEMBLOR_VERSION);
@@ -131,6 +142,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-e,--encoder", query.encoder, "Codec encoding the output (default: json)");
   run_cmd->add_option("--preprocessor", query.preprocessor, "Input preprocessor (default: separate)");
   run_cmd->add_option("--postprocessor", query.postprocessor, "Output postprocessor (default: separate)");
+  run_cmd->add_flag("--interactive", query.interactive,
+                    "Query or script: echo every input event to stderr (as `in: JSON`) before its outputs");
+  run_cmd->add_flag("--pretty", query.pretty, "With --interactive: indent the echoed events");
+  uint16_t run_port = 0;
+  run_cmd->add_option("-p,--port", run_port,
+                      "Flows: serve the REST API, /metrics and the status page on 127.0.0.1:PORT while running");
 
   // Listed for --help only: `test` is dispatched above, before parsing.
   app.add_subcommand("test", "Run tests in Tremor's directory format: "
@@ -157,9 +174,12 @@ int main(int argc, char** argv) {
   server_run->add_flag("-n,--no-api", no_api, "Do not start the REST API");
   server_run->add_flag("-d,--debug-connectors", server.debug_connectors,
                        "Enable the debug connectors (exit, cb, bench, null)");
-  server_run->add_option("-a,--api-host", api_host, "REST API address (not served yet)");
+  server_run->add_option("-a,--api-host", api_host,
+                         "Address of the REST API, /metrics and the status page (default 0.0.0.0:9898; "
+                         "127.0.0.1:PORT keeps it off the network)");
   server_run->add_option("-r,--recursion-limit", recursion_limit, "Script recursion limit");
   server_run->add_option("-l,--logger-config", logger_config, "log4rs-style YAML logger configuration");
+  server_run->add_option("-i,--instance", instance, "Instance name, shown in logs and metrics");
   server_run->add_option("--log-format", log_format, "Log lines as `text` (default) or `json`")
     ->check(CLI::IsMember({"text", "json"}));
   server_run->add_flag("--keep-serving", server.keep_serving,
@@ -198,6 +218,20 @@ int main(int argc, char** argv) {
   auto* completions_cmd = app.add_subcommand("completions", "Print a shell completion script");
   completions_cmd->add_option("shell", shell, "bash, zsh or fish")->required();
 
+  temblor::ops::top_options top;
+  auto* status_cmd = app.add_subcommand(
+    "status", "Show a running Temblor's flows, connectors and pipelines with their counts and rates "
+              "(through its REST API); exit 1 when a flow failed, 2 when the API cannot be read");
+  auto* top_cmd = app.add_subcommand(
+    "top", "Like status, redrawn in place every interval on a terminal (one-shot output otherwise)");
+  for (auto* cmd : {status_cmd, top_cmd}) {
+    cmd->add_option("-a,--api-host", top.api, "Address of the REST API (default 127.0.0.1:9898)");
+    cmd->add_option("--interval", top.interval_s, "Seconds between reads; rates need two (default 1, 0: counts only)")
+      ->check(CLI::Range(0.0, 3600.0));
+  }
+  top_cmd->add_option("-n,--iterations", top.iterations, "Frames to show, then exit (default: until Ctrl-C)")
+    ->check(CLI::NonNegativeNumber);
+
   // CLI11 only says "A subcommand is required" for a mistyped one.
   if (argc >= 2 && argv[1][0] != '-') {
     std::vector<std::string> names;
@@ -234,6 +268,10 @@ int main(int argc, char** argv) {
     std::fputs(script.c_str(), stdout);
     return 0;
   }
+  if (*status_cmd)
+    return temblor::ops::run_status(top);
+  if (*top_cmd)
+    return temblor::ops::run_top(top);
   if (*connectors_cmd) {
     std::fputs(temblor::connectors::reference_markdown(temblor::connectors::builtin_connectors())
                  .c_str(),
@@ -242,6 +280,7 @@ int main(int argc, char** argv) {
   }
   configure_logging(logger_config, log_format, instance);
   temblor::dsl::set_instance_name(instance);
+  temblor::dsl::set_recursion_limit(recursion_limit);
 
   if (*check_cmd)
     return temblor::run_flows(check);
@@ -254,9 +293,17 @@ int main(int argc, char** argv) {
   run.io_threads = io_threads;
   if (*run_cmd) {
     run.debug_connectors = true;
+    if (run_port != 0)
+      run.api_host = "127.0.0.1:" + std::to_string(run_port);
+    run.instance = instance;
+    run.version = TEMBLOR_VERSION;
     return temblor::run_flows(run);
   }
   if (!pid_file.empty())
     server.pid_file = pid_file;
+  if (!no_api)
+    server.api_host = api_host;
+  server.instance = instance;
+  server.version = TEMBLOR_VERSION;
   return temblor::run_flows(server);
 }

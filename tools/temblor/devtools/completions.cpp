@@ -14,7 +14,8 @@ struct command {
 
 const std::vector<command>& commands() {
   static const std::vector<command> list = {
-    {"run", "-i --infile -o --outfile -d --decoder -e --encoder --preprocessor --postprocessor --io-threads",
+    {"run", "-i --infile -o --outfile -d --decoder -e --encoder --preprocessor --postprocessor --io-threads "
+     "--interactive --pretty -p --port",
      "*.troy *.trickle *.tremor"},
     {"server", "run", ""},
     {"check", "-d --debug-connectors", "*.troy"},
@@ -24,13 +25,15 @@ const std::vector<command>& commands() {
     {"doc", "", "*.tremor"},
     {"completions", "bash zsh fish", ""},
     {"connectors", "", ""},
+    {"status", "-a --api-host --interval", ""},
+    {"top", "-a --api-host --interval -n --iterations", ""},
   };
   return list;
 }
 
 const char* server_run_flags =
   "-p --pid -n --no-api -d --debug-connectors -a --api-host -r --recursion-limit -l "
-  "--logger-config --log-format --keep-serving --io-threads";
+  "--logger-config -i --instance --log-format --keep-serving --io-threads";
 
 std::string names() {
   std::string out;

@@ -17,6 +17,7 @@
 #include "tools/temblor/harness/report.hpp"
 #include "tools/temblor/harness/stop_condition.hpp"
 #include "tools/temblor/harness/tag_filter.hpp"
+#include "tools/temblor/harness/unit_runner.hpp"
 
 namespace temblor::harness {
 
@@ -194,10 +195,12 @@ int run_test_command(const std::vector<std::string>& args, const std::string& se
   for (const auto& t : found.tests) {
     if (interrupted())
       break;
-    if (t.kind == test_kind::command) {
+    if (t.kind == test_kind::command || t.kind == test_kind::unit) {
       if (opt.verbose)
-        out << "  ==  command  " << t.name << "\n";
-      for (auto& r : run_command_suites(t, settings, filter)) {
+        out << "  ==  " << to_string(t.kind) << "  " << t.name << "\n";
+      auto rs = t.kind == test_kind::command ? run_command_suites(t, settings, filter)
+                                             : run_unit_suite(t, settings, filter);
+      for (auto& r : rs) {
         print_result(out, r, opt.verbose);
         out.flush();
         results.push_back(std::move(r));
@@ -213,14 +216,6 @@ int run_test_command(const std::vector<std::string>& args, const std::string& se
       r.tags = t.tags;
       r.result = outcome::skipped;
       r.skip_reason = decision.reason;
-    } else if (t.kind == test_kind::unit) {
-      r.name = t.name;
-      r.kind = "unit";
-      r.path = t.file;
-      r.tags = t.tags;
-      r.result = outcome::skipped;
-      r.skip_reason = "unit test suites (all.tremor) are not supported by temblor yet";
-      out << "  SKIP  unit  " << t.name << "  (" << r.skip_reason << ")\n";
     } else {
       if (opt.verbose)
         out << "  ==  " << to_string(t.kind) << "  " << t.name << "  [" << join(t.tags, ", ")

@@ -1,7 +1,7 @@
 #pragma once
 
 // `temblor test`: runs test directories in Tremor's format (integration,
-// bench, command; unit suites are reported as skipped).
+// bench, command and unit suites).
 
 #include <string>
 #include <vector>

@@ -1,0 +1,330 @@
+#include "connectors/udp/udp_server.hpp"
+
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/post.hpp>
+
+#include "connectors/common/config_reader.hpp"
+#include "connectors/udp/udp_socket.hpp"
+
+namespace temblor::connectors::udp {
+
+bool udp_server_config::parse(const value& config, std::string& err) {
+  std::string text;
+  if (!common::read_string(config, "url", text, err))
+    return false;
+  if (!common::parse_url(text, "udp", url, err)) {
+    err = "`url`: " + err;
+    return false;
+  }
+  config.get("buf_size")->get_u64(buf_size);
+  if (buf_size == 0) {
+    err = "`buf_size` must be at least 1 (bytes kept of each datagram)";
+    return false;
+  }
+  return parse_udp_socket_options(config, socket, err);
+}
+
+namespace {
+
+/// Datagrams read in one go before the loop turns to other connectors.
+constexpr int read_budget = 256;
+/// No datagram is larger, so a bigger `buf_size` would only waste memory.
+constexpr size_t largest_datagram = 65536;
+/// Datagrams read with one recvmmsg, and the memory their buffers may take.
+constexpr size_t max_batch = 64;
+constexpr size_t batch_bytes = 256 * 1024;
+/// Kernel drops are logged at most this often (and once more at the end).
+constexpr auto drop_log_interval = std::chrono::seconds(10);
+
+/// The socket half, owned by its handlers so a stop() that races a pending
+/// read leaves nothing dangling. Every method runs on the connector's loop.
+class receiver : public std::enable_shared_from_this<receiver> {
+public:
+  receiver(asio::io_context& io, std::shared_ptr<connector_context> ctx, size_t buf_size)
+    : socket_(io), ctx_(std::move(ctx)), datagram_size_(std::min<size_t>(buf_size, largest_datagram)),
+      truncated_(ctx_->counter("datagrams_truncated")),
+      kernel_drops_(ctx_->counter("datagrams_dropped_by_kernel")) {
+    const size_t slots = std::clamp<size_t>(batch_bytes / datagram_size_, 1, max_batch);
+    buf_.resize(slots * datagram_size_);
+    iovecs_.resize(slots);
+    slots_.resize(slots);
+    for (size_t i = 0; i < slots; ++i) {
+      iovecs_[i] = iovec{buf_.data() + i * datagram_size_, datagram_size_};
+      slots_[i] = mmsghdr{};
+      slots_[i].msg_hdr.msg_iov = &iovecs_[i];
+      slots_[i].msg_hdr.msg_iovlen = 1;
+    }
+  }
+
+  void bind(const udp_address& local, const common::socket_options& opts) {
+    close_socket();
+    if (stopped_)
+      return;
+    std::string err;
+    int fd = open_bound_socket(local, opts, err);
+    if (fd < 0) {
+      ctx_->connect_failed(err);
+      return;
+    }
+    udp_address bound;
+    bound.length = sizeof(bound.storage);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
+    asio::error_code ec;
+    socket_.assign(local.family() == AF_INET6 ? asio::ip::udp::v6() : asio::ip::udp::v4(), fd,
+                   ec);
+    if (ec) {
+      ::close(fd);
+      ctx_->connect_failed("cannot watch the socket: " + ec.message());
+      return;
+    }
+    drops_before_ = kernel_drops_.load(std::memory_order_relaxed);
+    ctx_->log(log_level::info, "listening on " + bound.to_string());
+    ctx_->connected();
+    arm();
+  }
+
+  void resume() {
+    paused_ = false;
+    arm();
+  }
+  void pause() { paused_ = true; }
+
+  asio::ip::udp::socket::executor_type executor() { return socket_.get_executor(); }
+
+  void stop() {
+    stopped_ = true;
+    close_socket();
+  }
+
+  /// A graceful stop: reads nothing more, and gives what the kernel
+  /// dropped in all (the log's last word on it may be up to
+  /// drop_log_interval old).
+  void drain() {
+    if (socket_.is_open())
+      note_kernel_drops(socket_.native_handle());
+    const uint64_t total = kernel_drops_.load(std::memory_order_relaxed);
+    if (total > 0)
+      ctx_->log(log_level::warning, std::to_string(total) +
+                                      " datagram(s) dropped by the kernel in all (counter "
+                                      "datagrams_dropped_by_kernel)");
+    stop();
+  }
+
+private:
+  void arm() {
+    if (armed_ || paused_ || stopped_ || !socket_.is_open())
+      return;
+    armed_ = true;
+    socket_.async_wait(asio::ip::udp::socket::wait_read,
+                       [self = shared_from_this()](const asio::error_code& ec) {
+                         self->on_readable(ec);
+                       });
+  }
+
+  void on_readable(const asio::error_code& ec) {
+    armed_ = false;
+    if (ec || paused_ || stopped_ || !socket_.is_open())
+      return;
+    if (read_some(read_budget)) {
+      arm();
+      return;
+    }
+    // Budget spent with more waiting: yield to the loop's other handlers.
+    armed_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->on_readable({}); });
+  }
+
+  /// Reads up to `budget` datagrams; true once the socket has no more.
+  bool read_some(size_t budget) {
+    if (!socket_.is_open())
+      return true;
+    const int fd = socket_.native_handle();
+    size_t read = 0;
+    while (read < budget) {
+      // One system call for a batch: on a busy port the call, not the copy,
+      // is what costs.
+      const unsigned want = static_cast<unsigned>(std::min(slots_.size(), budget - read));
+      int n = ::recvmmsg(fd, slots_.data(), want, MSG_DONTWAIT, nullptr);
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+          break;
+        std::string reason = std::string("cannot read a datagram: ") + std::strerror(errno);
+        close_socket();
+        ctx_->connection_lost(std::move(reason));
+        return true;
+      }
+      for (int i = 0; i < n; ++i) {
+        auto& slot = slots_[static_cast<size_t>(i)];
+        if ((slot.msg_hdr.msg_flags & MSG_TRUNC) != 0)
+          note_truncated();
+        ctx_->receive_bytes(0, std::string(static_cast<const char*>(slot.msg_hdr.msg_iov->iov_base),
+                                           slot.msg_len),
+                            value{});
+        slot.msg_hdr.msg_flags = 0;
+      }
+      read += static_cast<size_t>(n);
+      if (static_cast<unsigned>(n) < want)
+        break; // the socket is empty
+    }
+    note_kernel_drops(fd);
+    return read < budget;
+  }
+
+  // The kernel counts the datagrams it dropped because the receive buffer
+  // was full (we read too slowly, or were paused by backpressure); operators
+  // see them as a counter, brought up to date whenever the server reads,
+  // and in the log (not more often than drop_log_interval).
+  void note_kernel_drops(int fd) {
+    uint32_t info[SK_MEMINFO_VARS] = {};
+    socklen_t len = sizeof(info);
+    if (::getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) != 0 || len <= SK_MEMINFO_DROPS * 4)
+      return;
+    const uint64_t total = drops_before_ + info[SK_MEMINFO_DROPS];
+    kernel_drops_.store(total, std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    if (total <= drops_logged_ || (drops_logged_ > 0 && now - last_drop_log_ < drop_log_interval))
+      return;
+    ctx_->log(log_level::warning,
+              std::to_string(total) +
+                " datagram(s) dropped by the kernel so far: they came faster than the flow "
+                "takes them (counter datagrams_dropped_by_kernel)");
+    drops_logged_ = total;
+    last_drop_log_ = now;
+  }
+
+  // Tremor hands on what fits in `buf_size`; the rest is gone, so say so.
+  void note_truncated() {
+    uint64_t n = truncated_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if ((n & (n - 1)) == 0) // the 1st, 2nd, 4th, 8th… time
+      ctx_->log(log_level::warning,
+                "a datagram was longer than `buf_size` (" + std::to_string(datagram_size_) +
+                  " bytes) and was cut to it; " + std::to_string(n) +
+                  " so far (counter datagrams_truncated)");
+  }
+
+  void close_socket() {
+    asio::error_code ignored;
+    socket_.close(ignored);
+    armed_ = false;
+  }
+
+  asio::ip::udp::socket socket_;
+  std::shared_ptr<connector_context> ctx_;
+  size_t datagram_size_;
+  std::vector<char> buf_;       ///< one slot of datagram_size_ bytes per batch entry
+  std::vector<iovec> iovecs_;
+  std::vector<mmsghdr> slots_;
+  std::atomic<uint64_t>& truncated_;
+  std::atomic<uint64_t>& kernel_drops_;
+  uint64_t drops_before_ = 0; ///< drops counted on earlier sockets (before a reconnect)
+  uint64_t drops_logged_ = 0;
+  std::chrono::steady_clock::time_point last_drop_log_;
+  bool paused_ = true;
+  bool armed_ = false;
+  bool stopped_ = false;
+};
+
+class udp_server_connector final : public connector {
+public:
+  udp_server_connector(udp_server_config cfg, std::shared_ptr<connector_context> ctx)
+    : cfg_(std::move(cfg)), ctx_(std::move(ctx)) {}
+  ~udp_server_connector() override { stop(); }
+
+  connector_ports ports() const override { return source_ports(); }
+
+  void start(const start_args& args) override {
+    blocking_ = args.services.blocking;
+    receiver_ = std::make_shared<receiver>(args.services.io->next(), ctx_, cfg_.buf_size);
+  }
+
+  void connect() override {
+    if (!receiver_)
+      return;
+    // getaddrinfo may block on a host name: resolve on the blocking pool,
+    // bind on the loop.
+    blocking_->post([r = receiver_, ctx = ctx_, host = cfg_.url.host, port = cfg_.url.port,
+                     opts = cfg_.socket, exec = receiver_->executor()] {
+      udp_address local;
+      std::string err;
+      if (!resolve(host, port, AF_UNSPEC, local, err)) {
+        ctx->connect_failed(err);
+        return;
+      }
+      asio::post(exec, [r, local, opts] { r->bind(local, opts); });
+    });
+  }
+
+  void resume() override {
+    on_loop([](receiver& r) { r.resume(); });
+  }
+  void pause() override {
+    on_loop([](receiver& r) { r.pause(); });
+  }
+  // A graceful stop reads nothing more: what was read still reaches the
+  // sinks, what waits in the kernel is not taken.
+  void drain() override {
+    on_loop([](receiver& r) { r.drain(); });
+  }
+  void stop() override {
+    on_loop([](receiver& r) { r.stop(); });
+    receiver_.reset();
+  }
+
+private:
+  template <class F>
+  void on_loop(F f) {
+    if (receiver_)
+      asio::post(receiver_->executor(), [r = receiver_, f] { f(*r); });
+  }
+
+  udp_server_config cfg_;
+  std::shared_ptr<connector_context> ctx_;
+  io::blocking_pool* blocking_ = nullptr;
+  std::shared_ptr<receiver> receiver_;
+};
+
+std::unique_ptr<connector> make_udp_server(const connector_args& args, std::string& err) {
+  udp_server_config cfg;
+  if (!cfg.parse(args.config, err))
+    return nullptr;
+  return std::make_unique<udp_server_connector>(std::move(cfg), args.context);
+}
+
+} // namespace
+
+const connector_descriptor& udp_server_descriptor() {
+  static const connector_descriptor d = [] {
+    connector_descriptor d;
+    d.name = "udp_server";
+    d.summary = "receives UDP datagrams; each one is a chunk for the preprocessors and codec";
+    d.config = {
+      required_key("url", value_types::string,
+                   "Where to bind: `host:port` or `udp://host:port`; port 0 takes a free port "
+                   "and logs it."),
+      optional_key("buf_size", value_types::unsigned_int, 8192,
+                   "Bytes kept of each datagram; a longer one is cut to this size and counted "
+                   "(`datagrams_truncated`). Raise it for datagrams over 8 KiB."),
+      udp_socket_options_field(),
+    };
+    d.make = &make_udp_server;
+    return d;
+  }();
+  return d;
+}
+
+} // namespace temblor::connectors::udp

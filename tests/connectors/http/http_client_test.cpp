@@ -1,0 +1,286 @@
+#include <doctest/doctest.h>
+
+#include "connectors/http/http_client.hpp"
+#include "tests/connectors/http/http_test_support.hpp"
+
+using namespace temblor;
+using namespace temblor::connectors;
+using namespace temblor::connectors::http::testing;
+
+TEST_SUITE("connectors.http.client") {
+
+namespace {
+
+/// What the Python server saw, from the response payload.
+const value& seen(const received_event& e) { return e.payload; }
+
+value client_config(const std::string& url, record extra = {}) {
+  record cfg{{"url", url}};
+  for (const auto& [k, v] : extra)
+    cfg.set(k, v);
+  return value(std::move(cfg));
+}
+
+} // namespace
+
+TEST_CASE("http_client posts JSON and emits the response with Tremor's metadata, acking after it") {
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url("/in")));
+  REQUIRE(c.conn);
+  CHECK(c.send(value(record{{"hello", "world"}}), value(record{{"correlation", "abc-1"}})) ==
+        sink_outcome::pending);
+  CHECK(c.ctx->acks.empty()); // not before the response
+  received_event e;
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(e.port == "out");
+  CHECK(*path(seen(e), {"method"}) == value("POST"));
+  CHECK(*path(seen(e), {"path"}) == value("/in"));
+  CHECK(*path(seen(e), {"body"}) == value(R"({"hello":"world"})"));
+  CHECK(*path(seen(e), {"headers", "content-type"}) == value("application/json"));
+  const value* hc = e.meta.get("http_client");
+  REQUIRE(hc != nullptr);
+  CHECK(*path(*hc, {"response", "status"}) == value(200));
+  CHECK(*path(*hc, {"response", "version"}) == value("HTTP/1.1"));
+  CHECK(*path(*hc, {"response", "headers", "x-test"}) == value(array{"one", "two"}));
+  CHECK(*path(*hc, {"request", "method"}) == value("POST"));
+  CHECK(*path(*hc, {"request", "url"}) == value(srv.url("/in")));
+  CHECK(*path(*hc, {"request_id"}) == value(0));
+  CHECK(*path(e.meta, {"correlation"}) == value("abc-1"));
+  REQUIRE(c.ctx->wait([&] { return c.ctx->acks.size() == 1; }));
+  REQUIRE(c.ctx->acks[0].origins().size() == 1);
+  CHECK(c.ctx->acks[0].origins()[0].max_pull == c.sent[0].id.origins()[0].max_pull);
+  CHECK(c.ctx->fails.empty());
+}
+
+TEST_CASE("$http_client.request overrides method, url and headers per event; text goes as text") {
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  // One at a time, so the responses come in the order of the events.
+  client_fixture c(client_config(srv.url("/default"), {{"method", "PUT"},
+                                                       {"concurrency", 1},
+                                                       {"headers", value(record{{"x-fixed", "f"}})}}));
+  REQUIRE(c.conn);
+  value meta(record{{"http_client",
+                     value(record{{"request", value(record{{"method", "PATCH"},
+                                                           {"url", srv.url("/other?q=1")},
+                                                           {"headers", value(record{{"content-type", "text/plain"},
+                                                                                    {"x-extra", value(array{"a", "b"})}})}})}})}});
+  c.send(value("plain words"), meta);
+  c.send(value(), value());
+  received_event e;
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(*path(seen(e), {"method"}) == value("PATCH"));
+  CHECK(*path(seen(e), {"path"}) == value("/other?q=1"));
+  CHECK(*path(seen(e), {"body"}) == value("plain words"));
+  CHECK(*path(seen(e), {"headers", "x-fixed"}) == value("f"));
+  CHECK(*path(seen(e), {"headers", "x-extra"}) == value("a, b"));
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(*path(seen(e), {"method"}) == value("PUT"));
+  CHECK(*path(seen(e), {"path"}) == value("/default"));
+  CHECK(*path(seen(e), {"body"}) == value(""));
+}
+
+TEST_CASE("a 500 is a response, not a failure") {
+  python_server srv("error");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url()));
+  c.send(value(1));
+  received_event e;
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(e.port == "out");
+  CHECK(*path(e.meta, {"http_client", "response", "status"}) == value(500));
+  REQUIRE(c.ctx->wait([&] { return c.ctx->acks.size() == 1; }));
+  CHECK(c.ctx->fails.empty());
+}
+
+TEST_CASE("a timeout, a server closing mid-response and a refused connection fail the event to `err`") {
+  python_server hang("hang");
+  python_server closing("close");
+  REQUIRE(hang.port != 0);
+  REQUIRE(closing.port != 0);
+  // A port nothing listens on: bind one, then let it go.
+  uint16_t dead_port = 0;
+  {
+    server_fixture f;
+    dead_port = f.port;
+  }
+  struct scenario {
+    std::string url;
+    std::string reason;
+  };
+  for (const auto& s : {scenario{hang.url(), "Operation timed out"},
+                        scenario{closing.url(), "transfer closed"},
+                        scenario{"http://127.0.0.1:" + std::to_string(dead_port) + "/", "Failed to connect"}}) {
+    CAPTURE(s.url);
+    client_fixture c(client_config(s.url, {{"timeout", uint64_t(500000000)}}));
+    c.send(value(record{{"n", 1}}), value(record{{"correlation", 7}}));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e, 15s));
+    CHECK(e.port == "err");
+    const std::string& reason = e.payload.get("error")->as_string();
+    CHECK(reason.find(s.reason) != std::string::npos);
+    CHECK(*path(e.meta, {"correlation"}) == value(7));
+    REQUIRE(c.ctx->wait([&] { return c.ctx->fails.size() == 1; }));
+    CHECK(c.ctx->acks.empty());
+    CHECK(c.ctx->count("requests_failed") == 1);
+  }
+}
+
+TEST_CASE("requests to one host reuse one keep-alive connection") {
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url(), {{"concurrency", 1}}));
+  for (int i = 0; i < 20; ++i)
+    c.send(value(i));
+  std::vector<int64_t> connections;
+  for (int i = 0; i < 20; ++i) {
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    int64_t n = 0;
+    path(seen(e), {"connection"})->get_i64(n);
+    connections.push_back(n);
+  }
+  CHECK(connections == std::vector<int64_t>(20, 1));
+}
+
+TEST_CASE("concurrency bounds requests in flight and holds upstream back through the circuit breaker") {
+  python_server srv("slow");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url(), {{"concurrency", 2}}));
+  for (int i = 0; i < 6; ++i)
+    CHECK(c.send(value(i)) == sink_outcome::pending);
+  REQUIRE(c.ctx->wait([&] { return !c.ctx->breaker.empty(); }));
+  CHECK(c.ctx->breaker.front() == false); // closed at once: two in flight
+  int64_t most = 0;
+  for (int i = 0; i < 6; ++i) {
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    int64_t n = 0;
+    path(seen(e), {"max_active"})->get_i64(n);
+    most = std::max(most, n);
+  }
+  CHECK(most == 2);
+  REQUIRE(c.ctx->wait([&] { return c.ctx->acks.size() == 6; }));
+  REQUIRE(c.ctx->wait([&] { return !c.ctx->breaker.empty() && c.ctx->breaker.back(); }));
+}
+
+TEST_CASE("basic and bearer auth go out as Authorization headers") {
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  {
+    client_fixture c(client_config(
+        srv.url(), {{"auth", value(record{{"basic", value(record{{"username", "user"},
+                                                                 {"password", "pa:ss"}})}})}}));
+    c.send(value(1));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Basic dXNlcjpwYTpzcw=="));
+    // The request metadata does not echo the secret.
+    CHECK(path(e.meta, {"http_client", "request", "headers", "authorization"})->is_null());
+  }
+  {
+    client_fixture c(client_config(srv.url(), {{"auth", value(record{{"bearer", "t0k3n"}})}}));
+    c.send(value(1));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(*path(seen(e), {"headers", "authorization"}) == value("Bearer t0k3n"));
+  }
+}
+
+TEST_CASE("a chunked request streams its body in chunks") {
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(
+      srv.url(), {{"headers", value(record{{"transfer-encoding", "chunked"},
+                                           {"content-type", "text/plain"}})}}));
+  std::string big(200000, 'c');
+  c.send(value(big));
+  received_event e;
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(*path(seen(e), {"chunked"}) == value(true));
+  CHECK(path(seen(e), {"body"})->as_string().size() == big.size());
+}
+
+TEST_CASE("http_client over TLS: the given CA is trusted, another CA is not and the error says which") {
+  temp_dir dir;
+  REQUIRE(make_cert(dir, "srv"));
+  REQUIRE(make_cert(dir, "other"));
+  python_server srv("echo", dir.file("srv.cert.pem"), dir.file("srv.key.pem"));
+  REQUIRE(srv.port != 0);
+  {
+    client_fixture c(client_config(srv.url("/", true),
+                                   {{"tls", value(record{{"cafile", dir.file("srv.cert.pem")}})}}));
+    c.send(value(1));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(e.port == "out");
+  }
+  {
+    client_fixture c(client_config(srv.url("/", true),
+                                   {{"tls", value(record{{"cafile", dir.file("other.cert.pem")}})}}));
+    c.send(value(1));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    CHECK(e.port == "err");
+    const std::string& reason = e.payload.get("error")->as_string();
+    CHECK(reason.find("certificate") != std::string::npos);
+    CHECK(reason.find(dir.file("other.cert.pem")) != std::string::npos);
+  }
+}
+
+TEST_CASE("http_client against http_server: client -> server -> reply -> client, whole and chunked") {
+  server_fixture f;
+  REQUIRE(f.port != 0);
+  responder r(f, [](event ev) {
+    std::vector<event> out;
+    const value* te = path(ev.meta, {"http_server", "request", "headers", "x-reply-chunked"});
+    if (te->is_null()) {
+      ev.payload = value(record{{"echo", ev.payload}});
+      out.push_back(ev);
+      return out;
+    }
+    for (int i = 0; i < 3; ++i) {
+      event part = ev;
+      set_response(part, value(record{{"headers", value(record{{"transfer-encoding", "chunked"},
+                                                               {"content-type", "text/plain"}})},
+                                      {"last", i == 2}}));
+      part.payload = value(std::to_string(i));
+      out.push_back(part);
+    }
+    return out;
+  });
+  client_fixture c(client_config(f.url("/api")));
+  c.send(value(record{{"n", 1}}));
+  received_event e;
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(e.payload == value(record{{"echo", value(record{{"n", 1}})}}));
+  CHECK(*path(e.meta, {"http_client", "response", "status"}) == value(201));
+  c.send(value(record{{"n", 2}}),
+         value(record{{"http_client", value(record{{"request", value(record{{"headers", value(record{{"x-reply-chunked", "yes"}})}})}})}}));
+  REQUIRE(c.ctx->pop_event(e));
+  CHECK(e.payload == value("012"));
+  CHECK(*path(e.meta, {"http_client", "response", "headers", "transfer-encoding"}) ==
+        value(array{"chunked"}));
+}
+
+TEST_CASE("http_client config: bad url, method, auth and mime mapping are rejected with the key") {
+  std::string err;
+  auto ctx = std::make_shared<recording_context>();
+  auto make = [&](value cfg) {
+    return ws::testing::make_connector(http::http_client_descriptor(), std::move(cfg), ctx, 1, err);
+  };
+  CHECK_FALSE(make(value(record{{"url", "ws://x:1"}})));
+  CHECK(err.find("`url`") != std::string::npos);
+  CHECK_FALSE(make(value(record{{"method", "B AD"}})));
+  CHECK(err.find("`method`") != std::string::npos);
+  CHECK_FALSE(make(value(record{{"auth", value(record{{"digest", "x"}})}})));
+  CHECK(err.find("`auth`") != std::string::npos);
+  CHECK_FALSE(make(value(record{{"mime_mapping", value(record{{"a/b", "nope"}})}})));
+  CHECK(err.find("mime_mapping") != std::string::npos);
+  CHECK_FALSE(make(value(record{{"timeout", 5}})));
+  CHECK(err.find("`timeout`") != std::string::npos);
+  CHECK(make(value()));
+}
+
+} // TEST_SUITE
