@@ -17,6 +17,10 @@
 #include "connectors/http/http_server.hpp"
 #include "connectors/metronome/metronome.hpp"
 #include "connectors/stdio/stdio.hpp"
+#include "connectors/tcp/tcp_client.hpp"
+#include "connectors/tcp/tcp_server.hpp"
+#include "connectors/unix_socket/unix_socket_client.hpp"
+#include "connectors/unix_socket/unix_socket_server.hpp"
 #include "connectors/wal/wal.hpp"
 #include "connectors/udp/udp_client.hpp"
 #include "connectors/udp/udp_server.hpp"
@@ -43,6 +47,10 @@ const connector_registry& builtin_connectors() {
     r.add(metronome_descriptor());
     r.add(null_descriptor());
     r.add(stdio_descriptor());
+    r.add(tcp::tcp_client_descriptor());
+    r.add(tcp::tcp_server_descriptor());
+    r.add(unix_socket::unix_socket_client_descriptor());
+    r.add(unix_socket::unix_socket_server_descriptor());
     r.add(wal_descriptor());
     r.add(udp::udp_client_descriptor());
     r.add(udp::udp_server_descriptor());

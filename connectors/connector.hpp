@@ -92,6 +92,12 @@ public:
   /// read now returns false from pull() and calls this (Tremor's
   /// `SourceReply::Empty`), or calls it from any thread once data arrived.
   virtual void pull_again(uint64_t /*delay_ns*/) {}
+  /// Whether what this source handed over (receive_bytes…) still waits for
+  /// the runtime beyond its mark. An event loop checks it before each read
+  /// and reads nothing until it clears, so a flow slower than its peers
+  /// leaves their data in the kernel's buffers (TCP flow control), not in
+  /// memory, also in the moments before the runtime's pause() arrives.
+  virtual bool input_backlogged() const { return false; }
 
   // -- sink side -------------------------------------------------------------
 

@@ -13,6 +13,7 @@ temblor_build_packages=(
 # Real peers the test suite talks to (Python websockets, headless Chromium),
 # the tools its scripts use, and clang with libFuzzer for tools/fuzz.sh.
 temblor_test_packages=(python3-websockets chromium xz-utils procps util-linux kcat lmdb-utils
+                       bsdutils socat ncat
                        clang-14 libfuzzer-14-dev libclang-rt-14-dev
                        curl nginx-light wrk nghttp2-client python3-cryptography
                        python3-yaml python3-prometheus-client)
