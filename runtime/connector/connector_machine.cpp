@@ -154,12 +154,19 @@ void connector_machine::take_calls() {
         case kind::shutdown: out_.request_shutdown(c.delay_ns, c.open); break;
       }
     }
-    if (source_)
+    if (source_) {
       source_->flush();
+      // Each round, not only the last: a loop that keeps feeding would keep
+      // this one taking, and the pause would come after everything was read.
+      if (connection_ != connection::stopped)
+        source_->apply_backpressure(over_mark);
+    }
   }
   calls_.clear();
+  // What is queued now decides: a pause for a backlog this call already
+  // took would never be lifted (nothing wakes a paused source but credit).
   if (source_ && connection_ != connection::stopped)
-    source_->apply_backpressure(over_mark);
+    source_->apply_backpressure(context_->over_mark());
   if (sink_ && drain_requested_)
     sink_->check_drained();
   maybe_report_drained();

@@ -89,7 +89,9 @@ void source_machine::update() {
 
 void source_machine::apply_backpressure(bool queue_over_mark) {
   // Only what leaves takes credit: an unlinked source is never throttled.
-  bool over = gate_.linked() && (queue_over_mark || credit_->exhausted());
+  // exhausted() is always asked: it arms the wake-up for the returned unit.
+  const bool exhausted = credit_->exhausted();
+  bool over = gate_.linked() && (queue_over_mark || exhausted);
   if (over == throttled_)
     return;
   throttled_ = over;
