@@ -18,8 +18,7 @@ std::shared_ptr<asio::ssl::context> new_context(asio::ssl::context::method metho
 
 } // namespace
 
-std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_server_config& cfg,
-                                                            std::string& err) {
+std::shared_ptr<asio::ssl::context> new_tls_server_context(std::string& err) {
   auto ctx = new_context(asio::ssl::context::tls_server, err);
   if (!ctx)
     return nullptr;
@@ -27,6 +26,14 @@ std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_server_con
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
                    ignored);
+  return ctx;
+}
+
+std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_server_config& cfg,
+                                                            std::string& err) {
+  auto ctx = new_tls_server_context(err);
+  if (!ctx)
+    return nullptr;
   if (!setup_server_context(ctx->native_handle(), cfg, err)) {
     err = "tls: " + err;
     return nullptr;
@@ -34,9 +41,13 @@ std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_server_con
   return ctx;
 }
 
+std::shared_ptr<asio::ssl::context> new_tls_client_context(std::string& err) {
+  return new_context(asio::ssl::context::tls_client, err);
+}
+
 std::shared_ptr<asio::ssl::context> make_tls_client_context(const tls_client_config& cfg,
                                                             std::string& err) {
-  auto ctx = new_context(asio::ssl::context::tls_client, err);
+  auto ctx = new_tls_client_context(err);
   if (!ctx)
     return nullptr;
   if (!setup_client_context(ctx->native_handle(), cfg, err)) {

@@ -12,10 +12,17 @@
 
 namespace temblor::connectors::common {
 
+/// An empty server context with the servers' options (no SSLv2/v3, single
+/// DH use); null with `err` ("tls: cannot create a TLS context: …").
+std::shared_ptr<asio::ssl::context> new_tls_server_context(std::string& err);
+
 /// Loads a server's certificate chain and key (TLS 1.2 at least); null with
 /// `err` ("tls: cannot load …") naming the file and OpenSSL's reason.
 std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_server_config& cfg,
                                                             std::string& err);
+
+/// An empty client context; null with `err` ("tls: cannot create a TLS context: …").
+std::shared_ptr<asio::ssl::context> new_tls_client_context(std::string& err);
 
 /// Builds a client's context: peer verification on, the trusted CAs
 /// (`cafile` or the system's), the optional client certificate.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
+#include "connectors/common/ssl_context.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
 #include "connectors/ws/tls_handshake_note.hpp"
@@ -502,16 +503,14 @@ private:
 };
 
 // Builds the client's TLS context (trusted CAs, optional client certificate);
-// null with `err` naming the key and file when one is missing or broken.
+// null with `err` naming the key and file when one is missing or broken. Unlike
+// common::make_tls_client_context, `err` starts with the key ("`tls.cafile`: …"),
+// as ws_client's messages always have.
 std::shared_ptr<asio::ssl::context> make_client_tls(const common::tls_client_config& tls,
                                                     std::string& err) {
-  std::shared_ptr<asio::ssl::context> ctx;
-  try {
-    ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  } catch (const std::exception& e) {
-    err = std::string("tls: cannot create a TLS context: ") + e.what();
+  auto ctx = common::new_tls_client_context(err);
+  if (!ctx)
     return nullptr;
-  }
   if (!common::setup_client_context(ctx->native_handle(), tls, err)) {
     return nullptr; // `err` names the `tls` key and the file
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
+#include "connectors/common/ssl_context.hpp"
 #include "connectors/common/tls_expiry.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
@@ -756,20 +757,14 @@ private:
 };
 
 // Builds the server's TLS context from the certificate and key files; null
-// with `err` naming the key and file when one is missing or broken.
+// with `err` naming the key and file when one is missing or broken. Unlike
+// common::make_tls_server_context, `err` starts with the key ("`tls.cert`: …"),
+// as ws_server's messages always have.
 std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_config& tls,
                                                     std::string& err) {
-  std::shared_ptr<asio::ssl::context> ctx;
-  try {
-    ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
-  } catch (const std::exception& e) {
-    err = std::string("tls: cannot create a TLS context: ") + e.what();
+  auto ctx = common::new_tls_server_context(err);
+  if (!ctx)
     return nullptr;
-  }
-  asio::error_code ec;
-  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
-                   ec);
   if (!common::setup_server_context(ctx->native_handle(), tls, err)) {
     return nullptr; // `err` names the `tls` key and the file
   }

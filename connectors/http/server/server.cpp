@@ -9,6 +9,7 @@
 #include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "connectors/common/ssl_context.hpp"
 #include "connectors/http/server/connection.hpp"
 
 namespace temblor::connectors::http {
@@ -16,26 +17,6 @@ namespace temblor::connectors::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::shared_ptr<asio::ssl::context> make_tls_context(const common::tls_server_config& tls,
-                                                     std::string& err) {
-  std::shared_ptr<asio::ssl::context> ctx;
-  try {
-    ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
-  } catch (const std::exception& e) {
-    err = std::string("tls: cannot create a TLS context: ") + e.what();
-    return nullptr;
-  }
-  asio::error_code ec;
-  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use,
-                   ec);
-  if (!common::setup_server_context(ctx->native_handle(), tls, err)) {
-    err = "tls: " + err;
-    return nullptr;
-  }
-  return ctx;
-}
 
 // How often deadlines are checked: a quarter of the shortest timeout, so one
 // fires at most 25% late, between 10 ms and 250 ms.
@@ -67,7 +48,7 @@ public:
     st_->closing = false;
     const auto& cfg = st_->cfg;
     if (cfg.tls.enabled && !tls_) {
-      tls_ = make_tls_context(cfg.tls, err);
+      tls_ = common::make_tls_server_context(cfg.tls, err);
       if (!tls_)
         return false;
     }
@@ -270,7 +251,7 @@ std::shared_ptr<server> server::create(asio::io_context& io, server_config cfg,
 bool check_server_tls(const common::tls_server_config& tls, std::string& err) {
   if (!tls.enabled)
     return true;
-  return make_tls_context(tls, err) != nullptr;
+  return common::make_tls_server_context(tls, err) != nullptr;
 }
 
 } // namespace temblor::connectors::http
