@@ -4,9 +4,9 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
-#include "connectors/common/config_reader.hpp"
 #include "connectors/common/ssl_context.hpp"
 #include "connectors/common/stream_connector.hpp"
+#include "connectors/common/url_setting.hpp"
 
 namespace temblor::connectors::tcp {
 
@@ -152,17 +152,8 @@ std::unique_ptr<connector> make_tcp_client(const connector_args& args, std::stri
 } // namespace
 
 bool tcp_client_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url_with_port(config, "tcp", "tcp_client", url, err))
     return false;
-  if (!common::parse_url(text, "tcp", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
-  if (!url.has_port) {
-    err = "`url`: `" + text + "` has no port; tcp_client needs one";
-    return false;
-  }
   return socket.parse(config, err) && tls.parse(config, err) && limits.parse(config, err);
 }
 

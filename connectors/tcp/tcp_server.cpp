@@ -7,6 +7,7 @@
 #include "connectors/common/config_reader.hpp"
 #include "connectors/common/ssl_context.hpp"
 #include "connectors/common/stream_connector.hpp"
+#include "connectors/common/url_setting.hpp"
 
 namespace temblor::connectors::tcp {
 
@@ -148,13 +149,8 @@ std::unique_ptr<connector> make_tcp_server(const connector_args& args, std::stri
 } // namespace
 
 bool tcp_server_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url(config, "tcp", url, err))
     return false;
-  if (!common::parse_url(text, "tcp", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
   if (!url.has_port)
     url.port = default_port;
   if (!common::read_optional_uint(config, "backlog", 65535, backlog, err) ||

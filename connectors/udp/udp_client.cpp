@@ -12,22 +12,15 @@
 #include <vector>
 
 #include "connectors/common/config_reader.hpp"
+#include "connectors/common/url_setting.hpp"
 #include "connectors/udp/udp_socket.hpp"
 
 namespace temblor::connectors::udp {
 
 bool udp_client_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url_with_port(config, "udp", "udp_client", url, err,
+                                  common::zero_port::refused))
     return false;
-  if (!common::parse_url(text, "udp", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
-  if (!url.has_port || url.port == 0) {
-    err = "`url`: `" + text + "` has no port; udp_client needs one";
-    return false;
-  }
   // Tremor binds to the wildcard of the peer's family unless told otherwise.
   std::string bind_text = url.host.find(':') != std::string::npos ? "[::]:0" : "0.0.0.0:0";
   if (!common::read_optional_string(config, "bind", bind_text, err))

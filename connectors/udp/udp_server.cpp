@@ -16,19 +16,14 @@
 #include <asio/ip/udp.hpp>
 #include <asio/post.hpp>
 
-#include "connectors/common/config_reader.hpp"
+#include "connectors/common/url_setting.hpp"
 #include "connectors/udp/udp_socket.hpp"
 
 namespace temblor::connectors::udp {
 
 bool udp_server_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url(config, "udp", url, err))
     return false;
-  if (!common::parse_url(text, "udp", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
   config.get("buf_size")->get_u64(buf_size);
   if (buf_size == 0) {
     err = "`buf_size` must be at least 1 (bytes kept of each datagram)";

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/common/config_reader.hpp"
 #include "connectors/common/ssl_context.hpp"
+#include "connectors/common/url_setting.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
 #include "connectors/ws/tls_handshake_note.hpp"
@@ -23,17 +23,8 @@
 namespace temblor::connectors::ws {
 
 bool ws_client_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url_with_port(config, "ws", "ws_client", url, err))
     return false;
-  if (!common::parse_url(text, "ws", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
-  if (!url.has_port) {
-    err = "`url`: `" + text + "` has no port; ws_client needs one";
-    return false;
-  }
   return limits.parse(config, err) && socket.parse(config, err) && tls.parse(config, err);
 }
 

@@ -17,6 +17,7 @@
 
 #include "connectors/common/config_reader.hpp"
 #include "connectors/common/ssl_context.hpp"
+#include "connectors/common/url_setting.hpp"
 #include "connectors/common/tls_expiry.hpp"
 #include "connectors/ws/outbox.hpp"
 #include "connectors/ws/resolve.hpp"
@@ -26,13 +27,8 @@
 namespace temblor::connectors::ws {
 
 bool ws_server_config::parse(const value& config, std::string& err) {
-  std::string text;
-  if (!common::read_string(config, "url", text, err))
+  if (!common::read_url(config, "ws", url, err))
     return false;
-  if (!common::parse_url(text, "ws", url, err)) {
-    err = "`url`: " + err;
-    return false;
-  }
   if (!common::read_optional_uint(config, "backlog", 65535, backlog, err) ||
       !common::read_optional_uint(config, "max_connections", uint64_t{1} << 24, max_connections,
                                   err) ||
