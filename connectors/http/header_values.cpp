@@ -2,38 +2,9 @@
 
 #include <algorithm>
 
+#include "connectors/common/scalar_text.hpp"
+
 namespace temblor::connectors::http {
-
-namespace {
-
-bool scalar_text(const value& v, std::string& out) {
-  if (v.is_string()) {
-    out = v.as_string();
-    return true;
-  }
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0;
-  if (v.get_i64(i)) {
-    out = std::to_string(i);
-    return true;
-  }
-  if (v.get_u64(u)) {
-    out = std::to_string(u);
-    return true;
-  }
-  if (v.get_f64(d)) {
-    out = std::to_string(d);
-    return true;
-  }
-  if (v.is_bool()) {
-    out = v.as_bool() ? "true" : "false";
-    return true;
-  }
-  return false;
-}
-
-} // namespace
 
 value headers_to_value(const http_headers& headers) {
   record out;
@@ -57,7 +28,7 @@ bool value_to_headers(const value& v, http_headers& out, std::string& err) {
   for (const auto& [name, val] : v.as_record()) {
     if (val.is_array()) {
       for (const auto& item : val.as_array()) {
-        if (!scalar_text(item, text)) {
+        if (!common::scalar_text(item, text)) {
           err = "header `" + name + "`: values must be strings or numbers";
           return false;
         }
@@ -65,7 +36,7 @@ bool value_to_headers(const value& v, http_headers& out, std::string& err) {
       }
       continue;
     }
-    if (!scalar_text(val, text)) {
+    if (!common::scalar_text(val, text)) {
       err = "header `" + name + "`: expected a string or a list of strings";
       return false;
     }

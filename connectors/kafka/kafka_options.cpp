@@ -4,6 +4,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "connectors/common/scalar_text.hpp"
+
 namespace temblor::connectors::kafka {
 
 namespace {
@@ -29,33 +31,6 @@ bool normalise_broker(const std::string& broker, std::string& out) {
     return false;
   out = broker;
   return true;
-}
-
-bool option_text(const value& v, std::string& out) {
-  if (v.is_string()) {
-    out = v.as_string();
-    return true;
-  }
-  if (v.is_bool()) {
-    out = v.as_bool() ? "true" : "false";
-    return true;
-  }
-  int64_t i = 0;
-  uint64_t u = 0;
-  if (v.get_i64(i)) {
-    out = std::to_string(i);
-    return true;
-  }
-  if (v.get_u64(u)) {
-    out = std::to_string(u);
-    return true;
-  }
-  double d = 0;
-  if (v.get_f64(d)) {
-    out = std::to_string(d);
-    return true;
-  }
-  return false;
 }
 
 void set_option(rdkafka_options& options, std::string key, std::string val) {
@@ -100,7 +75,7 @@ bool read_rdkafka_options(const value& options, std::string_view where, rdkafka_
   }
   for (const auto& [key, v] : options.as_record()) {
     std::string text;
-    if (!option_text(v, text)) {
+    if (!common::scalar_text(v, text)) {
       err = "`" + std::string(where) + "." + key + "` must be a string, a number or a boolean";
       return false;
     }
