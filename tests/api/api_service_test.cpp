@@ -78,7 +78,7 @@ TEST_CASE_FIXTURE(fixture, "PATCH pauses through the deployer and answers the fl
   CHECK(deployer->calls == std::vector<std::string>{"describe", "pause main/", "describe"});
 }
 
-TEST_CASE_FIXTURE(fixture, "PATCH of a connector names it; a YAML body works like JSON") {
+TEST_CASE_FIXTURE(fixture, "PATCH of a connector names it, a YAML body works like JSON") {
   auto r = call("PATCH", "/v1/flows/main/connectors/in", "status: paused\n", "application/yaml");
   CHECK(r.status == 200);
   CHECK(deployer->calls[1] == "pause main/in");
@@ -128,7 +128,7 @@ TEST_CASE("before the deployer is attached, flow routes answer 503 and /v1/versi
   CHECK(status == 200);
 }
 
-TEST_CASE_FIXTURE(fixture, "405 carries an Allow header; errors are JSON or YAML as asked") {
+TEST_CASE_FIXTURE(fixture, "405 carries an Allow header, errors are JSON or YAML as asked") {
   auto r = call("POST", "/v1/flows/main");
   CHECK(r.status == 405);
   bool allow = false;

@@ -73,7 +73,7 @@ TEST_CASE("a chain lays out one node per column, left to right") {
   CHECK(lay.nodes[1].layer == 3); // the longest path decides
 }
 
-TEST_CASE("fan-out stacks nodes in one column; a self-loop and an empty graph do not break it") {
+TEST_CASE("fan-out stacks nodes in one column, a self-loop and an empty graph do not break it") {
   flow_graph g;
   g.flow = "f";
   g.nodes = {{"src", "metronome", true}, {"p1", "pipeline", false}, {"p2", "pipeline", false},

@@ -50,12 +50,12 @@ TEST_CASE("the process's own pages: /, /metrics, /v1/stats and a flow's graph") 
   CHECK(g.flow == "main");
 }
 
-TEST_CASE("a query string and a trailing slash do not change the route; HEAD reads like GET") {
+TEST_CASE("a query string and a trailing slash do not change the route, HEAD reads like GET") {
   CHECK(must_match("GET", "/v1/flows/?pretty=1").what == endpoint::flows);
   CHECK(must_match("HEAD", "/metrics?x").what == endpoint::metrics);
 }
 
-TEST_CASE("percent-encoded aliases are decoded; a broken escape stays as written") {
+TEST_CASE("percent-encoded aliases are decoded, a broken escape stays as written") {
   CHECK(must_match("GET", "/v1/flows/my%20flow").flow == "my flow");
   CHECK(must_match("GET", "/v1/flows/a%2").flow == "a%2");
   CHECK(must_match("GET", "/v1/flows/a%zz/connectors/b%41").connector == "bA");

@@ -97,7 +97,7 @@ TEST_CASE("status report: the table names every flow, connector and pipeline, al
   CHECK(text.find("UNHEALTHY") == std::string::npos);
 }
 
-TEST_CASE("status report: a failed process says so; malformed documents are errors") {
+TEST_CASE("status report: a failed process says so, malformed documents are errors") {
   auto d = documents(1, 1, 1, 1);
   d.status_code = 503;
   auto r = report_of(d);
