@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <sched.h>
 
@@ -66,6 +67,9 @@ io_pool::io_pool(size_t threads, fault_reporter report) {
     l->thread = std::thread([raw, report, i] {
       name_this_thread("temblor.io", i);
       run_guarded(raw->io, report);
+      // TLS connectors use OpenSSL on these threads; its per-thread state
+      // (the error queue) is only freed when the thread says it is done.
+      OPENSSL_thread_stop();
     });
     loops_.push_back(std::move(l));
   }
@@ -125,6 +129,7 @@ blocking_pool::blocking_pool(size_t threads, fault_reporter report)
     impl_->threads.emplace_back([this, i] {
       name_this_thread("temblor.blk", i);
       impl_->run();
+      OPENSSL_thread_stop(); // as on the event loops: file checks load certificates here
     });
 }
 
