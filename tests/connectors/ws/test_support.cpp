@@ -11,6 +11,15 @@
 #include <filesystem>
 #include <thread>
 
+#include <asio/error.hpp>
+#include <asio/ssl/error.hpp>
+#include <openssl/ssl.h>
+#include <websocketpp/error.hpp>
+#include <websocketpp/processors/base.hpp>
+#include <websocketpp/transport/asio/base.hpp>
+#include <websocketpp/transport/asio/security/base.hpp>
+#include <websocketpp/transport/base/connection.hpp>
+
 #include "connectors/ws/ws_client.hpp"
 #include "connectors/ws/ws_server.hpp"
 
@@ -307,6 +316,25 @@ std::unique_ptr<connector> make_connector(const connector_descriptor& d, value c
 }
 
 io::services test_services() {
+  // Statics die in the reverse order of their construction, and OpenSSL's
+  // clean-up runs among them: what the loop threads use (OpenSSL, Asio's
+  // error categories) must exist before the pools so that it outlives them
+  // (the threads are joined first at exit).
+  static const bool ready = [] {
+    OPENSSL_init_ssl(0, nullptr);
+    (void)asio::system_category();
+    (void)asio::error::get_misc_category();
+    (void)asio::error::get_netdb_category();
+    (void)asio::error::get_addrinfo_category();
+    (void)asio::error::get_ssl_category();
+    (void)websocketpp::error::get_category();
+    (void)websocketpp::transport::error::get_category();
+    (void)websocketpp::transport::asio::error::get_category();
+    (void)websocketpp::transport::asio::socket::get_socket_category();
+    (void)websocketpp::processor::error::get_processor_category();
+    return true;
+  }();
+  (void)ready;
   static io::pools pools(2, 2);
   return pools.get();
 }
