@@ -142,6 +142,40 @@ bench_ws_pair() {
   bench_p50[$label]="${bench_p50[$label]:-} $(echo "$line" | bench_ws_field p50)"
 }
 
+# RUNS rounds of bench_ws_pair over LABELS (one string, space-separated) in
+# turn, each run SECONDS long after a 1 s warm-up; gathers afresh. A script
+# may define bench_after_run LABEL to check a run's side effects.
+#   bench_ws_alternate RUNS SECONDS COMMAND_FN "LABEL…" WSLOAD_ARGS…
+bench_ws_alternate() {
+  local runs=$1 secs=$2 command_fn=$3 labels=$4; shift 4
+  bench_ws_reset
+  for i in $(seq "$runs"); do
+    echo "  run $i" >&2
+    for label in $labels; do
+      bench_ws_pair "$label" "$command_fn" "$@" --duration "$secs" --warmup 1
+      if declare -F bench_after_run >/dev/null; then bench_after_run "$label"; fi
+    done
+  done
+}
+
+# Writes the WebSocket echo flow (ws_server on 127.0.0.1:PORT -> json ->
+# passthrough -> the same ws_server) to FILE.
+bench_ws_echo_flow() {
+  cat > "$1" <<TROY
+define flow echo
+flow
+  use tremor::pipelines;
+  define connector server from ws_server
+  with codec = "json", config = {"url": "127.0.0.1:$2"} end;
+  create connector server;
+  create pipeline echo from pipelines::passthrough;
+  connect /connector/server to /pipeline/echo;
+  connect /pipeline/echo to /connector/server;
+end;
+deploy flow echo;
+TROY
+}
+
 # Prints the medians of what bench_ws_pair gathered for each LABEL, with the
 # ratios REF / LABEL (rate, CPU efficiency; p50 as REF's over LABEL's).
 #   bench_ws_table TITLE REF LABEL…

@@ -26,19 +26,7 @@ fds=$((connections + 1024))
 
 ws_port=$(bench_free_port)
 api_port=$(bench_free_port)
-cat > "$work/echo.troy" <<TROY
-define flow echo
-flow
-  use tremor::pipelines;
-  define connector server from ws_server
-  with codec = "json", config = {"url": "127.0.0.1:$ws_port"} end;
-  create connector server;
-  create pipeline echo from pipelines::passthrough;
-  connect /connector/server to /pipeline/echo;
-  connect /pipeline/echo to /connector/server;
-end;
-deploy flow echo;
-TROY
+bench_ws_echo_flow "$work/echo.troy" "$ws_port"
 taskset -c 1 "$temblor" server run -a "127.0.0.1:$api_port" "$work/echo.troy" 2> "$work/log" &
 server=$!
 base="http://127.0.0.1:$api_port"

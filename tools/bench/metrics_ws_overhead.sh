@@ -67,23 +67,22 @@ for v in off on; do
   "$temblor" check "$work/$v.troy" >/dev/null
 done
 
+# Each on-run must have published measurements.
+bench_after_run() {
+  [ "$1" = on ] || return 0
+  local measured
+  measured=$(grep -c '"measurement":"connector_events"' "$work/metrics.json" 2>/dev/null || true)
+  if [ "${measured:-0}" -eq 0 ]; then
+    echo "the metrics-on run wrote no connector_events measurement" >&2
+    exit 1
+  fi
+  echo "    (on: $(wc -l < "$work/metrics.json") measurements, $measured connector_events)" >&2
+  rm -f "$work/metrics.json"
+}
+
 run_scenario() {
   local name=$1; shift
-  bench_ws_reset
-  for i in $(seq "$runs"); do
-    echo "  run $i" >&2
-    for variant in off on; do
-      rm -f "$work/metrics.json"
-      bench_ws_pair "$variant" server_command "$@" --duration "$secs" --warmup 1
-    done
-    local measured
-    measured=$(grep -c '"measurement":"connector_events"' "$work/metrics.json" 2>/dev/null || true)
-    if [ "${measured:-0}" -eq 0 ]; then
-      echo "the metrics-on run wrote no connector_events measurement" >&2
-      exit 1
-    fi
-    echo "    (on: $(wc -l < "$work/metrics.json") measurements, $measured connector_events)" >&2
-  done
+  bench_ws_alternate "$runs" "$secs" server_command "off on" "$@"
   bench_ws_table "$name (medians of $runs alternating runs; ratios on/off, target rate >= 0.97)" on off on
 }
 

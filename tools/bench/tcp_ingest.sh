@@ -153,19 +153,19 @@ run_once() {
   fi
   wait "$counter_pid"
   counter_pid=""
-  local t1 rss start done seen valid
+  local t1 rss start finished seen valid
   t1=$(awk '{print $14+$15}' "/proc/$server_pid/stat")
   rss=$(awk '/VmHWM/{print $2}' "/proc/$server_pid/status")
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true
   server_pid=""
   start=$(sed -n 's/.*start_ns=\([0-9]*\).*/\1/p' "$work/send.out")
-  read -r done seen valid < "$work/count"
+  read -r finished seen valid < "$work/count"
   if [ "$seen" -ne "$total" ] || [ "$valid" != json ]; then
     echo "$peer wrote $seen of $total lines (last line: $valid)" >&2
     tail -5 "$work/$peer.log" >&2
     exit 1
   fi
-  run_secs=$(bench_calc "($done - $start) / 1e9")
+  run_secs=$(bench_calc "($finished - $start) / 1e9")
   run_rate=$(bench_calc "$total / $run_secs")
   run_cpu=$(bench_calc "$total * $(getconf CLK_TCK) / ($t1 - $t0 + 1)")
   run_rss=$rss

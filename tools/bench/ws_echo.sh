@@ -21,20 +21,7 @@ server_command() {
   local peer=$1 port=$2
   case $peer in
   temblor)
-    cat > "$work/echo.troy" <<TROY
-define flow echo
-flow
-  use tremor::pipelines;
-  define connector server from ws_server
-  with codec = "json", config = {"url": "127.0.0.1:$port"} end;
-  create connector server;
-  create pipeline echo from pipelines::passthrough;
-  connect /connector/server to /pipeline/echo;
-  connect /pipeline/echo to /connector/server;
-end;
-deploy flow echo;
-TROY
-    echo "env RUST_LOG=error $temblor server run -n $work/echo.troy" ;;
+      echo "env RUST_LOG=error $temblor server run -n $work/echo.troy" ;;
   wspp) echo "$peers_dir/wspp_echo $port" ;;
   node) echo "node $peers_dir/node/echo.js $port" ;;
   node-red) bench_node_red_cmd "$port" echo_flow.json "$work/node-red" ;;
@@ -45,13 +32,7 @@ peers=(wspp temblor node node-red)
 # scenario name, then wsload arguments
 run_scenario() {
   local name=$1; shift
-  bench_ws_reset
-  for i in $(seq "$runs"); do
-    echo "  run $i" >&2
-    for peer in "${peers[@]}"; do
-      bench_ws_pair "$peer" server_command "$@" --duration "$secs" --warmup 1
-    done
-  done
+  bench_ws_alternate "$runs" "$secs" server_command "${peers[*]}" "$@"
   bench_ws_table "$name (medians of $runs runs; ratios temblor/x)" temblor "${peers[@]}"
 }
 

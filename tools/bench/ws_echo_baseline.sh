@@ -64,31 +64,13 @@ server_command() {
   [ "$label" = baseline ] && bin=$baseline
   # Commits before the REST API have no -n.
   "$bin" server run --help 2>&1 | grep -q -- '--no-api' && no_api=-n
-  cat > "$work/$label.troy" <<TROY
-define flow echo
-flow
-  use tremor::pipelines;
-  define connector server from ws_server
-  with codec = "json", config = {"url": "127.0.0.1:$port"} end;
-  create connector server;
-  create pipeline echo from pipelines::passthrough;
-  connect /connector/server to /pipeline/echo;
-  connect /pipeline/echo to /connector/server;
-end;
-deploy flow echo;
-TROY
+  bench_ws_echo_flow "$work/$label.troy" "$port"
   echo "env RUST_LOG=error $bin server run $no_api $work/$label.troy"
 }
 
 run_scenario() {
   local name=$1; shift
-  bench_ws_reset
-  for i in $(seq "$runs"); do
-    echo "  run $i" >&2
-    for label in baseline current; do
-      bench_ws_pair "$label" server_command "$@" --duration "$secs" --warmup 1
-    done
-  done
+  bench_ws_alternate "$runs" "$secs" server_command "baseline current" "$@"
   bench_ws_table "$name (medians of $runs alternating runs; ratios current/baseline, target rate >= 0.97)" \
     current baseline current
 }
