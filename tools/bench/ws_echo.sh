@@ -21,7 +21,8 @@ server_command() {
   local peer=$1 port=$2
   case $peer in
   temblor)
-      echo "env RUST_LOG=error $temblor server run -n $work/echo.troy" ;;
+    bench_ws_echo_flow "$work/echo.troy" "$port"
+    echo "env RUST_LOG=error $temblor server run -n $work/echo.troy" ;;
   wspp) echo "$peers_dir/wspp_echo $port" ;;
   node) echo "node $peers_dir/node/echo.js $port" ;;
   node-red) bench_node_red_cmd "$port" echo_flow.json "$work/node-red" ;;

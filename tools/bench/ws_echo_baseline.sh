@@ -63,7 +63,7 @@ server_command() {
   bin=$current
   [ "$label" = baseline ] && bin=$baseline
   # Commits before the REST API have no -n.
-  "$bin" server run --help 2>&1 | grep -q -- '--no-api' && no_api=-n
+  [[ $("$bin" server run --help 2>&1) == *--no-api* ]] && no_api=-n
   bench_ws_echo_flow "$work/$label.troy" "$port"
   echo "env RUST_LOG=error $bin server run $no_api $work/$label.troy"
 }
