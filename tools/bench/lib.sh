@@ -115,6 +115,28 @@ bench_free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Runs CMD… in a session of its own (setsid) with its output in OUTFILE and
+# waits for it, so that bench_stop_group, called from a script's EXIT trap,
+# ends it and everything it started: ../shared/bench's pair.sh and hold.sh
+# leave their server running when they are interrupted.
+#   bench_in_group OUTFILE CMD…
+bench_group_pid=""
+# Signals end the script through its EXIT trap: bash would otherwise carry on
+# after a SIGINT that the child in its own session never saw.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+bench_in_group() {
+  local out=$1 rc=0; shift
+  setsid "$@" > "$out" &
+  bench_group_pid=$!
+  wait "$bench_group_pid" || rc=$?
+  bench_group_pid=""
+  return "$rc"
+}
+bench_stop_group() {
+  [ -z "$bench_group_pid" ] || kill -- "-$bench_group_pid" 2>/dev/null || true
+}
+
 # WebSocket runs through ../shared/bench's pair.sh (server on CPU 1, wsload on
 # CPU 0). bench_ws_pair LABEL COMMAND_FN WSLOAD_ARGS… takes a fresh free port,
 # runs the server that `COMMAND_FN LABEL PORT` prints, and appends the rate,
@@ -125,10 +147,13 @@ bench_ws_reset() { bench_rates=(); bench_cpu=(); bench_p50=(); }
 bench_ws_field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 bench_ws_pair() {
   local label=$1 command_fn=$2; shift 2
-  local port cmd line msgs ticks
+  local port cmd line msgs ticks out
   port=$(bench_free_port)
   cmd=$("$command_fn" "$label" "$port")
-  line=$("$shared_bench/pair.sh" "$peers_dir/wsload" "$port" "$cmd" "$@")
+  out=$(mktemp)
+  bench_in_group "$out" "$shared_bench/pair.sh" "$peers_dir/wsload" "$port" "$cmd" "$@"
+  line=$(cat "$out")
+  rm -f "$out"
   echo "  $label: $line" >&2
   msgs=$(echo "$line" | bench_ws_field msgs)
   ticks=$(echo "$line" | bench_ws_field srv_cpu_ticks)

@@ -15,7 +15,7 @@ bench_build_peers
 bench_build_temblor
 temblor=$bench_root/build/temblor
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'bench_stop_group; rm -rf "$work"' EXIT
 
 # The echo flow on PORT; with "on", metrics on every stage and the metrics
 # connector into $work/metrics.json.

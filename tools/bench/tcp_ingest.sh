@@ -48,10 +48,6 @@ while [ "$(wc -l < "$lines")" -lt "$per_client" ]; do cat "$events" >> "$lines";
 head -n "$per_client" "$lines" > "$lines.tmp" && mv "$lines.tmp" "$lines"
 line_bytes=$(( $(wc -c < "$lines") / per_client ))
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # The server command for PEER listening on PORT (its config files written now).
 server_command() {
   local peer=$1 port=$2
@@ -94,9 +90,10 @@ CONF
 
 # Counts newlines as the file grows (reading only what is new) until it holds
 # $total lines or nothing arrived for 60 s; prints the CLOCK_MONOTONIC ns when
-# it had them all, the count, and whether the last line parses as JSON.
+# it had them all, the count, and whether the last line parses as JSON. (exec:
+# the background job's pid is the counter's, so the EXIT trap can stop it.)
 count_lines() {
-  taskset -c 0 /usr/bin/python3 - "$out" "$total" <<'PY'
+  exec taskset -c 0 /usr/bin/python3 - "$out" "$total" <<'PY'
 import json, sys, time
 path, want = sys.argv[1], int(sys.argv[2])
 seen, pos, last, tail = 0, 0, time.monotonic(), b""
@@ -129,7 +126,7 @@ PY
 # KiB) and run_secs.
 run_once() {
   local peer=$1 port cmd
-  port=$(free_port)
+  port=$(bench_free_port)
   cmd=$(server_command "$peer" "$port")
   rm -f "$out"
   taskset -c 1 bash -c "exec $cmd" >"$work/$peer.log" 2>&1 &

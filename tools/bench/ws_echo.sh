@@ -13,7 +13,7 @@ bench_build_temblor
 bench_install_node_red
 temblor=$bench_root/build/temblor
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'bench_stop_group; rm -rf "$work"' EXIT
 mkdir -p "$work/node-red"
 
 # The server command for PEER on PORT.
@@ -44,7 +44,9 @@ echo "10,000 idle connections (RSS per connection)"
 for i in $(seq "$runs"); do
   for peer in wspp temblor; do
     port=$(bench_free_port)
-    line=$("$shared_bench/hold.sh" "$peers_dir/wsload" "$port" "$(server_command "$peer" "$port")" 10000)
+    bench_in_group "$work/hold.out" "$shared_bench/hold.sh" "$peers_dir/wsload" "$port" \
+      "$(server_command "$peer" "$port")" 10000
+    line=$(cat "$work/hold.out")
     echo "  run $i $peer: $line" >&2
     eval "per_$peer+=\" $(echo "$line" | sed -n 's/.*per_conn_bytes=\([0-9-]*\).*/\1/p')\""
   done

@@ -55,7 +55,7 @@ else
   baseline_name=$(describe_commit "${BASELINE:-0d605f4}")
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'bench_stop_group; rm -rf "$work"' EXIT
 
 # The server command for LABEL (current/baseline) on PORT.
 server_command() {
