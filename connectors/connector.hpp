@@ -120,6 +120,10 @@ public:
   /// The reference stays valid for the connector's life; take it once and
   /// bump it with relaxed atomics on the hot path.
   virtual std::atomic<uint64_t>& counter(std::string_view name) = 0;
+  /// Returns this connector's gauge `name`: a level that goes up and down
+  /// ("connections_open"), reported as such. Same life as a counter; a
+  /// context that reports nothing may hand out the counter of that name.
+  virtual std::atomic<uint64_t>& gauge(std::string_view name) { return counter(name); }
 };
 
 /// Turns an event into wire frames for one stream (codec + postprocessors).

@@ -30,7 +30,8 @@ stream_server::stream_server(asio::io_context& io, std::shared_ptr<connector_con
     budget_closed_(ctx_->counter("connections_closed_line_budget")),
     handshakes_failed_(ctx_->counter("tls_handshakes_failed")),
     slow_peer_failed_(ctx_->counter("replies_failed_slow_peer")),
-    accept_errors_(ctx_->counter("accept_errors")) {}
+    accept_errors_(ctx_->counter("accept_errors")),
+    connections_open_(ctx_->gauge("connections_open")) {}
 
 void stream_server::connect() {
   if (stopped_)
@@ -215,6 +216,7 @@ void stream_server::on_accept(const asio::error_code& ec, server_flavor::accepte
                                                std::move(key), std::move(meta),
                                                settings_.connection, shared_from_this(), backlog_);
   ++sockets_open_;
+  connections_open_.store(sockets_open_, std::memory_order_relaxed);
   connections_.emplace(stream, c);
   c->start(paused_);
   accept();
@@ -279,6 +281,7 @@ void stream_server::on_written(const event_id&, bool) {
 
 void stream_server::on_socket_closed(stream_connection& c) {
   --sockets_open_;
+  connections_open_.store(sockets_open_, std::memory_order_relaxed);
   connections_.erase(c.stream);
 }
 

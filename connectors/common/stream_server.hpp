@@ -133,6 +133,7 @@ private:
   std::atomic<uint64_t>& handshakes_failed_;
   std::atomic<uint64_t>& slow_peer_failed_;
   std::atomic<uint64_t>& accept_errors_;
+  std::atomic<uint64_t>& connections_open_; ///< gauge: sockets_open_ as operators see it
 
   // actor thread scratch
   std::vector<peer_ptr> targets_;

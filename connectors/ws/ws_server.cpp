@@ -77,6 +77,7 @@ public:
       blocking_(blocking), acceptor_(io), sweep_timer_(io), retry_timer_(io),
       refused_(this->ctx->counter(refused_counter)), idle_closed_(this->ctx->counter(idle_counter)),
       handshake_timeouts_(this->ctx->counter(handshake_counter)),
+      connections_open_(this->ctx->gauge("connections_open")),
       handshake_timeout_(std::chrono::milliseconds(cfg.limits.handshake_timeout_ms)),
       idle_timeout_(std::chrono::milliseconds(cfg.idle_timeout_ms)) {}
 
@@ -311,6 +312,7 @@ private:
     this->charge_messages_of(con, p);
 
     live_.emplace(p->stream, p);
+    connections_open_.store(live_.size(), std::memory_order_relaxed);
     handshakes_.push_back(pending_handshake{clock::now() + handshake_timeout_, p});
     arm_sweep();
     con->start();
@@ -389,6 +391,7 @@ private:
     p->closed = true;
     p->con.reset(); // breaks peer -> connection -> handler -> peer
     live_.erase(p->stream);
+    connections_open_.store(live_.size(), std::memory_order_relaxed);
     if (max_logged_ && live_.size() < cfg_.max_connections)
       max_logged_ = false;
   }
@@ -500,6 +503,7 @@ private:
   std::atomic<uint64_t>& refused_;
   std::atomic<uint64_t>& idle_closed_;
   std::atomic<uint64_t>& handshake_timeouts_;
+  std::atomic<uint64_t>& connections_open_; ///< gauge: live_.size()
   const clock::duration handshake_timeout_;
   const clock::duration idle_timeout_;
 

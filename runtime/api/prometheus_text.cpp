@@ -141,18 +141,24 @@ std::string prometheus_text(const exposition_input& in) {
   simple(connectors, "temblor_connector_open", "gauge",
          "1 while the connector's source may read (connected, every sink downstream up).",
          [&](const stage_stats& s) { return load(s.open); });
-  {
-    family_writer w(out, "temblor_connector_counter_total", "counter",
-                    "A connector's own counters (connections, rejections…), by name.");
+  using named_values = std::map<std::string, uint64_t>;
+  auto named = [&](const char* name, const char* type, const char* help, const char* label,
+                   const std::function<named_values(const counter_set&)>& read) {
+    family_writer w(out, name, type, help);
     for (const auto* s : connectors) {
       auto base = stage_labels(in.instance, *s);
-      for (const auto& [name, n] : s->named_ptr()->snapshot()) {
+      for (const auto& [key, n] : read(*s->named_ptr())) {
         labels l = base;
-        l.emplace_back("counter", name);
+        l.emplace_back(label, key);
         w.sample(l, n);
       }
     }
-  }
+  };
+  named("temblor_connector_counter_total", "counter",
+        "A connector's own counters (connections, rejections…), by name.", "counter",
+        [](const counter_set& c) { return c.snapshot(); });
+  named("temblor_connector_gauge", "gauge", "A connector's own levels (connections open…), by name.",
+        "gauge", [](const counter_set& c) { return c.gauge_snapshot(); });
 
   {
     family_writer w(out, "temblor_pipeline_events_total", "counter",

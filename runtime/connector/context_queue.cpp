@@ -184,6 +184,10 @@ std::atomic<uint64_t>& context_queue::counter(std::string_view name) {
   return counters_->get(name);
 }
 
+std::atomic<uint64_t>& context_queue::gauge(std::string_view name) {
+  return counters_->gauge(name);
+}
+
 std::shared_ptr<context_queue> context_queue::successor() {
   auto next = std::make_shared<context_queue>(alias_, counters_);
   std::function<void()> wake;

@@ -98,6 +98,7 @@ public:
   void circuit_breaker(bool open_for_traffic) override;
   void request_shutdown(uint64_t delay_ns, bool graceful) override;
   std::atomic<uint64_t>& counter(std::string_view name) override;
+  std::atomic<uint64_t>& gauge(std::string_view name) override;
   bool input_backlogged() const override { return over_mark(); }
 
 private:

@@ -2,21 +2,26 @@
 
 namespace temblor {
 
-std::atomic<uint64_t>& counter_set::get(std::string_view name) {
+std::atomic<uint64_t>& counter_set::find_or_add(named_values& values, std::string_view name) {
   std::lock_guard<std::mutex> guard(mutex_);
-  auto it = counters_.find(name);
-  if (it == counters_.end())
-    it = counters_.try_emplace(std::string(name), 0).first;
+  auto it = values.find(name);
+  if (it == values.end())
+    it = values.try_emplace(std::string(name), 0).first;
   return it->second;
 }
 
-std::map<std::string, uint64_t> counter_set::snapshot() const {
+std::map<std::string, uint64_t> counter_set::read(const named_values& values) const {
   std::lock_guard<std::mutex> guard(mutex_);
   std::map<std::string, uint64_t> out;
-  for (const auto& [name, count] : counters_)
+  for (const auto& [name, count] : values)
     out.emplace(name, count.load(std::memory_order_relaxed));
   return out;
 }
+
+std::atomic<uint64_t>& counter_set::get(std::string_view name) { return find_or_add(counters_, name); }
+std::map<std::string, uint64_t> counter_set::snapshot() const { return read(counters_); }
+std::atomic<uint64_t>& counter_set::gauge(std::string_view name) { return find_or_add(gauges_, name); }
+std::map<std::string, uint64_t> counter_set::gauge_snapshot() const { return read(gauges_); }
 
 stage_stats::stage_stats(kind k, std::string alias, std::string flow, std::string type,
                          const std::vector<std::string>& in_ports,

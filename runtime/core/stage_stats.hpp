@@ -18,15 +18,23 @@
 namespace temblor {
 
 /// A connector's named counters ("connections", "replies_dropped_slow_reader"…).
+/// And its gauges: levels that go up and down ("connections_open").
 class counter_set {
 public:
   std::atomic<uint64_t>& get(std::string_view name);
   std::map<std::string, uint64_t> snapshot() const;
+  std::atomic<uint64_t>& gauge(std::string_view name);
+  std::map<std::string, uint64_t> gauge_snapshot() const;
 
 private:
+  using named_values = std::map<std::string, std::atomic<uint64_t>, std::less<>>;
+  std::atomic<uint64_t>& find_or_add(named_values& values, std::string_view name);
+  std::map<std::string, uint64_t> read(const named_values& values) const;
+
   mutable std::mutex mutex_;
   // std::map: references to its values stay valid as counters are added.
-  std::map<std::string, std::atomic<uint64_t>, std::less<>> counters_;
+  named_values counters_;
+  named_values gauges_;
 };
 
 /// Counts of one port.

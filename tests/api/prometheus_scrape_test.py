@@ -3,10 +3,12 @@
 python3-prometheus-client): every family parses with its type and help,
 samples carry the instance (-i), flow and connector or pipeline labels,
 counters grow with traffic (ticks of a metronome, requests to an
-http_server whose own counters show up by name), and every family that
-is a counter only grows between scrapes.
+http_server whose own counters show up by name), every family that
+is a counter only grows between scrapes, and the connections_open gauge
+of a tcp_server and a ws_server follows connections as they open and close.
 Usage: prometheus_scrape_test.py TEMBLOR_BINARY"""
 import os
+import socket
 import sys
 import urllib.error
 import urllib.request
@@ -31,6 +33,59 @@ flow
 end;
 deploy flow web;
 """ % port
+
+
+def servers_flow(tcp_port, ws_port):
+    """A tcp_server and a ws_server, both echoing."""
+    return """
+define flow servers
+flow
+  use tremor::pipelines;
+  define connector tcp from tcp_server
+  with codec = "string", preprocessors = ["separate"], config = {"url": "127.0.0.1:%d"} end;
+  define connector ws from ws_server with codec = "string", config = {"url": "127.0.0.1:%d"} end;
+  create connector tcp;
+  create connector ws;
+  create pipeline tcp_echo from pipelines::passthrough;
+  create pipeline ws_echo from pipelines::passthrough;
+  connect /connector/tcp to /pipeline/tcp_echo;
+  connect /pipeline/tcp_echo to /connector/tcp;
+  connect /connector/ws to /pipeline/ws_echo;
+  connect /pipeline/ws_echo to /connector/ws;
+end;
+deploy flow servers;
+""" % (tcp_port, ws_port)
+
+
+def ws_upgraded(port):
+    """A WebSocket connection, upgraded (the 101 read), then left idle."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        got = s.recv(4096)
+        expect(got, "the ws_server closed during the upgrade")
+        answer += got
+    expect(answer.startswith(b"HTTP/1.1 101"), "upgrade answered %r" % answer[:40])
+    return s
+
+
+def check_connections_open(api, tcp_port, ws_port):
+    def gauge(connector):
+        return value(samples(scrape(api)), name="temblor_connector_gauge", flow="servers",
+                     connector=connector, gauge="connections_open")
+    wait_for(lambda: gauge("tcp") == 0 and gauge("ws") == 0, 10, "both gauges at 0")
+    tcp = [socket.create_connection(("127.0.0.1", tcp_port), timeout=10) for _ in range(3)]
+    ws = [ws_upgraded(ws_port) for _ in range(4)]
+    wait_for(lambda: gauge("tcp") == 3, 10, "tcp connections_open 3 (is %s)" % gauge("tcp"))
+    wait_for(lambda: gauge("ws") == 4, 10, "ws connections_open 4 (is %s)" % gauge("ws"))
+    for s in tcp[:2] + ws[:3]:
+        s.close()
+    wait_for(lambda: gauge("tcp") == 1, 10, "tcp connections_open back to 1")
+    wait_for(lambda: gauge("ws") == 1, 10, "ws connections_open back to 1")
+    for s in tcp[2:] + ws[3:]:
+        s.close()
 
 
 def scrape(api):
@@ -79,7 +134,8 @@ def check_shape(families):
     by_name = {f.name: f for f in families}
     for name, kind in [("temblor_build_info", "gauge"), ("temblor_connector_events", "counter"),
                        ("temblor_connector_connected", "gauge"), ("temblor_pipeline_events", "counter"),
-                       ("temblor_connector_counter", "counter"), ("temblor_api_counter", "counter")]:
+                       ("temblor_connector_counter", "counter"), ("temblor_api_counter", "counter"),
+                       ("temblor_connector_gauge", "gauge")]:
         expect(name in by_name, "no family %s in %s" % (name, sorted(by_name)))
         expect(by_name[name].type == kind, "%s is a %s" % (name, by_name[name].type))
         expect(by_name[name].documentation, "%s has no HELP" % name)
@@ -96,8 +152,9 @@ def check_shape(families):
 
 def main():
     binary = os.path.realpath(sys.argv[1])
-    port = free_port()
-    api = ApiProcess(binary, metronome_flow("main", 5) + web_flow(port), extra_args=("-i", "scraped"))
+    port, tcp_port, ws_port = free_port(), free_port(), free_port()
+    api = ApiProcess(binary, metronome_flow("main", 5) + web_flow(port) + servers_flow(tcp_port, ws_port),
+                     extra_args=("-i", "scraped"))
     try:
         wait_for(lambda: post(port, "{}") == 201, 10, "the http_server to answer")
         first_families = scrape(api)
@@ -133,6 +190,7 @@ def main():
             expect(key in second, "sample %r vanished" % (key,))
             if key[0].endswith("_total"):
                 expect(second[key] >= v, "counter %r went from %s to %s" % (key, v, second[key]))
+        check_connections_open(api, tcp_port, ws_port)
     finally:
         status = api.stop()
     expect(status == 0, "exit %d:\n%s" % (status, api.log()))
