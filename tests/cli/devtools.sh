@@ -10,6 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Pipes end in `grep > /dev/null`, not `grep -q`: grep -q stops reading at
+# the first match and under pipefail the writer's SIGPIPE would fail the test.
 
 "$temblor" new demo > new.out
 grep -q "created demo" new.out || fail "new says nothing"
@@ -27,9 +29,9 @@ grep -q '"main/connector/input" -> "main/pipeline/errors" \[label="out → in"\]
   fail "dot: the input -> pipeline edge is missing"
 grep -q '"main/pipeline/errors" -> "main/connector/exit" \[label="exit → in"\]' graph.dot ||
   fail "dot: the exit edge is missing"
-"$temblor" dbg lex main.troy | grep -qP '^3:1\tkeyword\tdefine$' || fail "lex: define at 3:1"
-"$temblor" dbg src main.troy | grep -q '^    3 | define flow main$' || fail "src: numbered lines"
-"$temblor" dbg ast main.troy | grep -q "errors" || fail "ast: the pipeline is missing"
+"$temblor" dbg lex main.troy | grep -P '^3:1\tkeyword\tdefine$' > /dev/null || fail "lex: define at 3:1"
+"$temblor" dbg src main.troy | grep '^    3 | define flow main$' > /dev/null || fail "src: numbered lines"
+"$temblor" dbg ast main.troy | grep "errors" > /dev/null || fail "ast: the pipeline is missing"
 "$temblor" dbg dot lib/flows.tremor 2> /dev/null && fail "dot took a module file"
 
 "$temblor" doc lib docs
@@ -40,8 +42,8 @@ grep -q '^## `define pipeline only_errors into out, exit`$' docs/pipelines.md ||
 grep -q '^## `fn tag(e)`$' docs/scripts.md || fail "doc: the fn header"
 
 "$temblor" completions bash | bash -n || fail "bash rejects the bash script"
-"$temblor" completions bash | grep -q "complete -F _temblor temblor" || fail "bash: not registered"
-"$temblor" completions zsh | grep -q '^#compdef temblor' || fail "zsh script"
-"$temblor" completions fish | grep -q "complete -c temblor" || fail "fish script"
+"$temblor" completions bash | grep "complete -F _temblor temblor" > /dev/null || fail "bash: not registered"
+"$temblor" completions zsh | grep '^#compdef temblor' > /dev/null || fail "zsh script"
+"$temblor" completions fish | grep "complete -c temblor" > /dev/null || fail "fish script"
 "$temblor" completions tcsh 2> /dev/null && fail "an unknown shell was accepted"
 echo ok

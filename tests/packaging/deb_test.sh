@@ -21,7 +21,10 @@ for f in ./usr/bin/temblor ./usr/share/man/man1/temblor.1.gz ./usr/lib/systemd/s
          ./usr/share/doc/temblor/README.md; do
   grep -q " $f\$" "$work/contents" || fail "$f is not in the package"
 done
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q postinst || fail "no postinst"
+# Listed to a file first: `grep -q` stops reading at the first match, and
+# under pipefail the tar it leaves writing dies of SIGPIPE and fails the test.
+dpkg-deb --ctrl-tarfile "$deb" | tar -t > "$work/control"
+grep -q postinst "$work/control" || fail "no postinst"
 
 root=$work/root
 dpkg -x "$deb" "$root"
@@ -37,7 +40,8 @@ grep -v "Cannot add dependency job\|Failed to load\|not found" "$work/verify.log
   { cat "$work/verify.log"; fail "systemd-analyze verify complained"; }
 
 "$root/usr/bin/temblor" --version | grep -q "temblor" || fail "--version"
-zcat "$root/usr/share/man/man1/temblor.1.gz" | grep -q "^.SH COMMAND: SERVER RUN" || fail "man page"
+zcat "$root/usr/share/man/man1/temblor.1.gz" > "$work/man"
+grep -q "^.SH COMMAND: SERVER RUN" "$work/man" || fail "man page"
 export TREMOR_PATH=$root/usr/share/tremor/lib
 cd "$root/usr/share/doc/temblor/examples"
 for flow in passthrough.troy file-filter/flow.troy ws-echo/flow.troy; do
