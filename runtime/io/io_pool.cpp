@@ -1,6 +1,7 @@
 #include "runtime/io/io_pool.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +58,9 @@ struct io_pool::loop {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
     asio::make_work_guard(io)};
   std::thread thread;
+  std::mutex mutex;
+  std::condition_variable ran_out;
+  bool out_of_work = false; ///< run() returned: nothing was left to do
 };
 
 io_pool::io_pool(size_t threads, fault_reporter report) {
@@ -67,6 +71,11 @@ io_pool::io_pool(size_t threads, fault_reporter report) {
     l->thread = std::thread([raw, report, i] {
       name_this_thread("temblor.io", i);
       run_guarded(raw->io, report);
+      {
+        std::lock_guard<std::mutex> guard(raw->mutex);
+        raw->out_of_work = true;
+      }
+      raw->ran_out.notify_all();
       // TLS connectors use OpenSSL on these threads; its per-thread state
       // (the error queue) is only freed when the thread says it is done.
       OPENSSL_thread_stop();
@@ -76,10 +85,21 @@ io_pool::io_pool(size_t threads, fault_reporter report) {
 }
 
 io_pool::~io_pool() {
-  for (auto& l : loops_) {
+  // Stopped connectors may still be closing connections (a close handshake,
+  // a TLS shutdown), each bounded by its own timer. Letting the loops run
+  // out of that work first matters: a connection that is destroyed unrun
+  // can keep its connector's core alive through its own handlers (a cycle
+  // that only its termination breaks). Whatever is still pending after the
+  // grace is destroyed unrun.
+  for (auto& l : loops_)
     l->work.reset();
-    l->io.stop();
+  const auto deadline = std::chrono::steady_clock::now() + stop_grace;
+  for (auto& l : loops_) {
+    std::unique_lock<std::mutex> lock(l->mutex);
+    l->ran_out.wait_until(lock, deadline, [&] { return l->out_of_work; });
   }
+  for (auto& l : loops_)
+    l->io.stop();
   for (auto& l : loops_)
     if (l->thread.joinable())
       l->thread.join();

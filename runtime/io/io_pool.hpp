@@ -8,6 +8,7 @@
 // Asio stays out of this header: connectors include <asio.hpp> in their .cpp.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -34,8 +35,12 @@ class io_pool {
 public:
   /// Starts `threads` loops (at least one).
   explicit io_pool(size_t threads, fault_reporter report = {});
-  /// Stops every loop and joins its thread; what is still queued is destroyed.
+  /// Lets every loop finish the work it still has (at most `stop_grace`),
+  /// then stops them and joins their threads; what is still queued then is
+  /// destroyed unrun.
   ~io_pool();
+  /// Longer than a closing connection's own bound (1 s for a close handshake).
+  static constexpr std::chrono::milliseconds stop_grace{1500};
   io_pool(const io_pool&) = delete;
   io_pool& operator=(const io_pool&) = delete;
 

@@ -146,7 +146,11 @@ TEST_CASE("ws_server holds at most partial_message_budget_bytes of unfinished me
   CHECK_MESSAGE(others == 0, line);
   CHECK(srv.ctx->counted("connections_closed_over_budget") == static_cast<uint64_t>(closed_1009));
   MESSAGE("RSS grew by " << (after - before) / 1024 << " MiB");
+#ifndef __SANITIZE_ADDRESS__
+  // AddressSanitizer keeps freed blocks in its quarantine (256 MiB), so
+  // the offenders' released halves still count in RSS there.
   CHECK((after - before) * 1024 < budget + (size_t{8} << 20));
+#endif
   CHECK(srv.ctx->logged("`partial_message_budget_bytes`"));
 }
 
