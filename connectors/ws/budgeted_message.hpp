@@ -189,6 +189,10 @@ public:
 
   void set_link(std::shared_ptr<budget_link> link) { link_ = std::move(link); }
 
+  /// Whether the connection has a transport read in flight (see
+  /// wspp_read_guard.hpp): a flag here rather than a set entry per connection.
+  bool read_in_flight = false;
+
 private:
   std::shared_ptr<budget_link> link_;
 };

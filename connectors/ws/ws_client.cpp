@@ -63,6 +63,9 @@ public:
     meta_ = value(record{{"ws_client", std::move(client_rec)}});
   }
 
+  /// `$` of every event the connection sends (the same for each).
+  const value& meta_of(const peer&) const { return meta_; }
+
   // -- loop: connecting ----------------------------------------------------------
 
   void start_attempt() {
@@ -79,7 +82,6 @@ public:
     }
     auto p = std::make_shared<peer>(0);
     p->con = con;
-    p->meta = meta_;
     set_handlers(con, p, attempt);
     this->charge_messages_of(con, p);
     current_ = p;

@@ -6,11 +6,13 @@
 
 #include <asio/ip/tcp.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <deque>
-#include <map>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -57,6 +59,38 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const common::tls_server_con
 std::string address_text(const asio::ip::address& a) {
   return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
 }
+
+/// A connection's remote address as the key of `$ws_server.peer` lookups:
+/// 18 bytes (IPv4 mapped into IPv6), where a string key cost a tree node.
+struct peer_address {
+  std::array<unsigned char, 16> ip{};
+  uint16_t port = 0;
+
+  /// The key of `host` (an address as text, as `$ws_server.peer.host`
+  /// shows it) and `port`; nothing when `host` is not an address.
+  static std::optional<peer_address> parse(const std::string& host, uint16_t port) {
+    asio::error_code ec;
+    auto a = asio::ip::make_address(host, ec);
+    if (ec)
+      return std::nullopt;
+    peer_address key;
+    key.ip = a.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, a.to_v4()).to_bytes()
+                       : a.to_v6().to_bytes();
+    key.port = port;
+    return key;
+  }
+
+  bool operator==(const peer_address& o) const { return ip == o.ip && port == o.port; }
+
+  struct hash {
+    size_t operator()(const peer_address& a) const noexcept {
+      uint64_t half[2];
+      std::memcpy(half, a.ip.data(), sizeof half);
+      return static_cast<size_t>((half[0] * 0x9E3779B97F4A7C15ULL) ^ half[1] ^
+                                 (uint64_t{a.port} << 48));
+    }
+  };
+};
 
 /// The loop side of one ws_server: the acceptor, every connection, the
 /// timers bounding handshakes and idleness. Routing tables are shared with
@@ -150,11 +184,30 @@ public:
       this->refresh(*p);
   }
 
+  /// `$` of every event connection `p` sends:
+  /// `{"ws_server": {"tls": …, "peer": {"host": …, "port": …}}}`.
+  value meta_of(const peer& p) const {
+    record peer_rec;
+    peer_rec.reserve(2);
+    peer_rec.push_unchecked("host", value(p.host));
+    peer_rec.push_unchecked("port", value(static_cast<uint64_t>(p.port)));
+    record server_rec;
+    server_rec.reserve(2);
+    server_rec.push_unchecked("tls", value(this->tls != nullptr));
+    server_rec.push_unchecked("peer", value(std::move(peer_rec)));
+    record meta;
+    meta.reserve(2); // room for `binary`
+    meta.push_unchecked("ws_server", value(std::move(server_rec)));
+    return value(std::move(meta));
+  }
+
   // -- shared with the actor thread ----------------------------------------------
 
   std::mutex routes_mtx;
   std::unordered_map<uint64_t, peer_ptr> open_by_stream;
-  std::map<std::pair<std::string, uint16_t>, peer_ptr> open_by_addr;
+  /// The open connections by remote address (`$ws_server.peer`); the
+  /// entries of open_by_stream own them.
+  std::unordered_map<peer_address, peer*, peer_address::hash> open_by_addr;
   std::vector<uint64_t> finished; ///< streams that ended, for the serializer
   std::atomic<bool> has_finished{false};
   std::atomic<bool> breaker_open{false}; ///< we told upstream to stop (no connection)
@@ -275,10 +328,8 @@ private:
       if (!common::apply_no_delay(con->get_raw_socket().native_handle(), true, err))
         this->ctx->log(log_level::warning, err);
     }
-    record peer_rec{{"host", remote.address().to_string()},
-                    {"port", static_cast<uint64_t>(remote.port())}};
-    record server_rec{{"tls", this->tls != nullptr}, {"peer", std::move(peer_rec)}};
-    p->meta = value(record{{"ws_server", std::move(server_rec)}});
+    p->host = remote.address().to_string();
+    p->port = remote.port();
 
     // Every handler runs while the connection lives, and the connection
     // keeps the core and its peer alive through its termination handler:
@@ -349,11 +400,8 @@ private:
     {
       std::lock_guard<std::mutex> guard(routes_mtx);
       open_by_stream.emplace(p.stream, shared);
-      auto* ws = p.meta.get("ws_server")->get("peer");
-      uint64_t port = 0;
-      ws->get("port")->get_u64(port);
-      open_by_addr.emplace(std::make_pair(ws->get("host")->as_string(), static_cast<uint16_t>(port)),
-                           shared);
+      if (auto key = peer_address::parse(p.host, p.port))
+        open_by_addr.emplace(*key, shared.get());
     }
     if (breaker_open.exchange(false))
       this->ctx->circuit_breaker(true);
@@ -365,11 +413,9 @@ private:
     this->deliver_held(p); // what was read belongs before the stream's end
     {
       std::lock_guard<std::mutex> guard(routes_mtx);
+      if (auto key = peer_address::parse(p.host, p.port))
+        open_by_addr.erase(*key);
       open_by_stream.erase(p.stream);
-      auto* ws = p.meta.get("ws_server")->get("peer");
-      uint64_t port = 0;
-      ws->get("port")->get_u64(port);
-      open_by_addr.erase(std::make_pair(ws->get("host")->as_string(), static_cast<uint16_t>(port)));
       finished.push_back(p.stream);
       has_finished.store(true, std::memory_order_release);
     }
@@ -695,10 +741,10 @@ private:
         uint64_t port_n = 0;
         if (host != nullptr && host->is_string() && port != nullptr && port->get_u64(port_n) &&
             port_n <= 65535) {
-          auto it = core_->open_by_addr.find(
-              std::make_pair(host->as_string(), static_cast<uint16_t>(port_n)));
+          const auto key = peer_address::parse(host->as_string(), static_cast<uint16_t>(port_n));
+          auto it = key ? core_->open_by_addr.find(*key) : core_->open_by_addr.end();
           if (it != core_->open_by_addr.end()) {
-            targets_.push_back(it->second);
+            targets_.push_back(core_->open_by_stream.at(it->second->stream));
             return;
           }
         }

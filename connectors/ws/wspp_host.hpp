@@ -80,7 +80,10 @@ struct ws_peer : send_state {
 
   // Loop thread only.
   connection_ptr con;     ///< reset once the connection is over
-  value meta;             ///< `$` of every event it sends
+  /// The remote end (server side), kept compactly: the `$` record of its
+  /// events is built per message, not held by every idle connection.
+  std::string host;
+  uint16_t port = 0;
   bool open = false;      ///< the WebSocket handshake completed
   bool pinged = false;    ///< an idle check sent a ping not yet answered
   bool closing = false;   ///< we started its close handshake
@@ -156,13 +159,10 @@ public:
   }
 
   void deliver(peer& p, std::string data, bool binary) {
-    if (binary) {
-      value meta = p.meta;
+    value meta = static_cast<Derived&>(*this).meta_of(p);
+    if (binary)
       meta.set("binary", true);
-      ctx->receive_bytes(p.stream, std::move(data), std::move(meta));
-    } else {
-      ctx->receive_bytes(p.stream, std::move(data), p.meta);
-    }
+    ctx->receive_bytes(p.stream, std::move(data), std::move(meta));
   }
 
   void deliver_held(peer& p) {
