@@ -250,7 +250,7 @@ private:
     return pos_ < 2 || !toks_[pos_ - 2].is_punct(".");
   }
 
-  // Tremor's advice for the commonest slips, or nothing.
+  // Advice for the commonest slips (the keyword one in Tremor's words), or nothing.
   static std::string hint_for(const token& t, const std::string& expected) {
     if (t.kind == tok::doc_comment || expected.find("`##`") != std::string::npos)
       return "a `##` doc comment may only stand directly before `define`, `deploy`, `const`, "
