@@ -153,7 +153,7 @@ TEST_CASE("a token that cannot follow an expression statement gets Tremor's list
         "`case`, `default`, `end`, `of`, `or`, `when`, `xor`, `}`");
 }
 
-TEST_CASE("a statement on the next line without a `;` before it is pointed out") {
+TEST_CASE("a statement on the next line without a semicolon before it is pointed out") {
   diagnostics d;
   bool ok = true;
   parse_text("let a = 1\nlet b = 2;\na + b\n", parse_mode::script, ok, d);
