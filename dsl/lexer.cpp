@@ -173,6 +173,14 @@ private:
       return string();
     if (c == '|')
       return extractor();
+    // Tremor's lexer cannot tell what a `>` that ends the input starts
+    // (`>`, `>=`, `>>`…): it becomes a token the parser rejects where it
+    // stands, which then lists what could follow the expression before it.
+    if (c == '>' && pos_.offset + 1 == end_) {
+      bump();
+      push(tok::bad, b, ">");
+      return true;
+    }
     for (const char* p : puncts) {
       size_t n = std::strlen(p);
       if (pos_.offset + n <= end_ && src_.compare(pos_.offset, n, p) == 0) {
@@ -200,7 +208,7 @@ private:
       // reports it where it stands, as Tremor's does.
       bump();
       bump();
-      push(tok::punct, b, "#!");
+      push(tok::bad, b, "#!");
       return true;
     }
     // `##` doc comment or `###` module comment, up to the end of the line.
@@ -552,6 +560,7 @@ std::string describe(const token& t) {
     case tok::doc_comment: return "`##`";
     case tok::mod_comment: return "`###`";
     case tok::config: return "`#!config`";
+    case tok::bad: return "`" + t.text + "`";
   }
   return "a token";
 }

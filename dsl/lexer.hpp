@@ -23,6 +23,7 @@ enum class tok : uint8_t {
   doc_comment, ///< `## …`
   mod_comment, ///< `### …`
   config,      ///< `#!config `
+  bad,         ///< a token no grammar rule accepts (text: how Tremor shows it)
   eof,
 };
 

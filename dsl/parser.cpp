@@ -77,6 +77,15 @@ const char* const statement_start =
   "`absent`, `args`, `bool`, `const`, `drop`, `emit`, `event`, `float`, `fn`, `for`, `group`, "
   "`\"\"\"`, `int`, `intrinsic`, `let`, `match`, `merge`, `nil`, `not`, `patch`, `present`, "
   "`recur`, `state`, `use`, `window`, `{`";
+// What Tremor's grammar lists after a complete expression statement; after
+// a bare name (`a`, `m::f`) a call `(` and a module path `::` may follow too.
+// (Tremor's list has `.` twice: two grammar rules.)
+std::string after_expression(bool after_name) {
+  return std::string("one of `!=`, `%`, `&`, ") + (after_name ? "`(`, " : "") +
+         "`)`, `*`, `+`, `,`, `-`, `.`, `.`, `/`, `:`, " + (after_name ? "`::`, " : "") +
+         "`;`, `<`, `<<`, `<=`, `=`, `==`, `=>`, `>`, `>=`, `>>`, `>>>`, `[`, `]`, `^`, `and`, "
+         "`case`, `default`, `end`, `of`, `or`, `when`, `xor`, `}`";
+}
 const char* const unary_operand_start =
   "one of `!`, `\"`, `$`, `(`, `<<`, `<ident>`, `[`, `absent`, `args`, `bool`, `event`, `float`, "
   "`group`, `\"\"\"`, `int`, `merge`, `nil`, `not`, `patch`, `present`, `recur`, `state`, "
@@ -137,8 +146,12 @@ public:
   void parse_script(module_ast& m) {
     skip_mod_comment();
     parse_top_exprs(m.items, m.body, /*stop_at_script=*/false);
-    if (!at_eof())
-      unexpected_nothrow("`;` or end of file");
+    if (at_eof())
+      return;
+    std::string hint;
+    if (pos_ > 0 && peek().span.begin.line > toks_[pos_ - 1].span.end.line)
+      hint = "is a `;` missing at the end of line " + std::to_string(toks_[pos_ - 1].span.end.line) + "?";
+    unexpected_nothrow(after_expression(ends_in_bare_name()), std::move(hint));
   }
 
   void parse_query_body(pipeline_def& p) {
@@ -229,28 +242,42 @@ private:
     unexpected(imut_expr_start);
   }
 
+  // True when the token before the current one is a name that a call or a
+  // longer module path could continue (not a field after `.`).
+  bool ends_in_bare_name() const {
+    if (pos_ == 0 || toks_[pos_ - 1].kind != tok::ident)
+      return false;
+    return pos_ < 2 || !toks_[pos_ - 2].is_punct(".");
+  }
+
+  // Advice for the commonest slips (the keyword one in Tremor's words), or nothing.
+  static std::string hint_for(const token& t, const std::string& expected) {
+    if (t.kind == tok::doc_comment || expected.find("`##`") != std::string::npos)
+      return "a `##` doc comment may only stand directly before `define`, `deploy`, `const`, "
+             "`fn` or `intrinsic`; use a single `#` for a plain comment";
+    if (t.kind == tok::mod_comment)
+      return "a `###` module comment may only stand at the start of a file; use a single `#` "
+             "for a plain comment";
+    if (t.is_punct("="))
+      return "`==` compares; `=` only assigns, in `let`";
+    if (t.kind == tok::keyword && expected.find("`<ident>`") != std::string::npos &&
+        !t.is_kw("end") && !t.is_kw("case") && !t.is_kw("default") && !t.is_kw("of") &&
+        !t.is_kw("when") && !t.is_kw("into"))
+      return "It looks like you tried to use the '" + t.text + "' as a ident, consider quoting it "
+             "as `" + t.text + "` to make it an identifier.";
+    return {};
+  }
+
   [[noreturn]] void unexpected(const std::string& expected) {
     unexpected_nothrow(expected);
     throw parse_failure{};
   }
-  void unexpected_nothrow(const std::string& expected) {
+  void unexpected_nothrow(const std::string& expected, std::string hint = {}) {
     const token& t = peek();
     // Tremor's wording: "Found the token `end` but expected …".
     std::string found = t.kind == tok::eof ? std::string("end of file") : "the token " + describe(t);
-    std::string hint;
-    if (t.kind == tok::doc_comment || expected.find("`##`") != std::string::npos)
-      hint = "a `##` doc comment may only stand directly before `define`, `deploy`, `const`, "
-             "`fn` or `intrinsic`; use a single `#` for a plain comment";
-    else if (t.kind == tok::mod_comment)
-      hint = "a `###` module comment may only stand at the start of a file; use a single `#` "
-             "for a plain comment";
-    else if (t.is_punct("="))
-      hint = "`==` compares; `=` only assigns, in `let`";
-    else if (t.kind == tok::keyword && expected.find("`<ident>`") != std::string::npos &&
-             !t.is_kw("end") && !t.is_kw("case") && !t.is_kw("default") && !t.is_kw("of") &&
-             !t.is_kw("when") && !t.is_kw("into"))
-      hint = "It looks like you tried to use the '" + t.text + "' as a ident, consider quoting it "
-             "as `" + t.text + "` to make it an identifier.";
+    if (hint.empty())
+      hint = hint_for(t, expected);
     report(t.span, "Found " + found + " but expected " + expected, std::move(hint));
   }
   [[noreturn]] void fail(const source_span& s, std::string msg, std::string hint = {}) {
@@ -553,13 +580,19 @@ private:
     return d;
   }
 
+  // What Tremor lists after a module path in `use`: in a script, and in a
+  // query, whose grammar shares that state with the other module paths.
+  static constexpr const char* script_use_followers = "one of `::`, `;`, `as`";
+  static constexpr const char* query_use_followers =
+    "one of `,`, `::`, `;`, `]`, `as`, `end`, `with`";
+
   void parse_use_target(std::vector<std::string> prefix, std::vector<use_stmt>& out,
-                        const source_span& start) {
+                        const source_span& start, const char* followers) {
     prefix.push_back(expect_ident());
     while (accept_punct("::")) {
       if (accept_punct("{")) {
         while (true) {
-          parse_use_target(prefix, out, start);
+          parse_use_target(prefix, out, start, followers);
           if (!accept_punct(","))
             break;
           if (peek().is_punct("}"))
@@ -577,14 +610,14 @@ private:
       u.alias = expect_ident();
     else if (!peek().is_punct(";") && !peek().is_punct(",") && !peek().is_punct("}") &&
              !peek().is_kw("end") && !at_eof())
-      unexpected("one of `::`, `;`, `as`");
+      unexpected(followers);
     u.span = span_from(start);
     out.push_back(std::move(u));
   }
 
-  void parse_use(std::vector<use_stmt>& out) {
+  void parse_use(std::vector<use_stmt>& out, const char* followers = script_use_followers) {
     source_span s = advance().span; // use
-    parse_use_target({}, out, s);
+    parse_use_target({}, out, s, followers);
   }
 
   // -- modules ----------------------------------------------------------------
@@ -884,7 +917,7 @@ private:
     } else if (t.is_kw("create")) {
       p.creates.push_back(parse_create());
     } else if (t.is_kw("use")) {
-      parse_use(p.items.uses);
+      parse_use(p.items.uses, query_use_followers);
     } else if (t.is_kw("define")) {
       const token& w = peek(1);
       if (w.is_kw("script"))

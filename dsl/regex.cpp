@@ -1,10 +1,13 @@
 #include "dsl/regex.hpp"
 
+#include "dsl/regex_error.hpp"
+
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 
 namespace temblor::dsl {
 
@@ -40,7 +43,7 @@ bool to_re2(std::string_view in, std::string& out, std::string& err) {
         case 'C':
           // RE2's "any byte" could cut a character in two and hand back text
           // that is not UTF-8; Rust has no such escape.
-          err = "Invalid regular expression: invalid escape sequence: \\C";
+          err = rust_regex_error(in, regex_fault::bad_escape, "\\C");
           return false;
         case 'd': out += "\\p{Nd}"; continue;
         case 'D': out += "\\P{Nd}"; continue;
@@ -148,6 +151,41 @@ bool is_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
+// Rust's report for what RE2 rejected. RE2 saw the translated pattern; its
+// fragment is looked for in the original (the whole pattern is shown when
+// the translation changed it).
+std::string syntax_error(std::string_view pattern, const RE2& re) {
+  const std::string& arg = re.error_arg();
+  // RE2 names `(?<!` by its first three characters.
+  for (std::string_view look : {"(?=", "(?!", "(?<=", "(?<!"})
+    if (arg.size() >= 3 && (arg.rfind(look, 0) == 0 || look.rfind(arg, 0) == 0) &&
+        pattern.find(look) != std::string_view::npos)
+      return rust_regex_error(pattern, regex_fault::look_around, look);
+  switch (re.error_code()) {
+    case RE2::ErrorMissingParen:
+    case RE2::ErrorUnexpectedParen: return rust_regex_error(pattern, regex_fault::unclosed_group, arg);
+    case RE2::ErrorMissingBracket: return rust_regex_error(pattern, regex_fault::unclosed_class, arg);
+    case RE2::ErrorBadEscape:
+      if (arg.size() == 2 && std::isdigit(static_cast<unsigned char>(arg[1])))
+        return rust_regex_error(pattern, regex_fault::other, arg, "backreferences are not supported");
+      return rust_regex_error(pattern, regex_fault::bad_escape, arg);
+    case RE2::ErrorTrailingBackslash: return rust_regex_error(pattern, regex_fault::incomplete_escape, arg);
+    case RE2::ErrorRepeatArgument:
+      return rust_regex_error(pattern, regex_fault::missing_repeat_operand, arg);
+    case RE2::ErrorRepeatSize: {
+      // `{2,1}` is Rust's range fault; RE2's own limit (1000) is its own.
+      unsigned lo = 0, hi = 0;
+      char close = 0;
+      if (std::sscanf(arg.c_str(), "{%u,%u%c", &lo, &hi, &close) == 3 && close == '}' && lo > hi)
+        return rust_regex_error(pattern, regex_fault::bad_repeat_range, arg);
+      break;
+    }
+    case RE2::ErrorBadCharRange: return rust_regex_error(pattern, regex_fault::bad_class_range, arg);
+    default: break;
+  }
+  return rust_regex_error(pattern, regex_fault::other, arg, re.error());
+}
+
 } // namespace
 
 regex::regex() = default;
@@ -168,7 +206,7 @@ bool regex::compile(std::string_view pattern, std::string& err) {
   o.set_max_mem(max_regex_mem);
   auto re = std::make_unique<RE2>(translated, o);
   if (!re->ok()) {
-    err = "Invalid regular expression: " + re->error();
+    err = syntax_error(pattern, *re);
     return false;
   }
   for (const auto& [name, idx] : re->NamedCapturingGroups())

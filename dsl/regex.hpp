@@ -43,7 +43,7 @@ public:
   regex& operator=(const regex&) = delete;
 
   /// Compiles a pattern in Rust's syntax; false with
-  /// "Invalid regular expression: …" when it is not valid.
+  /// Rust's text ("regex parse error: …") when it is not valid.
   bool compile(std::string_view pattern, std::string& err);
 
   /// True when compile() succeeded.

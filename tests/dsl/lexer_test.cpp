@@ -107,8 +107,19 @@ TEST_CASE("doc comments and module comments and config directives are tokens") {
   bool ok = true;
   auto other = lex_all("#!/bin/sh", d, ok);
   REQUIRE(ok);
-  CHECK(other[0].kind == tok::punct);
+  CHECK(other[0].kind == tok::bad);
   CHECK(other[0].text == "#!");
+}
+
+TEST_CASE("a `>` that ends the input is a token no rule accepts, as in Tremor's lexer") {
+  diagnostics d;
+  bool ok = true;
+  auto last = lex_all("a >", d, ok);
+  REQUIRE(ok);
+  CHECK(last[1].kind == tok::bad);
+  CHECK(last[1].text == ">");
+  auto inside = lex_all("a > b", d, ok);
+  CHECK(inside[1].is_punct(">"));
 }
 
 TEST_CASE("a line of four or more hashes is one module comment token") {

@@ -129,6 +129,62 @@ TEST_CASE("syntax errors recover at the next statement") {
   CHECK(p->selects.size() == 1);
 }
 
+// The first error's message for a script.
+std::string script_error(const std::string& src) {
+  diagnostics d;
+  bool ok = true;
+  parse_text(src, parse_mode::script, ok, d);
+  REQUIRE_FALSE(ok);
+  REQUIRE_FALSE(d.all().empty());
+  return d.all()[0].message;
+}
+
+TEST_CASE("a token that cannot follow an expression statement gets Tremor's list") {
+  const std::string tail = "`)`, `*`, `+`, `,`, `-`, `.`, `.`, `/`, `:`, ";
+  // After a bare name a call or a longer module path could follow.
+  CHECK(script_error("a:::b()") == "Found the token `:::` but expected one of `!=`, `%`, `&`, "
+                                   "`(`, " + tail + "`::`, `;`, `<`, `<<`, `<=`, `=`, `==`, `=>`, "
+                                   "`>`, `>=`, `>>`, `>>>`, `[`, `]`, `^`, `and`, `case`, "
+                                   "`default`, `end`, `of`, `or`, `when`, `xor`, `}`");
+  // After a field neither can.
+  CHECK(script_error("a.b let") ==
+        "Found the token `let` but expected one of `!=`, `%`, `&`, " + tail +
+        "`;`, `<`, `<<`, `<=`, `=`, `==`, `=>`, `>`, `>=`, `>>`, `>>>`, `[`, `]`, `^`, `and`, "
+        "`case`, `default`, `end`, `of`, `or`, `when`, `xor`, `}`");
+}
+
+TEST_CASE("a statement on the next line without a semicolon before it is pointed out") {
+  diagnostics d;
+  bool ok = true;
+  parse_text("let a = 1\nlet b = 2;\na + b\n", parse_mode::script, ok, d);
+  REQUIRE_FALSE(ok);
+  CHECK(d.all()[0].span.begin.line == 2);
+  CHECK(d.all()[0].hint == "is a `;` missing at the end of line 1?");
+}
+
+TEST_CASE("a `>` that ends the input is rejected where it stands, as Tremor's lexer does") {
+  diagnostics d;
+  bool ok = true;
+  parse_text("event >", parse_mode::script, ok, d);
+  REQUIRE_FALSE(ok);
+  CHECK(d.all()[0].message.rfind("Found the token `>` but expected one of `!=`, `%`, `&`, `)`", 0) == 0);
+  CHECK(d.all()[0].span.begin.column == 7);
+  // Followed by anything, it is the operator and the operand is missing.
+  CHECK(script_error("event >\n").rfind("Found end of file but expected one of `!`", 0) == 0);
+}
+
+TEST_CASE("a query's use lists the tokens Tremor's query grammar accepts after a module path") {
+  diagnostics d;
+  bool ok = true;
+  auto file = std::make_shared<source_file>(source_file{"q", "use foo :: bar use;\n"});
+  parse_query(file, "q", d, ok);
+  REQUIRE_FALSE(ok);
+  CHECK(d.all()[0].message ==
+        "Found the token `use` but expected one of `,`, `::`, `;`, `]`, `as`, `end`, `with`");
+  CHECK(script_error("use foo :: bar use;\n1") ==
+        "Found the token `use` but expected one of `::`, `;`, `as`");
+}
+
 TEST_CASE("the 0.12 default case spelling is accepted") {
   CHECK(expr_shape("match x of case 1 => 2 default => 3 end") == "?");
 }

@@ -551,7 +551,8 @@ TEST_CASE("a bad pattern is a runtime error of the std::re call that names the r
     CHECK(r.st == status::error);
     std::string fn = std::string(call).substr(0, std::string(call).find('('));
     CHECK(r.error.find("Runtime error in function " + fn) != std::string::npos);
-    CHECK(r.error.find("Invalid regular expression: missing ): (") != std::string::npos);
+    // Rust's regex crate's own text, as Tremor shows it.
+    CHECK(r.error.find("regex parse error:\n    (\n    ^\nerror: unclosed group") != std::string::npos);
   }
 }
 

@@ -27,6 +27,7 @@ const char* kind_name(dsl::tok k) {
     case dsl::tok::doc_comment: return "doc-comment";
     case dsl::tok::mod_comment: return "mod-comment";
     case dsl::tok::config: return "config";
+    case dsl::tok::bad: return "bad";
     case dsl::tok::eof: return "eof";
   }
   return "?";
