@@ -440,6 +440,106 @@ TEST_CASE("a connector with both sides is drained only when both are") {
   CHECK(rig.out.drained == 1);
 }
 
+TEST_CASE("a connector that answers its writes delivers the answers still to come at a stop") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.impl->answers = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.impl->in_flight = 2;
+  rig.machine->drain(false);
+  rig.machine->drain_marker();
+  // Held: the answers to the two requests under way are still to come.
+  CHECK(rig.machine->source()->current() == phase::draining);
+  CHECK(rig.machine->source()->awaiting_replies());
+  CHECK(rig.out.markers == 0);
+  // It looks again shortly even when no context call comes.
+  REQUIRE(!rig.out.pull_delays.empty());
+  CHECK(rig.out.pull_delays.back() == recheck_interval_ns);
+  rig.context->receive_value(0, value{"first"}, value{});
+  rig.impl->in_flight = 1;
+  rig.machine->take_calls();
+  CHECK(rig.out.markers == 0);
+  rig.context->receive_value(0, value{"second"}, value{});
+  rig.impl->in_flight = 0;
+  rig.machine->take_calls();
+  // Both answers left before the markers; nothing was dropped.
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"first", "second"});
+  REQUIRE(rig.out.trail.size() >= 4);
+  CHECK(std::vector<std::string>(rig.out.trail.end() - 4, rig.out.trail.end()) ==
+        std::vector<std::string>{"batch:out:1", "batch:out:1", "markers", "drained"});
+  CHECK(rig.machine->source()->dropped_after_drain() == 0);
+}
+
+TEST_CASE("a count that drops without a context call is seen on the re-check") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.impl->answers = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.impl->in_flight = 1;
+  rig.machine->drain(false);
+  rig.machine->drain_marker();
+  rig.context->receive_value(0, value{"answer"}, value{});
+  rig.machine->take_calls(); // the answer is taken before the count drops
+  CHECK(rig.out.drained == 0);
+  rig.impl->in_flight = 0;
+  rig.machine->pull(); // the scheduled re-check
+  REQUIRE(rig.out.trail.size() >= 3);
+  CHECK(std::vector<std::string>(rig.out.trail.end() - 3, rig.out.trail.end()) ==
+        std::vector<std::string>{"batch:out:1", "markers", "drained"});
+}
+
+TEST_CASE("a connector that does not answer its writes drains its source at once") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.impl->in_flight = 1; // a ws or tcp client's writes: its source does not wait for them
+  rig.machine->drain(false);
+  CHECK(rig.machine->source()->drained());
+  CHECK(rig.out.markers == 1);
+}
+
+TEST_CASE("an answer that comes back to the same connector's input ends the wait") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.impl->answers = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.impl->in_flight = 1;
+  rig.machine->drain(false);
+  CHECK(rig.machine->source()->awaiting_replies());
+  // An event from another source does not end it…
+  event other;
+  other.payload = value{"from elsewhere"};
+  other.id = event_id{5, 0, 0};
+  event_batch batch;
+  batch.events = {other};
+  rig.machine->write("in", batch);
+  CHECK(rig.machine->source()->awaiting_replies());
+  // …one of our own (a loop out -> in) does: each answer would write anew.
+  batch.events = {machine_rig::txn(0)};
+  rig.machine->write("in", batch);
+  CHECK(rig.machine->source()->drained());
+  CHECK(rig.out.markers == 1);
+}
+
+TEST_CASE("what arrives after the source drained is counted as dropped") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.machine->drain(false);
+  REQUIRE(rig.machine->source()->drained());
+  rig.context->receive_value(0, value{"late"}, value{});
+  rig.machine->take_calls();
+  CHECK(rig.machine->source()->dropped_after_drain() == 1);
+  CHECK(rig.machine->stats().dropped.load() == 1);
+  CHECK(rig.machine->stats().named().get("dropped_after_drain").load() == 1);
+  CHECK(rig.out.payloads("out").empty());
+}
+
 // -- connection ----------------------------------------------------------------------------
 
 TEST_CASE("a stop during a connect ignores its late outcome and stops the implementation once") {
