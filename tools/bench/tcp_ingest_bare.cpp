@@ -26,13 +26,19 @@ struct sink {
     if (n == 0)
       return;
     doc.Parse(p, n);
-    if (doc.HasParseError())
+    if (doc.HasParseError()) {
+      std::fprintf(stderr, "tcp_ingest_bare: a line is not JSON\n");
       return;
+    }
     sb.Clear();
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     doc.Accept(w);
     out.append(sb.GetString(), sb.GetSize());
     out.push_back('\n');
+    // A reused Document's pool keeps every parse's memory until cleared
+    // (the reader grew to 300 MB on 200,000 lines); ../shared's peers do the same.
+    doc.SetNull();
+    doc.GetAllocator().Clear();
     if (out.size() > (1 << 20))
       flush();
   }
