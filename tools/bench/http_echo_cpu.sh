@@ -23,7 +23,7 @@ fi
 here=$bench_root/tools/bench/http
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-port=$((20000 + RANDOM % 20000))
+port=$(bench_free_port)
 
 http_echo_flow "$work/echo.troy" "$port"
 
