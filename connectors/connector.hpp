@@ -249,8 +249,16 @@ public:
   virtual void flush() {}
   /// How many writes answered `pending` are still under way: a graceful stop
   /// waits for them (at most the drain timeout). Follow each completion with
-  /// a context call (ack, fail, emit…): that is when the runtime looks again.
+  /// a context call (ack, fail, emit…): that is when the runtime looks again
+  /// (and every few ms while it waits).
   virtual size_t writes_in_flight() const { return 0; }
+  /// Whether what the source side emits answers what the sink side wrote (a
+  /// request's response: http_client). A graceful stop then keeps the source
+  /// delivering while writes_in_flight() > 0 (bounded by the drain timeout),
+  /// so the answers to requests already sent reach the sinks downstream.
+  /// Such a connector counts a write down only after its answer was handed
+  /// to the context (the runtime looks at the count again every few ms).
+  virtual bool answers_writes() const { return false; }
   /// Ends every output stream at a graceful stop, before the last flush(): a
   /// sink calls `ser.finish_stream(stream, frames)` for each stream it wrote
   /// and writes those frames (a streaming-compress trailer, what `collect`

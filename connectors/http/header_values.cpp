@@ -8,10 +8,14 @@ namespace temblor::connectors::http {
 
 value headers_to_value(const http_headers& headers) {
   record out;
+  out.reserve(headers.size()); // one per request: no regrowth
   for (const auto& h : headers) {
     value* list = out.find(h.name);
-    if (list == nullptr)
-      list = &out.push_unchecked(h.name, value(array{}));
+    if (list == nullptr) {
+      array values;
+      values.reserve(1); // a repeated header is the exception
+      list = &out.push_unchecked(h.name, value(std::move(values)));
+    }
     list->as_array().emplace_back(h.value);
   }
   return value(std::move(out));

@@ -159,8 +159,6 @@ private:
     meta.push_unchecked("http_client", value(std::move(hc)));
     if (!spec.correlation.is_null())
       meta.push_unchecked("correlation", spec.correlation);
-    // Done before the context call, after which a graceful stop looks again.
-    in_flight_->fetch_sub(1, std::memory_order_release);
     gate_.with([&](connector_context& ctx) {
       if (err.empty()) {
         ctx.receive_value(0, std::move(payload), value(std::move(meta)));
@@ -172,6 +170,7 @@ private:
         e.set("request_id", spec.request_id);
         ctx.emit("err", 0, value(std::move(e)), value(std::move(meta)));
       }
+      answered();
       // A response, whatever its status, completes the event (Tremor).
       if (spec.transactional)
         ctx.ack(spec.id);
@@ -191,16 +190,22 @@ private:
     e.set("error", reason);
     e.set("source", alias_);
     e.set("request_id", spec.request_id);
-    in_flight_->fetch_sub(1, std::memory_order_release);
     gate_.with([&](connector_context& ctx) {
       if ((n & (n - 1)) == 0)
         ctx.log(log_level::warning, "request to " + spec.url + " failed: " + reason + " (" +
                                         std::to_string(n) + " failures so far)");
       ctx.emit("err", 0, value(std::move(e)), value(std::move(meta)));
+      answered();
       if (spec.transactional)
         ctx.fail(spec.id);
     });
   }
+
+  /// Counts a request down once its answer is queued on the context: a
+  /// graceful stop that sees the count drop has the answer already (it
+  /// keeps our source draining until then, answers_writes), and the ack or
+  /// fail that follows makes it look again (else its re-check does).
+  void answered() { in_flight_->fetch_sub(1, std::memory_order_release); }
 
   /// Closes the breaker while every slot is taken, opens it when one frees.
   void update_breaker() {
@@ -298,6 +303,8 @@ public:
   size_t writes_in_flight() const override {
     return in_flight_->load(std::memory_order_acquire);
   }
+  /// Responses answer requests: a graceful stop delivers those still to come.
+  bool answers_writes() const override { return true; }
 
   void stop() override {
     if (!side_)

@@ -167,9 +167,22 @@ void connector_machine::take_calls() {
   // took would never be lifted (nothing wakes a paused source but credit).
   if (source_ && connection_ != connection::stopped)
     source_->apply_backpressure(context_->over_mark());
+  if (source_ && drain_requested_)
+    source_->check_replies();
   if (sink_ && drain_requested_)
     sink_->check_drained();
   maybe_report_drained();
+  schedule_recheck();
+}
+
+void connector_machine::schedule_recheck() {
+  if (!drain_requested_ || drained_reported_ || recheck_scheduled_ ||
+      connection_ == connection::stopped || impl_->writes_in_flight() == 0)
+    return;
+  recheck_scheduled_ = true;
+  // A pull turn takes the calls and looks again (begin_pull reads nothing
+  // while a signal drain runs or the source has nothing more to read).
+  out_.schedule_pull(recheck_interval_ns);
 }
 
 void connector_machine::on_connected() {
@@ -228,8 +241,13 @@ void connector_machine::maybe_report_drained() {
 // -- messages ------------------------------------------------------------------------
 
 void connector_machine::pull() {
-  if (!source_ || connection_ == connection::stopped)
+  recheck_scheduled_ = false;
+  if (connection_ == connection::stopped)
     return;
+  if (!source_) {
+    take_calls();
+    return;
+  }
   if (source_->begin_pull()) {
     bool more = impl_->pull();
     take_calls();
@@ -256,6 +274,11 @@ void connector_machine::write(const std::string& port, event_batch& batch) {
     return;
   }
   traffic_ = traffic_ || !batch.events.empty();
+  if (source_ && source_->awaiting_replies())
+    for (const auto& ev : batch.events)
+      for (const auto& origin : ev.id.origins())
+        if (origin.source == settings_.id)
+          source_->loop_closed();
   sink_->write(port, batch);
   take_calls(); // a lost connection reported by the flush comes first
   sink_->settle();

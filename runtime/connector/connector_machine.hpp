@@ -29,6 +29,10 @@ namespace temblor {
 /// once must use up the retry budget, not reset it forever.
 inline constexpr uint64_t connection_grace_ns = 1'000'000'000;
 
+/// How often a draining connector with writes in flight looks again at
+/// writes_in_flight() (see connector::answers_writes).
+inline constexpr uint64_t recheck_interval_ns = 10'000'000;
+
 /// Builds a fresh implementation of the same connector on `context` (after a fault).
 using connector_rebuild = std::function<std::shared_ptr<connectors::connector>(
   std::shared_ptr<connectors::connector_context> context, std::string& err)>;
@@ -110,6 +114,10 @@ private:
   void on_connect_failed(const std::string& reason);
   void on_lost(const std::string& reason);
   void maybe_report_drained();
+  /// Draining with writes in flight, whose count may drop without a context
+  /// call after it (an answering connector counts down after its answer):
+  /// looks again shortly.
+  void schedule_recheck();
   void stop_impl();
 
   settings settings_;
@@ -127,6 +135,7 @@ private:
   connectors::start_args start_args_;
   bool drain_requested_ = false;
   bool drained_reported_ = false;
+  bool recheck_scheduled_ = false;
   uint64_t connected_at_ = 0;
   uint64_t connects_ = 0;
   bool traffic_ = false; ///< anything read or written since connected

@@ -106,6 +106,9 @@ bool source_machine::accepting_input() {
   if (phase_ != phase::drained)
     return true;
   ++dropped_after_drain_;
+  // In the shutdown summary's `dropped`, with the reason beside it.
+  settings_.stats->dropped.fetch_add(1, std::memory_order_relaxed);
+  settings_.stats->named().get("dropped_after_drain").fetch_add(1, std::memory_order_relaxed);
   return false;
 }
 
@@ -279,8 +282,10 @@ void source_machine::pulled(bool more) {
   if (phase_ == phase::drained)
     return;
   if (phase_ == phase::draining) {
-    if (!finish_input_ || pull_done_ || !gate_.connected())
+    if (!gate_.connected())
       finish();
+    else if (!finish_input_ || pull_done_)
+      finish_after_replies();
     else
       update();
     return;
@@ -317,8 +322,43 @@ void source_machine::drain(bool finish_input) {
   bool more_to_read = finish_input_ && !pull_done_ && gate_.connected() && gate_.linked();
   if (more_to_read)
     update();
+  else if (gate_.connected())
+    finish_after_replies();
   else
     finish();
+}
+
+// Why this cannot deadlock: a source held here waits only for its own
+// implementation's writes in flight, which end by the peer's answer or the
+// request's own timeout, never for another connector's drain (holding every
+// duplex source until its sink drained would: ws_client <-> ws_server, each
+// sink waiting for the other's source). Only connectors that declare their
+// output answers their input are held, and a write started during the hold
+// by one of our own answers (our output looped into our input) ends the wait
+// rather than prolonging it forever. A longer cycle through several such
+// connectors is bounded by the drain timeout like any stuck sink; what
+// arrives after the hold ended is counted as dropped.
+void source_machine::finish_after_replies() {
+  if (!loop_closed_ && impl_->answers_writes() && impl_->writes_in_flight() > 0) {
+    awaiting_replies_ = true;
+    return;
+  }
+  finish();
+}
+
+void source_machine::check_replies() {
+  if (awaiting_replies_ && phase_ == phase::draining)
+    finish_after_replies();
+}
+
+void source_machine::loop_closed() {
+  if (loop_closed_)
+    return;
+  loop_closed_ = true;
+  out_.log(connectors::log_level::info,
+           "our output came back to our input during the graceful stop: not waiting for the "
+           "answers to writes still in flight");
+  check_replies();
 }
 
 void source_machine::finish() {
@@ -348,6 +388,7 @@ void source_machine::finish() {
     on_stream_end(stream);
   flush();
   phase_ = phase::drained;
+  awaiting_replies_ = false;
   // Markers follow the last batch on the same channel, so they arrive after it.
   out_.send_drain_markers();
 }

@@ -98,6 +98,14 @@ public:
   /// reading at once (a signal). What was read still goes out either way.
   void drain(bool finish_input);
   bool drained() const { return phase_ == phase::drained; }
+  /// Draining, and held open for the answers to writes still in flight.
+  bool awaiting_replies() const { return awaiting_replies_; }
+  /// Ends the drain once no write waits for its answer any more (called
+  /// after every round of context calls and on the connector's re-checks).
+  void check_replies();
+  /// An event this source emitted came back to its own sink during the
+  /// drain: the answers would feed new writes forever, so stop waiting.
+  void loop_closed();
 
   /// The implementation was replaced by a fresh one (after a fault): streams
   /// end, and it starts paused with everything still to read.
@@ -106,7 +114,8 @@ public:
   /// Hands the ack or fail of `id`'s entries from this source to the implementation.
   void contraflow(bool ack, const event_id& id);
 
-  /// Events read after the drain ended (they cannot leave any more).
+  /// Events read after the drain ended (they cannot leave any more); also
+  /// counted in the stage's `dropped` and named "dropped_after_drain".
   uint64_t dropped_after_drain() const { return dropped_after_drain_; }
   /// Whether a pull() runs on the blocking pool right now.
   bool pull_in_flight() const { return pull_in_flight_; }
@@ -116,6 +125,8 @@ private:
   void update();
   void set_push_running(bool run);
   void finish();
+  /// finish(), unless answers to writes in flight are still to come.
+  void finish_after_replies();
   event make_event(uint64_t stream, value payload, value meta, uint64_t ingest_ns,
                    const uint64_t* pull_id = nullptr);
   void emit_decoded(uint64_t stream, std::vector<codecs::decoded>& decoded, value meta,
@@ -141,6 +152,8 @@ private:
   std::optional<uint64_t> repull_after_;
   bool exhausted_ = false; ///< the implementation said its input ended
   bool finish_input_ = false; ///< draining: read to the end first
+  bool awaiting_replies_ = false; ///< draining: held for answers (check_replies)
+  bool loop_closed_ = false;      ///< our own events came back to our sink
 
   std::map<uint64_t, std::unique_ptr<codecs::decoder_chain>> decoders_;
   std::map<uint64_t, uint64_t> next_pull_;

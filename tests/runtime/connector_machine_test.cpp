@@ -440,6 +440,102 @@ TEST_CASE("a connector with both sides is drained only when both are") {
   CHECK(rig.out.drained == 1);
 }
 
+/// A connected duplex push connector with `in_flight` writes under way,
+/// answering them (`answers`) or not, and a graceful stop on a signal begun.
+void begin_stop_with_writes(machine_rig& rig, size_t in_flight, bool answers = true) {
+  rig.impl->push = true;
+  rig.impl->answers = answers;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.impl->in_flight = in_flight;
+  rig.machine->drain(false);
+}
+
+/// The last `n` entries of the outbox's trail.
+std::vector<std::string> trail_tail(const machine_rig& rig, size_t n) {
+  REQUIRE(rig.out.trail.size() >= n);
+  return std::vector<std::string>(rig.out.trail.end() - static_cast<long>(n), rig.out.trail.end());
+}
+
+TEST_CASE("a connector that answers its writes delivers the answers still to come at a stop") {
+  machine_rig rig;
+  begin_stop_with_writes(rig, 2);
+  rig.machine->drain_marker();
+  // Held: the answers to the two requests under way are still to come.
+  CHECK(rig.machine->source()->current() == phase::draining);
+  CHECK(rig.machine->source()->awaiting_replies());
+  CHECK(rig.out.markers == 0);
+  // It looks again shortly even when no context call comes.
+  REQUIRE(!rig.out.pull_delays.empty());
+  CHECK(rig.out.pull_delays.back() == recheck_interval_ns);
+  rig.context->receive_value(0, value{"first"}, value{});
+  rig.impl->in_flight = 1;
+  rig.machine->take_calls();
+  CHECK(rig.out.markers == 0);
+  rig.context->receive_value(0, value{"second"}, value{});
+  rig.impl->in_flight = 0;
+  rig.machine->take_calls();
+  // Both answers left before the markers; nothing was dropped.
+  CHECK(rig.out.payloads("out") == std::vector<std::string>{"first", "second"});
+  CHECK(trail_tail(rig, 4) ==
+        std::vector<std::string>{"batch:out:1", "batch:out:1", "markers", "drained"});
+  CHECK(rig.machine->source()->dropped_after_drain() == 0);
+}
+
+TEST_CASE("a count that drops without a context call is seen on the re-check") {
+  machine_rig rig;
+  begin_stop_with_writes(rig, 1);
+  rig.machine->drain_marker();
+  rig.context->receive_value(0, value{"answer"}, value{});
+  rig.machine->take_calls(); // the answer is taken before the count drops
+  CHECK(rig.out.drained == 0);
+  rig.impl->in_flight = 0;
+  rig.machine->pull(); // the scheduled re-check
+  CHECK(trail_tail(rig, 3) == std::vector<std::string>{"batch:out:1", "markers", "drained"});
+}
+
+TEST_CASE("a connector that does not answer its writes drains its source at once") {
+  machine_rig rig;
+  // A ws or tcp client's writes: its source does not wait for them.
+  begin_stop_with_writes(rig, 1, false);
+  CHECK(rig.machine->source()->drained());
+  CHECK(rig.out.markers == 1);
+}
+
+TEST_CASE("an answer that comes back to the same connector's input ends the wait") {
+  machine_rig rig;
+  begin_stop_with_writes(rig, 1);
+  CHECK(rig.machine->source()->awaiting_replies());
+  // An event from another source does not end it…
+  event other;
+  other.payload = value{"from elsewhere"};
+  other.id = event_id{5, 0, 0};
+  event_batch batch;
+  batch.events = {other};
+  rig.machine->write("in", batch);
+  CHECK(rig.machine->source()->awaiting_replies());
+  // …one of our own (a loop out -> in) does: each answer would write anew.
+  batch.events = {machine_rig::txn(0)};
+  rig.machine->write("in", batch);
+  CHECK(rig.machine->source()->drained());
+  CHECK(rig.out.markers == 1);
+}
+
+TEST_CASE("what arrives after the source drained is counted as dropped") {
+  machine_rig rig;
+  rig.impl->push = true;
+  rig.start({9}, 1);
+  rig.machine->connect();
+  rig.machine->drain(false);
+  REQUIRE(rig.machine->source()->drained());
+  rig.context->receive_value(0, value{"late"}, value{});
+  rig.machine->take_calls();
+  CHECK(rig.machine->source()->dropped_after_drain() == 1);
+  CHECK(rig.machine->stats().dropped.load() == 1);
+  CHECK(rig.machine->stats().named().get("dropped_after_drain").load() == 1);
+  CHECK(rig.out.payloads("out").empty());
+}
+
 // -- connection ----------------------------------------------------------------------------
 
 TEST_CASE("a stop during a connect ignores its late outcome and stops the implementation once") {

@@ -107,6 +107,7 @@ struct scripted_connector final : connectors::connector {
   bool throw_in_pull = false;
   bool lose_on_flush = false; ///< flush() reports a lost connection
   size_t in_flight = 0;       ///< what writes_in_flight() answers
+  bool answers = false;       ///< what answers_writes() answers
 
   connectors::connector_ports ports() const override { return port_set; }
   bool transactional() const override { return is_transactional; }
@@ -150,6 +151,7 @@ struct scripted_connector final : connectors::connector {
       ctx->connection_lost("peer went away");
   }
   size_t writes_in_flight() const override { return in_flight; }
+  bool answers_writes() const override { return answers; }
   void finish(connectors::serializer&) override { calls.push_back("finish"); }
   void stop() override { calls.push_back("stop"); }
 

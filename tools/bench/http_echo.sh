@@ -15,19 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
 
-cat > "$work/echo.troy" <<TROY
-define flow echo
-flow
-  use tremor::pipelines;
-  define connector server from http_server
-  with config = {"url": "http://127.0.0.1:$port"} end;
-  create connector server;
-  create pipeline echo from pipelines::passthrough;
-  connect /connector/server to /pipeline/echo;
-  connect /pipeline/echo to /connector/server;
-end;
-deploy flow echo;
-TROY
+http_echo_flow "$work/echo.troy" "$port"
 
 http_nginx_conf "$work/nginx" "$port"
 

@@ -30,6 +30,12 @@ bool exchange::respond(unsigned status, http_headers headers, std::string body) 
                                      : connection_token::none;
   bool body_allowed = status_allows_body(status) && !is_head(request_);
   size_t before = out_.size();
+  // One allocation for the whole response: status line, date and framing
+  // take under 128 bytes.
+  size_t size = before + 128 + (body_allowed ? body.size() : 0);
+  for (const auto& h : headers)
+    size += h.name.size() + h.value.size() + 4;
+  out_.reserve(size);
   c->count_invalid_headers(append_response_head(
       out_, status, headers, body_allowed ? body_framing::length : body_framing::none,
       body.size(), token));

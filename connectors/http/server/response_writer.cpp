@@ -2,8 +2,8 @@
 
 #include <http_parser.h>
 
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 
 namespace temblor::connectors::http {
@@ -22,10 +22,11 @@ bool token_char(char c) {
   }
 }
 
-void append_number(std::string& out, uint64_t n) {
+// to_chars: no locale and no format parsing, twice per response.
+void append_number(std::string& out, uint64_t n, int base = 10) {
   char buf[24];
-  int len = std::snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(n));
-  out.append(buf, static_cast<size_t>(len));
+  auto end = std::to_chars(buf, buf + sizeof(buf), n, base).ptr;
+  out.append(buf, static_cast<size_t>(end - buf));
 }
 
 } // namespace
@@ -112,9 +113,8 @@ size_t append_response_head(std::string& out, unsigned status, const http_header
 void append_chunk(std::string& out, std::string_view data) {
   if (data.empty())
     return;
-  char buf[20];
-  int len = std::snprintf(buf, sizeof(buf), "%zx\r\n", data.size());
-  out.append(buf, static_cast<size_t>(len));
+  append_number(out, data.size(), 16);
+  out += "\r\n";
   out += data;
   out += "\r\n";
 }

@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# Shared by http_echo.sh and http_client.sh: the nginx peer's config and a
-# wait for a port.
+# Shared by http_echo.sh, http_echo_cpu.sh and http_client.sh: the echo flow,
+# the nginx peer's config and a wait for a port.
+
+# Writes FILE: Temblor's echo (http_server on 127.0.0.1:PORT -> passthrough
+# -> the same http_server).
+http_echo_flow() {
+  local file=$1 port=$2
+  cat > "$file" <<TROY
+define flow echo
+flow
+  use tremor::pipelines;
+  define connector server from http_server
+  with config = {"url": "http://127.0.0.1:$port"} end;
+  create connector server;
+  create pipeline echo from pipelines::passthrough;
+  connect /connector/server to /pipeline/echo;
+  connect /pipeline/echo to /connector/server;
+end;
+deploy flow echo;
+TROY
+}
 
 # Writes DIR/nginx.conf: one worker, `return 200` with a small JSON body on
 # 127.0.0.1:PORT, keep-alive without a request limit, temp files in DIR.
