@@ -100,6 +100,9 @@ public:
       hooks.counter = [self](std::string_view name) -> std::atomic<uint64_t>& {
         return self->gate_.direct().counter(name);
       };
+      hooks.gauge = [self](std::string_view name) -> std::atomic<uint64_t>& {
+        return self->gate_.direct().gauge(name);
+      };
       server_ = server::create(io_, std::move(sc), self, std::move(hooks));
       // Nothing is read before the runtime's first resume().
       server_->pause();

@@ -5,7 +5,8 @@ samples carry the instance (-i), flow and connector or pipeline labels,
 counters grow with traffic (ticks of a metronome, requests to an
 http_server whose own counters show up by name), every family that
 is a counter only grows between scrapes, and the connections_open gauge
-of a tcp_server and a ws_server follows connections as they open and close.
+of a tcp_server, a ws_server and an http_server follows connections as
+they open and close.
 Usage: prometheus_scrape_test.py TEMBLOR_BINARY"""
 import os
 import socket
@@ -71,21 +72,22 @@ def ws_upgraded(port):
     return s
 
 
-def check_connections_open(api, tcp_port, ws_port):
-    def gauge(connector):
-        return value(samples(scrape(api)), name="temblor_connector_gauge", flow="servers",
+def check_connections_open(api, tcp_port, ws_port, http_port):
+    def gauge(flow, connector):
+        return value(samples(scrape(api)), name="temblor_connector_gauge", flow=flow,
                      connector=connector, gauge="connections_open")
-    wait_for(lambda: gauge("tcp") == 0 and gauge("ws") == 0, 10, "both gauges at 0")
-    tcp = [socket.create_connection(("127.0.0.1", tcp_port), timeout=10) for _ in range(3)]
-    ws = [ws_upgraded(ws_port) for _ in range(4)]
-    wait_for(lambda: gauge("tcp") == 3, 10, "tcp connections_open 3 (is %s)" % gauge("tcp"))
-    wait_for(lambda: gauge("ws") == 4, 10, "ws connections_open 4 (is %s)" % gauge("ws"))
-    for s in tcp[:2] + ws[:3]:
-        s.close()
-    wait_for(lambda: gauge("tcp") == 1, 10, "tcp connections_open back to 1")
-    wait_for(lambda: gauge("ws") == 1, 10, "ws connections_open back to 1")
-    for s in tcp[2:] + ws[3:]:
-        s.close()
+    servers = {("servers", "tcp"): lambda: socket.create_connection(("127.0.0.1", tcp_port), timeout=10),
+               ("servers", "ws"): lambda: ws_upgraded(ws_port),
+               ("web", "api"): lambda: socket.create_connection(("127.0.0.1", http_port), timeout=10)}
+    for (flow, connector), connect in servers.items():
+        wait_for(lambda: gauge(flow, connector) == 0, 10, "%s connections_open at 0" % connector)
+        held = [connect() for _ in range(3)]
+        wait_for(lambda: gauge(flow, connector) == 3, 10,
+                 "%s connections_open 3 (is %s)" % (connector, gauge(flow, connector)))
+        for s in held[:2]:
+            s.close()
+        wait_for(lambda: gauge(flow, connector) == 1, 10, "%s connections_open back to 1" % connector)
+        held[2].close()
 
 
 def scrape(api):
@@ -190,7 +192,7 @@ def main():
             expect(key in second, "sample %r vanished" % (key,))
             if key[0].endswith("_total"):
                 expect(second[key] >= v, "counter %r went from %s to %s" % (key, v, second[key]))
-        check_connections_open(api, tcp_port, ws_port)
+        check_connections_open(api, tcp_port, ws_port, port)
     finally:
         status = api.stop()
     expect(status == 0, "exit %d:\n%s" % (status, api.log()))

@@ -42,6 +42,7 @@ struct server_counters {
   std::atomic<uint64_t>* idle_closed;
   std::atomic<uint64_t>* slow_consumers;
   std::atomic<uint64_t>* invalid_headers;
+  std::atomic<uint64_t>* connections_open; ///< a gauge
 };
 
 /// What a server shares with its connections (all on the server's loop).

@@ -159,6 +159,7 @@ private:
       }
       auto c = make_connection(st_, std::move(socket), tls_.get());
       st_->connections.emplace(c.get(), c);
+      st_->counters.connections_open->store(st_->connections.size(), std::memory_order_relaxed);
       c->start();
     }
     accept();
@@ -211,7 +212,8 @@ server_counters::server_counters(const server_hooks& hooks)
     tls_timed_out(&hooks.counter(counter_names::tls_timed_out)),
     idle_closed(&hooks.counter(counter_names::idle_closed)),
     slow_consumers(&hooks.counter(counter_names::slow_consumers)),
-    invalid_headers(&hooks.counter(counter_names::invalid_headers)) {}
+    invalid_headers(&hooks.counter(counter_names::invalid_headers)),
+    connections_open(&hooks.gauge(counter_names::connections_open)) {}
 
 server_state::server_state(asio::io_context& io, server_config cfg,
                            std::shared_ptr<request_handler> handler, server_hooks hooks)
@@ -230,21 +232,28 @@ void server_state::log(log_level level, std::string message) {
     hooks.log(level, std::move(message));
 }
 
-void server_state::remove(connection* c) { connections.erase(c); }
+void server_state::remove(connection* c) {
+  connections.erase(c);
+  counters.connections_open->store(connections.size(), std::memory_order_relaxed);
+}
 
 std::shared_ptr<server> server::create(asio::io_context& io, server_config cfg,
                                        std::shared_ptr<request_handler> handler,
                                        server_hooks hooks) {
-  if (!hooks.counter) {
-    // Counters nobody reads still need a home.
+  // Counters and gauges nobody reads still need a home.
+  auto unreported = [] {
     auto own = std::make_shared<std::map<std::string, std::atomic<uint64_t>, std::less<>>>();
-    hooks.counter = [own](std::string_view name) -> std::atomic<uint64_t>& {
+    return [own](std::string_view name) -> std::atomic<uint64_t>& {
       auto it = own->find(name);
       if (it == own->end())
         it = own->try_emplace(std::string(name), 0).first;
       return it->second;
     };
-  }
+  };
+  if (!hooks.counter)
+    hooks.counter = unreported();
+  if (!hooks.gauge)
+    hooks.gauge = unreported();
   return std::make_shared<server_impl>(io, std::move(cfg), std::move(handler), std::move(hooks));
 }
 

@@ -51,6 +51,8 @@ struct server_hooks {
   std::function<void(log_level, std::string)> log;
   /// Returns a counter that stays valid for the server's life.
   std::function<std::atomic<uint64_t>&(std::string_view)> counter;
+  /// Returns a gauge (a level that goes up and down), valid as long.
+  std::function<std::atomic<uint64_t>&(std::string_view)> gauge;
 };
 
 struct server_config {
@@ -66,6 +68,8 @@ struct server_config {
 namespace counter_names {
 inline constexpr std::string_view requests = "requests";
 inline constexpr std::string_view connections = "connections_accepted";
+/// A gauge: the connections open now.
+inline constexpr std::string_view connections_open = "connections_open";
 inline constexpr std::string_view rejected_max_connections = "connections_rejected_max";
 inline constexpr std::string_view bad_request = "rejected_400_bad_request";
 inline constexpr std::string_view timed_out = "rejected_408_timeout";
