@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -52,6 +53,9 @@ private:
   void arm(curl_socket_t fd, const std::shared_ptr<watch>& w);
   void forget(curl_socket_t fd);
   void action(curl_socket_t fd, int events);
+  /// Makes the loop wake by `at` (sooner is fine); see curl_multi::timer.
+  void wait_until(std::chrono::steady_clock::time_point at);
+  void on_timer_fired();
   void finish_done();
 
   asio::io_context& io_;
