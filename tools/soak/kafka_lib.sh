@@ -10,11 +10,13 @@ temblor=${TEMBLOR_BIN:-$kafka_root/build/temblor}
 kafka_mock=${KAFKA_MOCK_BIN:-$kafka_root/build/tools/kafka_mock/kafka_mock}
 kafka_pids=()
 
+# Never fails: it runs in EXIT traps under `set -e`, and the mock, which
+# exits when its FIFO closes, may already be reaped when `kill` reaches it.
 kafka_cleanup() {
   local p
   for p in "${kafka_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  [ -n "${mock_fd:-}" ] && exec {mock_fd}>&- 2>/dev/null
-  [ -n "${mock_pid:-}" ] && kill "$mock_pid" 2>/dev/null
+  if [ -n "${mock_fd:-}" ]; then exec {mock_fd}>&- 2>/dev/null || true; fi
+  if [ -n "${mock_pid:-}" ]; then kill "$mock_pid" 2>/dev/null || true; fi
   wait 2>/dev/null || true
 }
 

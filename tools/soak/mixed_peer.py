@@ -5,7 +5,7 @@ receives (or, as a sender, sends) is appended as one line to LOG with an
 unbuffered write, so the count survives a kill -9 (the page cache keeps it).
   mixed_peer.py ws-server PORT LOG    WebSocket server, logs each message
   mixed_peer.py ws-client URL LOG     WebSocket client, sends numbered
-                                      messages, logs each one sent
+                                      messages, logs each one before sending it
   mixed_peer.py tcp-server PORT LOG   TCP server, logs each line
   mixed_peer.py http-server PORT LOG  HTTP server, logs each request body
 Prints "ready" once listening (or connected)."""
@@ -59,8 +59,10 @@ async def ws_client(url, fd):
                     announced = True
                 while True:
                     msg = json.dumps({"peer": incarnation, "seq": seq})
-                    await ws.send(msg)
+                    # Logged before it is sent: a kill -9 between the two
+                    # must leave the log an upper bound of what was sent.
                     log_line(fd, msg.encode())
+                    await ws.send(msg)
                     seq += 1
                     if seq % 20 == 0:
                         await asyncio.sleep(0.01)  # ~2,000 messages/s at most
