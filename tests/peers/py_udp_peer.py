@@ -10,6 +10,10 @@
                                     from one socket, then prints `sent N`
   py_udp_peer.py flood PORT N SIZE  sends N datagrams of SIZE bytes as fast
                                     as it can, then prints `sent N`
+  py_udp_peer.py paced PORT N SIZE RATE
+                                    sends N datagrams of SIZE bytes, numbered
+                                    (`#k` then padding), RATE a second, then
+                                    prints `sent N`
 """
 import socket
 import sys
@@ -49,6 +53,18 @@ def flood(port, n, size):
     print(f"sent {n}", flush=True)
 
 
+def paced(port, n, size, rate):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    start = time.monotonic()
+    for k in range(n):
+        due = start + k / rate
+        while time.monotonic() < due:
+            time.sleep(0.0005)
+        head = f"#{k} ".encode()
+        sock.sendto(head + b"x" * max(0, size - len(head)), ("127.0.0.1", port))
+    print(f"sent {n}", flush=True)
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "recv":
@@ -57,3 +73,5 @@ if __name__ == "__main__":
         send(int(sys.argv[2]), sys.argv[3:])
     elif mode == "flood":
         flood(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "paced":
+        paced(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))

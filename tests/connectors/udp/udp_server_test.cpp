@@ -116,9 +116,7 @@ TEST_CASE("udp_server: reads nothing before resume, what waited in the kernel co
   CHECK(f.data == "early");
 }
 
-TEST_CASE("udp_server: pause() stops reading until resume(), what came meanwhile follows") {
-  // The runtime pauses a push source whose flow falls behind: the socket
-  // must then be left alone, so the kernel (not our memory) holds or drops.
+TEST_CASE("udp_server: pause() holds the datagrams back until resume(), then they follow in order") {
   server s(url_config("127.0.0.1:0"));
   REQUIRE(s.port != 0);
   REQUIRE(send_with_python(s.port, {hex("before")}) == 0);
@@ -126,11 +124,36 @@ TEST_CASE("udp_server: pause() stops reading until resume(), what came meanwhile
   REQUIRE(s.ctx->pop(f));
   CHECK(f.data == "before");
   s.conn->pause();
-  REQUIRE(send_with_python(s.port, {hex("while paused")}) == 0);
+  REQUIRE(send_with_python(s.port, {hex("while paused"), hex("and after it")}) == 0);
   CHECK_FALSE(s.ctx->wait([&] { return !s.ctx->frames.empty(); }, 300ms));
   s.conn->resume();
   REQUIRE(s.ctx->pop(f));
   CHECK(f.data == "while paused");
+  REQUIRE(s.ctx->pop(f));
+  CHECK(f.data == "and after it");
+}
+
+TEST_CASE("udp_server: a burst far larger than the kernel's buffer arrives whole while the flow is briefly paused") {
+  // The runtime pauses the server while its flow is behind. The kernel's
+  // default receive buffer (~200 KiB) holds about 200 such datagrams, so
+  // the server must go on reading into its own bounded queue meanwhile.
+  server s(url_config("127.0.0.1:0"));
+  REQUIRE(s.port != 0);
+  s.conn->pause();
+  constexpr int sent = 3000; // 900 KB; paced, so only the pause could make the kernel drop
+  child_process p({"/usr/bin/python3", peer_script("py_udp_peer.py"), "paced", std::to_string(s.port),
+                   std::to_string(sent), "300", "5000"});
+  REQUIRE(p.wait(30s) == 0);
+  CHECK_FALSE(s.ctx->wait([&] { return !s.ctx->frames.empty(); }, 10ms));
+  s.conn->resume();
+  REQUIRE(s.ctx->wait([&] { return s.ctx->frames.size() == static_cast<size_t>(sent); }, 10s));
+  for (int k = 0; k < sent; ++k) {
+    received_frame f;
+    REQUIRE(s.ctx->pop(f));
+    REQUIRE(f.data.size() == 300);
+    REQUIRE(f.data.compare(0, std::to_string(k).size() + 2, "#" + std::to_string(k) + " ") == 0);
+  }
+  CHECK(s.ctx->counter_value("datagrams_dropped_by_kernel") == 0);
 }
 
 TEST_CASE("udp_server: a datagram longer than buf_size is cut to it and counted") {
@@ -146,10 +169,11 @@ TEST_CASE("udp_server: a datagram longer than buf_size is cut to it and counted"
   CHECK(s.ctx->logged("longer than `buf_size` (16 bytes)"));
 }
 
-TEST_CASE("udp_server: what the kernel drops while paused is counted, so received + dropped = sent") {
+TEST_CASE("udp_server: what the kernel drops while paused with a full queue is counted, so received + dropped = sent") {
   server s(url_config("127.0.0.1:0"), /*resume=*/false);
   REQUIRE(s.port != 0);
-  constexpr int sent = 3000;
+  // 8 MB: twice what the server reads ahead of a paused flow.
+  constexpr int sent = 8000;
   child_process p({"/usr/bin/python3", peer_script("py_udp_peer.py"), "flood", std::to_string(s.port),
                    std::to_string(sent), "1000"});
   REQUIRE(p.wait(30s) == 0);
