@@ -165,6 +165,27 @@ TEST_CASE("concurrency bounds requests in flight and holds upstream back through
   REQUIRE(c.ctx->wait([&] { return !c.ctx->breaker.empty() && c.ctx->breaker.back(); }));
 }
 
+TEST_CASE("a burst sent before the breaker could act waits for slots instead of being rejected") {
+  // Upstream sees the breaker close only after a round through the
+  // runtime; a fast source (256 events a pull) sends thousands meanwhile.
+  // They wait for a slot (bounded memory: 16 Ki requests at most).
+  python_server srv("echo");
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url(), {{"concurrency", 4}}));
+  constexpr size_t burst = 1100; // the old waiting room of 1024 rejected 70
+  for (size_t i = 0; i < burst; ++i)
+    REQUIRE(c.send(value(static_cast<int64_t>(i))) == sink_outcome::pending);
+  REQUIRE(c.ctx->wait([&] { return c.ctx->events.size() == burst; }, 60s));
+  size_t on_out = 0;
+  for (const auto& e : c.ctx->events)
+    on_out += e.port == "out" ? 1 : 0;
+  CHECK(on_out == burst);
+  CHECK(c.ctx->count("requests_rejected_queue_full") == 0);
+  // Closed while they waited, open again once they are through.
+  REQUIRE(c.ctx->wait([&] { return !c.ctx->breaker.empty() && c.ctx->breaker.back(); }));
+  CHECK(c.ctx->breaker.front() == false);
+}
+
 TEST_CASE("writes_in_flight counts requests until their answer, so a graceful stop waits for them") {
   python_server slow("slow");
   python_server hang("hang");
