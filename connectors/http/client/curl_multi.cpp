@@ -1,5 +1,6 @@
 #include "connectors/http/client/curl_multi.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <optional>
@@ -12,6 +13,14 @@ namespace temblor::connectors::http {
 
 /// One socket curl asked us to watch. Asio waits on the descriptor but never
 /// owns it: curl closes it (through close_socket, after we let go).
+///
+/// A watch outlives curl's CURL_POLL_REMOVE: curl removes a kept-alive
+/// connection's socket after each response and adds it back for the next
+/// request, and a new watch each time cost an epoll_ctl ADD, a DEL, an
+/// ioctl and a descriptor object per request. A parked watch (`want` 0)
+/// stays registered and hands nothing to curl; it goes only when curl
+/// closes the socket (close_socket), so a reused descriptor number never
+/// meets a stale watch.
 struct curl_multi::watch {
   explicit watch(asio::io_context& io, curl_socket_t fd) : desc(io, fd) {}
   ~watch() {
@@ -67,6 +76,8 @@ curl_multi::~curl_multi() {
 }
 
 bool curl_multi::add(CURL* easy, completion done) {
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &curl_multi::open_socket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &curl_multi::close_socket);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   if (curl_multi_add_handle(multi_, easy) != CURLM_OK)
@@ -84,7 +95,11 @@ void curl_multi::abort_all() {
 int curl_multi::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   auto* m = static_cast<curl_multi*>(self);
   if (what == CURL_POLL_REMOVE) {
-    m->forget(fd);
+    // Parked, not forgotten: see curl_multi::watch. A wait still pending
+    // completes without a word to curl.
+    auto it = m->watches_.find(fd);
+    if (it != m->watches_.end())
+      it->second->want = 0;
     return 0;
   }
   auto it = m->watches_.find(fd);
@@ -93,6 +108,16 @@ int curl_multi::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) 
   it->second->want = what;
   m->arm(fd, it->second);
   return 0;
+}
+
+curl_socket_t curl_multi::open_socket(void* self, curlsocktype, curl_sockaddr* addr) {
+  curl_socket_t fd = ::socket(addr->family, addr->socktype, addr->protocol);
+  // A watch under this number belongs to a socket closed behind our back
+  // (close_socket is curl's only way, so this is a guard): it would wait
+  // on an epoll registration the kernel dropped with the old socket.
+  if (fd != CURL_SOCKET_BAD)
+    static_cast<curl_multi*>(self)->forget(fd);
+  return fd;
 }
 
 int curl_multi::close_socket(void* self, curl_socket_t fd) {
@@ -118,7 +143,7 @@ void curl_multi::arm(curl_socket_t fd, const std::shared_ptr<watch>& w) {
                        [weak, w, fd](const asio::error_code& ec) {
                          w->reading = false;
                          auto m = weak.lock();
-                         if (ec || w->gone || !m)
+                         if (ec || w->gone || !m || (w->want & CURL_POLL_IN) == 0)
                            return;
                          m->action(fd, CURL_CSELECT_IN);
                        });
@@ -129,7 +154,7 @@ void curl_multi::arm(curl_socket_t fd, const std::shared_ptr<watch>& w) {
                        [weak, w, fd](const asio::error_code& ec) {
                          w->writing = false;
                          auto m = weak.lock();
-                         if (ec || w->gone || !m)
+                         if (ec || w->gone || !m || (w->want & CURL_POLL_OUT) == 0)
                            return;
                          m->action(fd, CURL_CSELECT_OUT);
                        });

@@ -38,8 +38,10 @@ public:
   void abort_all();
   size_t active() const { return done_.size(); }
 
-  /// What an easy handle needs so its sockets are released before curl
-  /// closes them (set by add()).
+  /// What an easy handle needs so a socket's watch lives exactly as long as
+  /// the socket (set by add()): released before curl closes it, and never
+  /// found stale under a reused descriptor number.
+  static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* addr);
   static int close_socket(void* self, curl_socket_t fd);
 
 private:
