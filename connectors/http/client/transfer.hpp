@@ -29,7 +29,9 @@ public:
   transfer(const transfer&) = delete;
   transfer& operator=(const transfer&) = delete;
 
-  /// Sets the handle up for `spec`; false with `err` (a URL curl refuses).
+  /// Sets the handle up for `spec` (only its body when the last request
+  /// had the same method, url and headers); false with `err` (a URL curl
+  /// refuses).
   bool prepare(request_spec spec, const client_settings& s, std::string& err);
 
   CURL* handle() const { return easy_; }
@@ -52,6 +54,7 @@ private:
   size_t read_pos_ = 0;
   uint64_t max_body_ = 0;
   bool too_large_ = false;
+  bool ready_ = false; ///< the handle is set up for spec_'s shape (same_shape)
   transfer_result result_;
 };
 
