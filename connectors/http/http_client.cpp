@@ -31,6 +31,7 @@ constexpr size_t max_waiting_floor = 16384;
 
 value request_meta(const request_spec& spec) {
   record r;
+  r.reserve(3); // records are built per response: no regrowth
   r.push_unchecked("method", value(spec.method));
   r.push_unchecked("url", value(spec.url));
   r.push_unchecked("headers", headers_to_value(spec.headers));
@@ -151,14 +152,17 @@ private:
               decoders_.mapping().at(static_cast<size_t>(codec)).name + ": " + err;
     }
     record response;
+    response.reserve(3);
     response.push_unchecked("status", value(static_cast<int64_t>(r.status)));
     response.push_unchecked("headers", headers_to_value(r.headers));
     response.push_unchecked("version", value(std::move(r.version)));
     record hc;
+    hc.reserve(3);
     hc.push_unchecked("request", request_meta(spec));
     hc.push_unchecked("request_id", value(spec.request_id));
     hc.push_unchecked("response", value(std::move(response)));
     record meta;
+    meta.reserve(2);
     meta.push_unchecked("http_client", value(std::move(hc)));
     if (!spec.correlation.is_null())
       meta.push_unchecked("correlation", spec.correlation);

@@ -91,6 +91,7 @@ bool transfer::prepare(request_spec spec, const client_settings& s, std::string&
   const bool same = ready_ && same_shape(spec_, spec);
   spec_ = std::move(spec);
   result_ = transfer_result{};
+  result_.headers.reserve(16); // grown one header at a time otherwise
   read_pos_ = 0;
   too_large_ = false;
   error_buf_[0] = '\0';
