@@ -29,6 +29,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 mode = sys.argv[1]
 lock = threading.Lock()
 state = {"connections": 0, "active": 0, "max_active": 0}
+say_lock = threading.Lock()
+
+
+def say(line):
+    """Prints one whole line: print() writes its arguments, separators and
+    the newline one by one, so lines of concurrent handlers interleaved
+    ("requestrequest /slow /slow") and a test counting lines missed them."""
+    with say_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def client_closed(sock):
@@ -76,10 +86,10 @@ class Handler(BaseHTTPRequestHandler):
             if mode == "slow":
                 time.sleep(0.5)
             if mode == "linger":
-                print("request", self.path, flush=True)
+                say("request " + self.path)
                 time.sleep(2)
                 if client_closed(self.connection):
-                    print("client gone", flush=True)
+                    say("client gone")
                     self.close_connection = True
                     return
             if mode == "hang":
@@ -118,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(out)
             self.wfile.flush()
             if mode == "linger":
-                print("answered", flush=True)
+                say("answered")
         finally:
             with lock:
                 state["active"] -= 1
