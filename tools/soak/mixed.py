@@ -326,8 +326,11 @@ class soak:
         """What a sink counted as dropped or lost in named counters
         (events_dropped_…, …_lost). The summary's own `dropped` is not one:
         it counts what the stage sent to a port nothing reads (a client's
-        replies), not what it was given."""
-        return sum(v for k, v in stage.items() if k != "dropped" and ("drop" in k or "lost" in k))
+        replies), not what it was given; nor is `dropped_after_drain`, a
+        reply that came back after the source side had drained."""
+        source_side = ("dropped", "dropped_after_drain")
+        return sum(v for k, v in stage.items()
+                   if k not in source_side and ("drop" in k or "lost" in k))
 
     def check(self):
         problems = []
