@@ -97,7 +97,8 @@ void connector_state::pull_on_blocking_pool() {
   guard->begin();
   // The pool thread is not the actor's: what pull() hands the context is
   // queued (and decoded there), and taken before `pulled` is handled.
-  services.blocking->post([pull = machine->lend_pull(), guard, owner = connector_actor{self}]() mutable {
+  auto owner = connector_actor{self};
+  services.blocking->post([pull = machine->lend_pull(), guard, owner]() mutable {
     auto& impl = pull.impl;
     bool more = false;
     std::string failure;

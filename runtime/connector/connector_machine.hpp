@@ -15,8 +15,8 @@
 
 #include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
-#include "runtime/connector/context_queue.hpp"
 #include "runtime/connector/blocking_pull.hpp"
+#include "runtime/connector/context_queue.hpp"
 #include "runtime/connector/credit_pool.hpp"
 #include "runtime/connector/outbox.hpp"
 #include "runtime/connector/pull_guard.hpp"

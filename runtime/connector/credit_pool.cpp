@@ -49,13 +49,13 @@ void credit_pool::recycle(event_batch& batch) {
 }
 
 void credit_pool::free_recycled() {
-  std::vector<std::vector<event>> batches;
   {
     std::lock_guard<std::mutex> guard(recycled_mutex_);
     if (recycled_.empty())
       return;
-    batches.swap(recycled_);
+    scratch_.swap(recycled_);
   }
+  scratch_.clear();
 }
 
 } // namespace temblor

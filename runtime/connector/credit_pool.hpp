@@ -38,8 +38,7 @@ public:
   /// Called by a sink after writing `batch`: keeps its events for the source
   /// that allocated them when that source recycles. Safe from any thread.
   static void recycle(event_batch& batch);
-  /// Frees what sinks handed back (on the thread that reads for the source;
-  /// safe from any thread).
+  /// Frees what sinks handed back (on the source's thread).
   void free_recycled();
 
 private:
@@ -52,6 +51,7 @@ private:
   std::atomic<bool> recycling_{false};
   std::mutex recycled_mutex_;
   std::vector<std::vector<event>> recycled_;
+  std::vector<std::vector<event>> scratch_;
 };
 
 } // namespace temblor

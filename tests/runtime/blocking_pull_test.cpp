@@ -40,8 +40,8 @@ std::vector<int64_t> numbers(const test::recording_outbox& out) {
 
 TEST_SUITE("runtime.blocking_pull") {
 
-TEST_CASE("a held context queue gives its owner nothing and wakes nobody; release puts the "
-          "prepared calls first") {
+TEST_CASE("a held context queue gives its owner nothing and wakes nobody, and release puts "
+          "the prepared calls first") {
   context_queue q("flow::conn");
   int wakes = 0;
   q.set_wake([&] { ++wakes; });
@@ -64,7 +64,7 @@ TEST_CASE("a held context queue gives its owner nothing and wakes nobody; releas
   CHECK(wakes == 1);
 }
 
-TEST_CASE("a blocking pull decodes on its own thread; the actor takes nothing meanwhile and "
+TEST_CASE("a blocking pull decodes on its own thread, the actor takes nothing meanwhile and "
           "then batches the events in order") {
   auto rig = json_lines_rig();
   rig.impl->bytes = true;
