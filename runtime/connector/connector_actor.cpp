@@ -96,12 +96,14 @@ void connector_state::pull_on_blocking_pool() {
   auto guard = machine->guard();
   guard->begin();
   // The pool thread is not the actor's: what pull() hands the context is
-  // queued, and taken before `pulled` is handled.
-  services.blocking->post([impl = machine->impl(), guard, owner = connector_actor{self}] {
+  // queued (and decoded there), and taken before `pulled` is handled.
+  auto owner = connector_actor{self};
+  services.blocking->post([pull = machine->lend_pull(), guard, owner]() mutable {
+    auto& impl = pull.impl;
     bool more = false;
     std::string failure;
     try {
-      more = impl->pull();
+      more = pull.run(now_ns());
     } catch (const std::exception& e) {
       failure = e.what();
     } catch (...) {

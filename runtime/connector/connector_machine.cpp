@@ -116,7 +116,10 @@ void connector_machine::take_calls() {
         case kind::connection_lost: on_lost(c.text); break;
         case kind::bytes:
           traffic_ = true;
-          if (source_)
+          if (source_ && c.decoded_ahead)
+            source_->on_decoded(c.stream, c.byte_count, c.decoded, std::move(c.meta),
+                                c.has_pull_id ? &c.pull_id : nullptr);
+          else if (source_)
             source_->on_bytes(c.stream, c.text, std::move(c.meta),
                               c.has_pull_id ? &c.pull_id : nullptr);
           break;
@@ -142,7 +145,7 @@ void connector_machine::take_calls() {
           break;
         case kind::stream_end:
           if (source_)
-            source_->on_stream_end(c.stream);
+            source_->on_stream_end(c.stream, c.decoded_ahead ? &c.decoded : nullptr);
           break;
         case kind::source_end:
           if (source_)
@@ -236,6 +239,16 @@ void connector_machine::maybe_report_drained() {
     return;
   drained_reported_ = true;
   out_.report_drained();
+}
+
+blocking_pull connector_machine::lend_pull() {
+  context_->hold();
+  blocking_pull pull;
+  pull.impl = impl_;
+  pull.context = context_;
+  if (source_)
+    pull.decoders = source_->decoders();
+  return pull;
 }
 
 // -- messages ------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 
 #include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
+#include "runtime/connector/blocking_pull.hpp"
 #include "runtime/connector/context_queue.hpp"
 #include "runtime/connector/credit_pool.hpp"
 #include "runtime/connector/outbox.hpp"
@@ -73,6 +74,9 @@ public:
   const sink_machine* sink() const { return sink_ ? &*sink_ : nullptr; }
   const std::shared_ptr<connectors::connector>& impl() const { return impl_; }
   const std::shared_ptr<pull_guard>& guard() const { return guard_; }
+  /// What the blocking pool runs for the pull just begun: the context is
+  /// held (the actor takes nothing) until the pull's run() returns.
+  blocking_pull lend_pull();
 
   // -- life cycle (deployer and supervisor) ----------------------------------------
 

@@ -32,9 +32,10 @@ void context_queue::push(context_call call) {
       return;
     // Only the first call into an empty queue wakes the owner: a busy event
     // loop then costs one message per burst, not one per frame.
-    if (calls_.empty())
+    if (calls_.empty() && !held_)
       wake = wake_;
-    if (call.what == context_call::kind::bytes)
+    // A holder takes everything at once: no backlog builds up for the owner.
+    if (call.what == context_call::kind::bytes && !held_)
       queued_bytes_.fetch_add(call.text.size(), std::memory_order_relaxed);
     calls_.push_back(std::move(call));
   }
@@ -45,8 +46,35 @@ void context_queue::push(context_call call) {
 void context_queue::take(std::vector<context_call>& out) {
   out.clear();
   std::lock_guard<std::mutex> guard(mutex_);
+  if (held_)
+    return;
   out.swap(calls_);
   queued_bytes_.store(0, std::memory_order_relaxed);
+}
+
+void context_queue::hold() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  held_ = true;
+}
+
+void context_queue::take_held(std::vector<context_call>& out) {
+  out.clear();
+  std::lock_guard<std::mutex> guard(mutex_);
+  out.swap(calls_);
+}
+
+void context_queue::release(std::vector<context_call>& prepared) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  held_ = false;
+  if (detached_) {
+    prepared.clear();
+    return;
+  }
+  if (!calls_.empty())
+    prepared.insert(prepared.end(), std::make_move_iterator(calls_.begin()),
+                    std::make_move_iterator(calls_.end()));
+  calls_.swap(prepared);
+  prepared.clear();
 }
 
 void context_queue::log(connectors::log_level level, std::string message) {

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "codecs/chain.hpp"
 #include "connectors/connector.hpp"
 #include "runtime/core/stage_stats.hpp"
 
@@ -47,6 +48,12 @@ struct context_call {
   uint64_t delay_ns = 0;
   bool has_pull_id = false; ///< bytes/structured: the source chose `pull_id`
   uint64_t pull_id = 0;
+  /// bytes/stream_end already run through the stream's decoder off the
+  /// actor (a blocking pull): `decoded` holds the result, `byte_count` the
+  /// size of the bytes (then freed).
+  bool decoded_ahead = false;
+  std::vector<codecs::decoded> decoded;
+  size_t byte_count = 0;
 };
 
 class context_queue final : public connectors::connector_context {
@@ -66,8 +73,21 @@ public:
   /// Stops queueing: calls that race the connector's stop are dropped.
   void detach();
 
-  /// Moves every queued call into `out` (cleared first), in order.
+  /// Moves every queued call into `out` (cleared first), in order; nothing
+  /// while the queue is held.
   void take(std::vector<context_call>& out);
+
+  // -- holding ------------------------------------------------------------------
+  // A blocking pull decodes what it read on the pool's thread. From hold()
+  // to release() the owner's take() finds nothing and calls wake nobody (the
+  // pull's end tells the owner), so no call is handled twice or out of order.
+
+  void hold();
+  /// Moves every queued call into `out` for the holder; the queue stays held.
+  void take_held(std::vector<context_call>& out);
+  /// Puts `prepared` back in front of what was queued meanwhile and ends the hold.
+  void release(std::vector<context_call>& prepared);
+
   /// Whether the bytes queued since the last take() passed `queued_bytes_mark`:
   /// the owner is slower than the connector's input, and should pause it.
   bool over_mark() const { return queued_bytes_.load(std::memory_order_relaxed) > queued_bytes_mark; }
@@ -110,6 +130,7 @@ private:
   std::atomic<size_t> queued_bytes_{0};
   std::function<void()> wake_;
   bool detached_ = false;
+  bool held_ = false;
   std::shared_ptr<counter_set> counters_;
 };
 

@@ -5,7 +5,8 @@ namespace temblor {
 source_machine::source_machine(settings s, const codecs::chain_spec& codec,
                                const std::shared_ptr<connectors::connector>& impl, outbox& out,
                                std::shared_ptr<credit_pool> credit)
-  : settings_(std::move(s)), codec_(codec), impl_(impl), out_(out), credit_(std::move(credit)) {}
+  : settings_(std::move(s)), codec_(codec), impl_(impl), out_(out), credit_(std::move(credit)),
+    decoders_(std::make_shared<stream_decoders>(codec)) {}
 
 const char* source_machine::name(phase p) {
   switch (p) {
@@ -168,20 +169,25 @@ void source_machine::on_bytes(uint64_t stream, std::string_view data, value meta
                               const uint64_t* pull_id) {
   if (!accepting_input())
     return;
-  auto it = decoders_.find(stream);
-  if (it == decoders_.end()) {
-    std::string err;
-    auto decoder = codec_.make_decoder(err);
-    if (!decoder) {
-      out_.log(connectors::log_level::error, err);
-      return;
-    }
-    it = decoders_.emplace(stream, std::move(decoder)).first;
+  std::string err;
+  auto* decoder = decoders_->get(stream, err);
+  if (!decoder) {
+    out_.log(connectors::log_level::error, err);
+    return;
   }
   settings_.stats->bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   scratch_.clear();
-  it->second->decode(out_.now(), data, scratch_);
+  decoder->decode(out_.now(), data, scratch_);
   emit_decoded(stream, scratch_, std::move(meta), pull_id);
+}
+
+void source_machine::on_decoded(uint64_t stream, size_t byte_count,
+                                std::vector<codecs::decoded>& decoded, value meta,
+                                const uint64_t* pull_id) {
+  if (!accepting_input())
+    return;
+  settings_.stats->bytes_in.fetch_add(byte_count, std::memory_order_relaxed);
+  emit_decoded(stream, decoded, std::move(meta), pull_id);
 }
 
 void source_machine::on_value(const std::string& port, uint64_t stream, value payload, value meta,
@@ -197,15 +203,12 @@ void source_machine::on_value(const std::string& port, uint64_t stream, value pa
     other_batches_[port].push_back(std::move(ev));
 }
 
-void source_machine::on_stream_end(uint64_t stream) {
-  auto it = decoders_.find(stream);
-  if (it != decoders_.end()) {
-    std::vector<codecs::decoded> decoded;
-    it->second->finish(decoded);
-    if (phase_ != phase::drained)
-      emit_decoded(stream, decoded, value{});
-    decoders_.erase(it);
-  }
+void source_machine::on_stream_end(uint64_t stream, std::vector<codecs::decoded>* finished) {
+  std::vector<codecs::decoded> rest;
+  if (!finished && decoders_->finish(stream, rest))
+    finished = &rest;
+  if (finished && phase_ != phase::drained)
+    emit_decoded(stream, *finished, value{});
   next_pull_.erase(stream);
 }
 
@@ -242,6 +245,9 @@ void source_machine::flush() {
 
 bool source_machine::begin_pull() {
   pull_scheduled_ = false;
+  // Before a blocking pull starts allocating on the pool again: freeing into
+  // a thread's arena while that thread allocates makes both wait on the
+  // arena's lock (what made the file flow take 1.1 s instead of 0.65).
   credit_->free_recycled();
   if (pull_done_ || pull_in_flight_ || phase_ == phase::drained)
     return false;
@@ -369,22 +375,18 @@ void source_machine::finish() {
     // record the rest of which was never read (half a line). Emitting it
     // would hand sinks a truncated event; it is counted instead.
     size_t partial = 0;
-    for (auto& [stream, decoder] : decoders_) {
+    for (auto stream : decoders_->streams()) {
       std::vector<codecs::decoded> rest;
-      decoder->finish(rest);
+      decoders_->finish(stream, rest);
       partial += rest.size();
     }
-    decoders_.clear();
     if (partial > 0) {
       settings_.stats->dropped.fetch_add(partial, std::memory_order_relaxed);
       out_.log(connectors::log_level::info,
                std::to_string(partial) + " partial record(s) cut off by the stop were not emitted");
     }
   }
-  std::vector<uint64_t> streams;
-  for (const auto& [stream, decoder] : decoders_)
-    streams.push_back(stream);
-  for (auto stream : streams)
+  for (auto stream : decoders_->streams())
     on_stream_end(stream);
   flush();
   phase_ = phase::drained;
@@ -394,11 +396,14 @@ void source_machine::finish() {
 }
 
 void source_machine::restarted() {
-  std::vector<uint64_t> streams;
-  for (const auto& [stream, decoder] : decoders_)
-    streams.push_back(stream);
-  for (auto stream : streams)
-    on_stream_end(stream);
+  if (pull_in_flight_ && settings_.blocking) {
+    // The old implementation's pull may still be decoding with these; what
+    // it read goes nowhere (its context is detached), so start afresh.
+    decoders_ = std::make_shared<stream_decoders>(codec_);
+  } else {
+    for (auto stream : decoders_->streams())
+      on_stream_end(stream);
+  }
   flush();
   push_running_ = false;
   pull_done_ = false;

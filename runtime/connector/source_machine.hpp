@@ -19,6 +19,7 @@
 #include "runtime/connector/credit_pool.hpp"
 #include "runtime/connector/outbox.hpp"
 #include "runtime/connector/source_gate.hpp"
+#include "runtime/connector/stream_decoders.hpp"
 #include "runtime/connector/throttled_report.hpp"
 #include "runtime/core/stage_stats.hpp"
 
@@ -66,11 +67,16 @@ public:
   /// `pull_id`: the id the source chose for what it read (null: numbered here).
   void on_bytes(uint64_t stream, std::string_view data, value meta,
                 const uint64_t* pull_id = nullptr);
+  /// Bytes of `byte_count` already decoded off the actor (a blocking pull).
+  void on_decoded(uint64_t stream, size_t byte_count, std::vector<codecs::decoded>& decoded,
+                  value meta, const uint64_t* pull_id = nullptr);
   void on_value(const std::string& port, uint64_t stream, value payload, value meta,
                 const uint64_t* pull_id = nullptr);
   /// The implementation has more to pull after `delay_ns` (Tremor's "empty, ask again").
   void pull_again(uint64_t delay_ns);
-  void on_stream_end(uint64_t stream);
+  /// `finished`: what the stream's decoder held at its end, when that was
+  /// taken off the actor already (null: take it here).
+  void on_stream_end(uint64_t stream, std::vector<codecs::decoded>* finished = nullptr);
   void on_source_end();
   /// Sends what arrived since the last flush, one batch per port.
   void flush();
@@ -119,6 +125,8 @@ public:
   uint64_t dropped_after_drain() const { return dropped_after_drain_; }
   /// Whether a pull() runs on the blocking pool right now.
   bool pull_in_flight() const { return pull_in_flight_; }
+  /// The decoders, lent to a blocking pull while it runs.
+  const std::shared_ptr<stream_decoders>& decoders() const { return decoders_; }
 
 private:
   /// Recomputes the phase from the gate and tells the implementation.
@@ -155,7 +163,7 @@ private:
   bool awaiting_replies_ = false; ///< draining: held for answers (check_replies)
   bool loop_closed_ = false;      ///< our own events came back to our sink
 
-  std::map<uint64_t, std::unique_ptr<codecs::decoder_chain>> decoders_;
+  std::shared_ptr<stream_decoders> decoders_;
   std::map<uint64_t, uint64_t> next_pull_;
   std::vector<event> out_batch_;
   std::vector<event> err_batch_;

@@ -102,6 +102,7 @@ struct scripted_connector final : connectors::connector {
   bool is_transactional = false;
   std::deque<std::string> chunks; ///< what pull() reads, one per call
   bool push = false;              ///< pull() returns false at once
+  bool bytes = false; ///< pull() hands chunks as bytes of stream 0, ending it after the last
   connectors::sink_outcome outcome = connectors::sink_outcome::done;
   std::vector<std::string> written;
   bool throw_in_pull = false;
@@ -126,8 +127,13 @@ struct scripted_connector final : connectors::connector {
       throw std::runtime_error("disk on fire");
     if (push || chunks.empty())
       return false;
-    ctx->receive_value(0, value{chunks.front()}, value{});
+    if (bytes)
+      ctx->receive_bytes(0, chunks.front(), value{});
+    else
+      ctx->receive_value(0, value{chunks.front()}, value{});
     chunks.pop_front();
+    if (bytes && chunks.empty())
+      ctx->stream_finished(0);
     return !chunks.empty();
   }
   void resume() override { calls.push_back("resume"); }
