@@ -6,16 +6,13 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include "codecs/config.hpp"
 #include "codecs/json_build.hpp"
 #include "codecs/json_direct.hpp"
+#include "codecs/json_scan.hpp"
 #include "codecs/utf8.hpp"
 
 namespace temblor::codecs {
@@ -322,13 +319,8 @@ constexpr escape_table escapes{};
 // (16 when none does).
 inline size_t clean_prefix16(const char* p) {
 #if defined(__SSE2__)
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-  __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-  // Unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F.
-  __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-  auto mask = static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control)));
+  unsigned high = 0;
+  unsigned mask = json_special_mask16(p, high);
   return mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
 #else
   for (size_t i = 0; i < 16; ++i)

@@ -3,11 +3,8 @@
 #include <cstring>
 #include <iterator>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "codecs/json_build.hpp"
+#include "codecs/json_scan.hpp"
 #include "codecs/utf8.hpp"
 
 namespace temblor::codecs {
@@ -31,16 +28,10 @@ int hex_value(char c) {
 const char* scan_plain(const char* p, const char* end, bool& high) {
 #if defined(__SSE2__)
   while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-    __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-    // Unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F.
-    __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-    auto stop = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control)));
-    auto top_bits = static_cast<unsigned>(_mm_movemask_epi8(v));
+    unsigned top_bits = 0;
+    unsigned stop = json_special_mask16(p, top_bits);
     if (stop != 0) {
-      unsigned n = static_cast<unsigned>(__builtin_ctz(stop));
+      auto n = static_cast<unsigned>(__builtin_ctz(stop));
       high = high || (top_bits & ((1u << n) - 1)) != 0;
       return p + n;
     }
@@ -122,6 +113,22 @@ bool json_direct_reader::read_literal(std::string_view word) {
   return true;
 }
 
+bool json_direct_reader::after_item(char close, bool& closed) {
+  skip_whitespace();
+  if (p_ == end_)
+    return false;
+  if (*p_ == close) {
+    ++p_;
+    closed = true;
+    return true;
+  }
+  if (*p_ != ',')
+    return false;
+  ++p_;
+  skip_whitespace();
+  return true;
+}
+
 bool json_direct_reader::read_array(value& out, size_t depth) {
   if (depth > max_depth)
     return false;
@@ -140,17 +147,11 @@ bool json_direct_reader::read_array(value& out, size_t depth) {
     if (!read_value(element, depth))
       return false;
     elements_.push_back(std::move(element));
-    skip_whitespace();
-    if (p_ == end_)
+    bool closed = false;
+    if (!after_item(']', closed))
       return false;
-    if (*p_ == ']') {
-      ++p_;
+    if (closed)
       break;
-    }
-    if (*p_ != ',')
-      return false;
-    ++p_;
-    skip_whitespace();
   }
   auto first = elements_.begin() + static_cast<std::ptrdiff_t>(base);
   out = value{array(std::make_move_iterator(first), std::make_move_iterator(elements_.end()))};
@@ -184,17 +185,11 @@ bool json_direct_reader::read_record(value& out, size_t depth) {
     if (!read_value(member, depth))
       return false;
     members_.emplace_back(std::move(key), std::move(member));
-    skip_whitespace();
-    if (p_ == end_)
+    bool closed = false;
+    if (!after_item('}', closed))
       return false;
-    if (*p_ == '}') {
-      ++p_;
+    if (closed)
       break;
-    }
-    if (*p_ != ',')
-      return false;
-    ++p_;
-    skip_whitespace();
   }
   size_t n = members_.size() - base;
   record r;

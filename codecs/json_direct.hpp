@@ -37,6 +37,9 @@ private:
   bool read_hex4(unsigned& cp);
   bool read_number(value& out);
   bool read_literal(std::string_view word);
+  /// After an element: skips `,` (true) or the closing `close` (true, sets
+  /// `closed`) with the whitespace around; false on anything else.
+  bool after_item(char close, bool& closed);
   void skip_whitespace();
 
   const char* p_ = nullptr;

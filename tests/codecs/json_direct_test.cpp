@@ -118,21 +118,12 @@ TEST_CASE("the direct reader reads ordinary documents itself and gives up on err
 TEST_CASE("the direct reader and the RapidJSON path agree on generated and mutated documents") {
   value_generator gen(4711);
   std::mt19937_64 rng(4712);
-  const char specials[] = "[]{}\",:\\ 0123456789e-+.tfnu\x80\xff\xed\xa0\xc3\x01";
+  const std::string_view specials = "[]{}\",:\\ 0123456789e-+.tfnu\x80\xff\xed\xa0\xc3\x01";
   size_t direct = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string text = json_to_string(gen.make(0));
-    if (i % 2 == 1) {
-      size_t edits = 1 + rng() % 3;
-      for (size_t e = 0; e < edits && !text.empty(); ++e) {
-        size_t at = rng() % text.size();
-        switch (rng() % 3) {
-          case 0: text[at] = specials[rng() % (sizeof(specials) - 1)]; break;
-          case 1: text.erase(at, 1 + rng() % 4); break;
-          default: text.insert(at, 1, specials[rng() % (sizeof(specials) - 1)]); break;
-        }
-      }
-    }
+    if (i % 2 == 1)
+      temblor::test::mutate(text, rng, specials);
     check_alike(text);
     direct += direct_reads(text) ? 1 : 0;
   }
