@@ -50,10 +50,31 @@ void decoder_chain::feed(size_t stage, uint64_t ingest_ns, std::string_view data
     run_codec(ingest_ns, data, out);
     return;
   }
-  auto& chunks = scratch_[stage];
-  chunks.clear();
   std::string err;
   bool ok = false;
+  if (pre_[stage]->has_views()) {
+    // Each chunk goes on down the chain while the preprocessor still holds
+    // it: no copy per line.
+    struct next_stage final : codecs::chunk_sink {
+      decoder_chain& chain;
+      size_t stage;
+      uint64_t ingest_ns;
+      std::vector<decoded>& out;
+      next_stage(decoder_chain& c, size_t s, uint64_t ns, std::vector<decoded>& o)
+        : chain(c), stage(s), ingest_ns(ns), out(o) {}
+      void chunk(std::string_view data) override { chain.feed(stage, ingest_ns, data, out); }
+    } next(*this, stage + 1, ingest_ns, out);
+    try {
+      ok = pre_[stage]->process_views(ingest_ns, data, next, err);
+    } catch (const std::exception& e) {
+      err = e.what();
+    }
+    if (!ok)
+      push_error(ingest_ns, err, out);
+    return;
+  }
+  auto& chunks = scratch_[stage];
+  chunks.clear();
   try {
     ok = pre_[stage]->process(ingest_ns, data, chunks, err);
   } catch (const std::exception& e) {
@@ -120,8 +141,9 @@ bool encoder_chain::encode(const value& v, uint64_t ingest_ns, std::vector<std::
                            std::string& err) {
   std::string buffer;
   // Frames leave the chain, so each encoding needs its own buffer; sizing it
-  // like the last one (plus room for a separator) avoids regrowing it.
-  buffer.reserve(last_size_ + 16);
+  // like the last one, plus the writer's slack (it asks for room ahead of
+  // each item) and a separator, avoids regrowing (copying) it.
+  buffer.reserve(last_size_ + last_size_ / 8 + 320);
   bool ok = false;
   try {
     ok = codec_->encode(v, buffer, err);

@@ -3,19 +3,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
-#include <unordered_set>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include "codecs/config.hpp"
+#include "codecs/json_build.hpp"
+#include "codecs/json_direct.hpp"
+#include "codecs/json_scan.hpp"
 #include "codecs/utf8.hpp"
 
 namespace temblor::codecs {
@@ -23,37 +20,6 @@ namespace temblor::codecs {
 // -- decoding -----------------------------------------------------------------
 
 namespace {
-
-// Makes duplicate keys keep the last value at the first key's position, as
-// Tremor's map insert does. Objects rarely have duplicates, so the common
-// path only looks.
-void dedupe_keys(record& r) {
-  size_t n = r.size();
-  if (n < 2)
-    return;
-  const auto& es = r.entries();
-  bool dup = false;
-  if (n <= 24) {
-    for (size_t i = 1; i < n && !dup; ++i)
-      for (size_t j = 0; j < i && !dup; ++j)
-        dup = es[i].first == es[j].first;
-  } else {
-    std::unordered_set<std::string_view> seen;
-    seen.reserve(n);
-    for (const auto& e : es)
-      if (!seen.insert(e.first).second) {
-        dup = true;
-        break;
-      }
-  }
-  if (!dup)
-    return;
-  record out;
-  out.reserve(n);
-  for (auto& e : r)
-    out.set(std::move(e.first), std::move(e.second));
-  r = std::move(out);
-}
 
 // SAX handler building one value. Finished values wait on one flat stack
 // until their container closes; RapidJSON then reports the member count, so
@@ -91,32 +57,15 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
   bool Bool(bool b) { return put(value{b}); }
 
   // Numbers arrive as text (kParseNumbersAsStringsFlag), already checked
-  // against JSON's grammar and for exponents past 308: RapidJSON 1.1.0's own
-  // conversion reads a zero with a large negative exponent ("0e-296") as
-  // 1.2e195 (its DiyFp normalises a zero significand with clz(0)).
-  // std::from_chars rounds correctly.
+  // against JSON's grammar and for exponents past 308; json_number_value
+  // converts them (see there why not RapidJSON).
   bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
-    const char* end = s + len;
-    bool integral = std::none_of(s, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; });
-    if (integral) {
-      int64_t i = 0;
-      if (std::from_chars(s, end, i).ec == std::errc{})
-        return put(value{static_cast<long long>(i)});
-      uint64_t u = 0;
-      if (*s != '-' && std::from_chars(s, end, u).ec == std::errc{})
-        return put(value{static_cast<unsigned long long>(u)});
+    value v;
+    if (!json_number_value(std::string_view(s, len), v)) {
+      error = "invalid JSON: Number too big to be stored in double.";
+      return false;
     }
-    double d = 0;
-    if (std::from_chars(s, end, d).ec == std::errc::result_out_of_range) {
-      // Below the smallest subnormal it is a (signed) zero, as strtod says;
-      // past the largest double it is not a number JSON can carry here.
-      d = std::strtod(std::string(s, len).c_str(), nullptr);
-      if (std::isinf(d)) {
-        error = "invalid JSON: Number too big to be stored in double.";
-        return false;
-      }
-    }
-    return put(value{d});
+    return put(std::move(v));
   }
 
   // RapidJSON runs without its own validation (which disables its SIMD
@@ -159,7 +108,7 @@ struct value_builder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, value_bui
     size_t first_key = keys.size() - n;
     for (size_t i = 0; i < n; ++i)
       r.push_unchecked(std::string(keys[first_key + i]), std::move(values[first_value + i]));
-    dedupe_keys(r);
+    json_dedupe_keys(r);
     values.resize(first_value);
     keys.resize(first_key);
     values.emplace_back(std::move(r));
@@ -235,6 +184,8 @@ bool has_low_surrogate_escape(std::string_view data) {
 } // namespace
 
 struct json_decoder::state {
+  json_direct_reader direct;
+  value direct_out;
   std::string buffer;
   rapidjson::Reader reader;
   value_builder builder;
@@ -246,6 +197,15 @@ json_decoder::json_decoder(json_decoder&&) noexcept = default;
 json_decoder& json_decoder::operator=(json_decoder&&) noexcept = default;
 
 bool json_decoder::decode(std::string_view data, value& out, std::string& err) {
+  auto& st = *state_;
+  if (st.direct.read(data, st.direct_out)) {
+    out = std::move(st.direct_out);
+    return true;
+  }
+  return decode_with_rapidjson(data, out, err);
+}
+
+bool json_decoder::decode_with_rapidjson(std::string_view data, value& out, std::string& err) {
   auto& st = *state_;
   if (!utf8_valid(data)) {
     err = "invalid UTF-8 in JSON input";
@@ -359,13 +319,8 @@ constexpr escape_table escapes{};
 // (16 when none does).
 inline size_t clean_prefix16(const char* p) {
 #if defined(__SSE2__)
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-  __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-  // Unsigned v <= 0x1F  <=>  max(v, 0x1F) == 0x1F.
-  __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-  auto mask = static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control)));
+  unsigned high = 0;
+  unsigned mask = json_special_mask16(p, high);
   return mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
 #else
   for (size_t i = 0; i < 16; ++i)

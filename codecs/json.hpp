@@ -1,7 +1,9 @@
 #pragma once
 
-// The `json` codec (and 0.12's `json-sorted`): RapidJSON's SAX reader feeds
-// temblor::value directly; a hand-written writer produces Tremor's output.
+// The `json` codec (and 0.12's `json-sorted`): a direct reader (json_direct)
+// builds temblor::value from the text, falling back to RapidJSON's SAX reader
+// for errors and unusual input; a hand-written writer produces Tremor's
+// output.
 //
 // Decisions, each matching Tremor unless noted:
 // - floats always carry a fraction or exponent (`42.0`, `1e30`), laid out
@@ -41,6 +43,11 @@ public:
   /// Decodes exactly one JSON document (surrounding whitespace allowed) into
   /// `out`. Returns false with a message naming the offset on bad input.
   bool decode(std::string_view data, value& out, std::string& err);
+
+  /// Decodes with RapidJSON's SAX reader only: the path decode() falls back
+  /// to when its direct reader gives up (errors, unusual input); tests
+  /// compare the two.
+  bool decode_with_rapidjson(std::string_view data, value& out, std::string& err);
 
 private:
   struct state;

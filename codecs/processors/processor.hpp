@@ -13,6 +13,16 @@
 
 namespace temblor::codecs {
 
+/// Takes the chunks a preprocessor finds, one call each, as views that are
+/// valid only during the call.
+class chunk_sink {
+public:
+  virtual void chunk(std::string_view data) = 0;
+
+protected:
+  ~chunk_sink() = default;
+};
+
 /// Runs on the source side, before the codec: splits or transforms raw
 /// chunks. One instance per stream.
 class preprocessor {
@@ -23,6 +33,21 @@ public:
   /// already appended are still delivered.
   virtual bool process(uint64_t& ingest_ns, std::string_view data,
                        std::vector<std::string>& out, std::string& err) = 0;
+
+  /// Whether process_views() is implemented. Splitters whose chunks are
+  /// mostly slices of the input implement it, so a line costs no copy and no
+  /// allocation of its own on its way to the codec.
+  virtual bool has_views() const { return false; }
+  /// Like process(), but hands each chunk to `out` as soon as it is found
+  /// (`ingest_ns` is not rewritten). Only called when has_views().
+  virtual bool process_views(uint64_t& ingest_ns, std::string_view data, chunk_sink& out,
+                             std::string& err) {
+    (void)ingest_ns;
+    (void)data;
+    (void)out;
+    err = "this preprocessor has no view-based path";
+    return false;
+  }
   /// Flushes buffered state when the stream ends.
   virtual bool finish(std::vector<std::string>& out, std::string& err) {
     (void)out;

@@ -44,16 +44,26 @@ void separate_preprocessor::too_long(uint64_t length) {
                    + " bytes, longer than max_length " + std::to_string(cfg_.max_length);
 }
 
-void separate_preprocessor::emit(std::string_view line, std::vector<std::string>& out) {
+void separate_preprocessor::emit(std::string_view line, chunk_sink& out) {
   if (cfg_.max_length != 0 && line.size() > cfg_.max_length) {
     too_long(line.size());
     return;
   }
-  out.emplace_back(line);
+  out.chunk(line);
 }
 
-bool separate_preprocessor::process(uint64_t&, std::string_view data,
+bool separate_preprocessor::process(uint64_t& ingest_ns, std::string_view data,
                                     std::vector<std::string>& out, std::string& err) {
+  struct copies final : chunk_sink {
+    std::vector<std::string>& out;
+    explicit copies(std::vector<std::string>& o) : out(o) {}
+    void chunk(std::string_view line) override { out.emplace_back(line); }
+  } sink(out);
+  return process_views(ingest_ns, data, sink, err);
+}
+
+bool separate_preprocessor::process_views(uint64_t&, std::string_view data, chunk_sink& out,
+                                          std::string& err) {
   errors_ = 0;
   const char* p = data.data();
   const char* end = p + data.size();

@@ -35,10 +35,13 @@ public:
 
   bool process(uint64_t& ingest_ns, std::string_view data, std::vector<std::string>& out,
                std::string& err) override;
+  bool has_views() const override { return true; }
+  bool process_views(uint64_t& ingest_ns, std::string_view data, chunk_sink& out,
+                     std::string& err) override;
   bool finish(std::vector<std::string>& out, std::string& err) override;
 
 private:
-  void emit(std::string_view line, std::vector<std::string>& out);
+  void emit(std::string_view line, chunk_sink& out);
   void too_long(uint64_t length);
 
   separate_config cfg_;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/core/value.hpp"
@@ -83,6 +84,20 @@ struct value_generator {
     }
   }
 };
+
+// Applies one to three random edits (replace, erase, insert) to `text`,
+// inserting bytes from `specials`: broken documents for decoder tests.
+inline void mutate(std::string& text, std::mt19937_64& rng, std::string_view specials) {
+  size_t edits = 1 + rng() % 3;
+  for (size_t e = 0; e < edits && !text.empty(); ++e) {
+    size_t at = rng() % text.size();
+    switch (rng() % 3) {
+      case 0: text[at] = specials[rng() % specials.size()]; break;
+      case 1: text.erase(at, 1 + rng() % 4); break;
+      default: text.insert(at, 1, specials[rng() % specials.size()]); break;
+    }
+  }
+}
 
 // Exact structural equality: operator== treats 1 and 1.0 as different kinds
 // already, and record order matters for the unsorted mode.
