@@ -6,22 +6,13 @@
 #include "codecs/json_build.hpp"
 #include "codecs/json_scan.hpp"
 #include "codecs/utf8.hpp"
+#include "runtime/core/hex_digit.hpp"
 
 namespace temblor::codecs {
 
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 // Returns the first '"', '\\' or control byte at or after `p` (or `end`),
 // and sets `high` when a byte >= 0x80 comes before it.
@@ -284,7 +275,7 @@ bool json_direct_reader::read_hex4(unsigned& cp) {
     return false;
   cp = 0;
   for (int i = 0; i < 4; ++i) {
-    int h = hex_value(p_[i]);
+    int h = hex_digit(p_[i]);
     if (h < 0)
       return false;
     cp = cp * 16 + static_cast<unsigned>(h);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dsl/json_text.hpp"
+#include "runtime/core/hex_digit.hpp"
 #include "runtime/core/utf8.hpp"
 
 namespace temblor::dsl::intrinsics {
@@ -134,15 +135,6 @@ TEMBLOR_NATIVE(url_encode) {
   }
   out = value(std::move(r));
   return true;
-}
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 TEMBLOR_NATIVE(url_decode) {
   TEMBLOR_WANT_STR(0, "url::decode");

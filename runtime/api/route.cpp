@@ -2,19 +2,11 @@
 
 #include <vector>
 
+#include "runtime/core/hex_digit.hpp"
+
 namespace temblor::api {
 
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 // Flow and connector aliases are identifiers, but a client may still
 // percent-encode them; a malformed escape is kept as written (and then
