@@ -21,13 +21,17 @@ kafka_cleanup() {
 }
 
 # Waits until `$1` (a shell condition) holds, checking every 0.1 s, for at
-# most $2 seconds; fails naming $3.
+# most $2 seconds of wall-clock time (a condition that reads a growing
+# output file takes longer each time; counting checks let a 120 s wait run
+# past ctest's 300 s timeout); fails naming $3.
 wait_until() {
-  local cond=$1 secs=$2 what=$3 i
-  for ((i = 0; i < secs * 10; i++)); do
+  local cond=$1 secs=$2 what=$3
+  local deadline=$((SECONDS + secs))
+  while ((SECONDS < deadline)); do
     eval "$cond" && return 0
     sleep 0.1
   done
+  eval "$cond" && return 0
   echo "FAIL: timed out after ${secs}s waiting for $what" >&2
   return 1
 }
