@@ -87,7 +87,7 @@ public:
 private:
   void start(request_spec spec) {
     if (!multi_)
-      multi_ = curl_multi::create(io_);
+      multi_ = curl_multi::create(io_, settings_.concurrency);
     std::unique_ptr<transfer> t;
     if (!spare_.empty()) {
       t = std::move(spare_.back());

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # HTTP client: Temblor (bench source -> http_client -> bench sink, small JSON
-# POSTs) against wrk driving the same nginx directly (the limit), both with
-# the same number of requests in flight. nginx (`return 200`) is pinned to
-# CPU 1, the client side to CPU 0; runs alternate. Prints medians.
+# POSTs) against wrk driving the same nginx directly (the limit) and against
+# a bare libcurl client (http_client_bare.cpp: the library Temblor's client
+# is built on, driven straight from epoll, nothing else), all with the same
+# number of requests in flight. nginx (`return 200`) is pinned to CPU 1, the
+# client side to CPU 0; runs alternate. Prints medians.
 #   tools/bench/http_client.sh [RUNS] [SECONDS] [IN_FLIGHT]
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http/lib.sh"
@@ -11,6 +13,10 @@ secs=${2:-8}
 inflight=${3:-32}
 bench_build_temblor
 temblor=$bench_root/build/temblor
+mkdir -p "$peers_dir"
+if [ ! -x "$peers_dir/http_client_bare" ] || [ "$bench_root/tools/bench/http_client_bare.cpp" -nt "$peers_dir/http_client_bare" ]; then
+  g++ -std=c++17 -O2 "$bench_root/tools/bench/http_client_bare.cpp" -o "$peers_dir/http_client_bare" -lcurl
+fi
 here=$bench_root/tools/bench/http
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
@@ -62,15 +68,21 @@ wrk_rate() {
     awk '/Requests\/sec/ {print $2}'
 }
 
+# Warms up for a second itself, then measures SECONDS.
+bare_rate() {
+  taskset -c 0 "$peers_dir/http_client_bare" "http://127.0.0.1:$port/" "$secs" "$inflight" "$body"
+}
+
 taskset -c 0 wrk -t1 -c"$inflight" -d1s -s "$here/post.lua" "http://127.0.0.1:$port/" >/dev/null 2>&1
-t_rates=""; w_rates=""
+t_rates=""; w_rates=""; b_rates=""
 for i in $(seq "$runs"); do
-  w=$(wrk_rate); t=$(temblor_rate)
-  echo "  run $i: wrk ${w:-0} req/s, temblor ${t:-0} req/s" >&2
+  w=$(wrk_rate); b=$(bare_rate); t=$(temblor_rate)
+  echo "  run $i: wrk ${w:-0} req/s, bare libcurl ${b:-0} req/s, temblor ${t:-0} req/s" >&2
   [ -z "$t" ] && cat "$work/temblor.err" >&2
-  w_rates="$w_rates ${w:-0}"; t_rates="$t_rates ${t:-0}"
+  w_rates="$w_rates ${w:-0}"; b_rates="$b_rates ${b:-0}"; t_rates="$t_rates ${t:-0}"
 done
-t=$(bench_median $t_rates); w=$(bench_median $w_rates)
+t=$(bench_median $t_rates); w=$(bench_median $w_rates); b=$(bench_median $b_rates)
 printf 'HTTP client -> nginx, %d requests in flight, small JSON POST (medians of %d runs)\n' "$inflight" "$runs"
-printf '  temblor http_client %9.0f req/s\n  wrk (the limit)     %9.0f req/s\n  temblor/wrk = %.2f (target >= 0.5)\n' \
-  "$t" "$w" "$(bench_calc "$t / $w")"
+printf '  temblor http_client %9.0f req/s\n  bare libcurl        %9.0f req/s\n  wrk (the limit)     %9.0f req/s\n' "$t" "$b" "$w"
+printf '  temblor/wrk = %.2f (target >= 0.5)   bare libcurl/wrk = %.2f   temblor/bare libcurl = %.2f\n' \
+  "$(bench_calc "$t / $w")" "$(bench_calc "$b / $w")" "$(bench_calc "$t / $b")"

@@ -54,12 +54,13 @@ struct curl_multi::timer {
   std::optional<clock::time_point> due; ///< curl's deadline; none: cancelled
 };
 
-std::shared_ptr<curl_multi> curl_multi::create(asio::io_context& io) {
-  return std::shared_ptr<curl_multi>(new curl_multi(io));
+std::shared_ptr<curl_multi> curl_multi::create(asio::io_context& io, size_t max_idle_connections) {
+  return std::shared_ptr<curl_multi>(new curl_multi(io, max_idle_connections));
 }
 
-curl_multi::curl_multi(asio::io_context& io)
+curl_multi::curl_multi(asio::io_context& io, size_t max_idle_connections)
   : io_(io), multi_(curl_multi_init()), timer_(std::make_unique<timer>(io)) {
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(max_idle_connections));
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &curl_multi::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &curl_multi::on_timer);

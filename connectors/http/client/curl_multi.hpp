@@ -27,7 +27,11 @@ class curl_multi : public std::enable_shared_from_this<curl_multi> {
 public:
   using completion = std::function<void(CURLcode)>;
 
-  static std::shared_ptr<curl_multi> create(asio::io_context& io);
+  /// `max_idle_connections`: connections kept open between transfers.
+  /// curl's default (four per transfer added at the time) shrinks whenever
+  /// few transfers run, and every connection it then closes is opened again
+  /// when traffic returns.
+  static std::shared_ptr<curl_multi> create(asio::io_context& io, size_t max_idle_connections);
   ~curl_multi();
 
   /// Starts the transfer on `easy` (set up by the caller; it stays the
@@ -45,7 +49,7 @@ public:
   static int close_socket(void* self, curl_socket_t fd);
 
 private:
-  explicit curl_multi(asio::io_context& io);
+  curl_multi(asio::io_context& io, size_t max_idle_connections);
   struct watch;
   struct timer;
 

@@ -144,6 +144,28 @@ TEST_CASE("requests to one host reuse one keep-alive connection") {
   CHECK(connections == std::vector<int64_t>(20, 1));
 }
 
+TEST_CASE("connections opened for a burst stay open for the next one") {
+  // curl's default keeps four idle connections per transfer still added:
+  // as a burst drains that falls to four, and the next burst reconnected.
+  python_server srv("slow");
+  REQUIRE(srv.port != 0);
+  constexpr int slots = 8;
+  client_fixture c(client_config(srv.url(), {{"concurrency", slots}}));
+  int64_t highest = 0;
+  for (int burst = 0; burst < 2; ++burst) {
+    for (int i = 0; i < slots; ++i)
+      c.send(value(i));
+    for (int i = 0; i < slots; ++i) {
+      received_event e;
+      REQUIRE(c.ctx->pop_event(e));
+      int64_t n = 0;
+      path(seen(e), {"connection"})->get_i64(n);
+      highest = std::max(highest, n);
+    }
+  }
+  CHECK(highest == slots);
+}
+
 TEST_CASE("concurrency bounds requests in flight and holds upstream back through the circuit breaker") {
   python_server srv("slow");
   REQUIRE(srv.port != 0);
