@@ -119,7 +119,10 @@ def main():
         codes = line.split()[1:]
         check(codes.count("1009") >= 6 and all(c in ("1009", "none") for c in codes),
               "budget: " + line)
-        check(grown * 1024 < BUDGET + (8 << 20), "budget: RSS grew by %d KiB" % grown)
+        # Held messages stay within the budget; the rest is allocator slack and
+        # socket buffers (17 MiB seen once at load 9). Without the budget the
+        # eight peers' 4 MiB each would add 32 MiB.
+        check(grown * 1024 < BUDGET + (12 << 20), "budget: RSS grew by %d KiB" % grown)
         print("  %-44s %s, RSS +%d MiB" % ("8 x 4 MiB of 8 MiB frames, budget 8 MiB", line, grown // 1024))
 
         # A client that never reads its replies: failed, counted, bounded.
