@@ -74,15 +74,22 @@ bare_rate() {
 }
 
 taskset -c 0 wrk -t1 -c"$inflight" -d1s -s "$here/post.lua" "http://127.0.0.1:$port/" >/dev/null 2>&1
-t_rates=""; w_rates=""; b_rates=""
+t_rates=""; w_rates=""; b_rates=""; tw_ratios=""; bw_ratios=""; tb_ratios=""
 for i in $(seq "$runs"); do
   w=$(wrk_rate); b=$(bare_rate); t=$(temblor_rate)
   echo "  run $i: wrk ${w:-0} req/s, bare libcurl ${b:-0} req/s, temblor ${t:-0} req/s" >&2
   [ -z "$t" ] && cat "$work/temblor.err" >&2
   w_rates="$w_rates ${w:-0}"; b_rates="$b_rates ${b:-0}"; t_rates="$t_rates ${t:-0}"
+  # Ratios within a run: the three ran back to back, so a neighbour slowing
+  # this virtual machine down for a while moves all three together.
+  tw_ratios="$tw_ratios $(bench_calc "${t:-0} / ${w:-1}")"
+  bw_ratios="$bw_ratios $(bench_calc "${b:-0} / ${w:-1}")"
+  tb_ratios="$tb_ratios $(bench_calc "${t:-0} / ${b:-1}")"
 done
 t=$(bench_median $t_rates); w=$(bench_median $w_rates); b=$(bench_median $b_rates)
 printf 'HTTP client -> nginx, %d requests in flight, small JSON POST (medians of %d runs)\n' "$inflight" "$runs"
 printf '  temblor http_client %9.0f req/s\n  bare libcurl        %9.0f req/s\n  wrk (the limit)     %9.0f req/s\n' "$t" "$b" "$w"
 printf '  temblor/wrk = %.2f (target >= 0.5)   bare libcurl/wrk = %.2f   temblor/bare libcurl = %.2f\n' \
   "$(bench_calc "$t / $w")" "$(bench_calc "$b / $w")" "$(bench_calc "$t / $b")"
+printf '  medians of the per-run ratios: %.2f   %.2f   %.2f\n' \
+  "$(bench_median $tw_ratios)" "$(bench_median $bw_ratios)" "$(bench_median $tb_ratios)"
