@@ -1,9 +1,13 @@
 #include "connectors/http/client/curl_multi.hpp"
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include <asio/io_context.hpp>
 #include <asio/posix/stream_descriptor.hpp>
@@ -11,34 +15,69 @@
 
 namespace temblor::connectors::http {
 
-/// One socket curl asked us to watch. Asio waits on the descriptor but never
-/// owns it: curl closes it (through close_socket, after we let go).
+/// curl's sockets: their own level-triggered epoll set, watched by the loop
+/// as one descriptor (see the header). Per descriptor number: what the set
+/// holds it for, whether curl still wants it, and a generation that makes an
+/// event read before the number was closed and reused recognisable.
 ///
-/// A watch outlives curl's CURL_POLL_REMOVE: curl removes a kept-alive
-/// connection's socket after each response and adds it back for the next
-/// request, and a new watch each time cost an epoll_ctl ADD, a DEL, an
-/// ioctl and a descriptor object per request. A parked watch (`want` 0)
-/// stays registered and hands nothing to curl; it goes only when curl
-/// closes the socket (close_socket), so a reused descriptor number never
-/// meets a stale watch.
-struct curl_multi::watch {
-  explicit watch(asio::io_context& io, curl_socket_t fd) : desc(io, fd) {}
-  ~watch() {
-    if (desc.is_open())
-      desc.release(); // never close what curl owns
-  }
-  asio::posix::stream_descriptor desc;
-  int want = 0;          ///< CURL_POLL_IN / OUT / INOUT
-  bool reading = false;  ///< a wait for readability is pending
-  bool writing = false;
-  bool gone = false;     ///< curl is done with it; late completions are ignored
+/// curl removes a kept-alive connection's socket after each response
+/// (CURL_POLL_REMOVE) and asks for it again with the next request; it stays
+/// in the set meanwhile ("parked"). Only an event on a parked socket (the
+/// server closed the connection, or sent what nobody asked for) takes it
+/// out, since a level-triggered set would report it at every turn; curl
+/// finds out about such a connection when it next checks it.
+struct curl_multi::sockets {
+  struct entry {
+    uint32_t events = 0; ///< in the set for these (0: not in the set)
+    bool wanted = false; ///< curl watches it (not parked)
+    uint32_t generation = 0;
+  };
 
-  void release() {
-    gone = true;
-    asio::error_code ec;
-    desc.cancel(ec);
-    desc.release();
+  explicit sockets(asio::io_context& io) : set_fd(::epoll_create1(EPOLL_CLOEXEC)), desc(io) {
+    if (set_fd >= 0)
+      desc.assign(set_fd); // and closes it when the driver goes
   }
+
+  entry& at(curl_socket_t fd) {
+    if (static_cast<size_t>(fd) >= entries.size())
+      entries.resize(static_cast<size_t>(fd) + 1);
+    return entries[static_cast<size_t>(fd)];
+  }
+
+  /// Puts `fd` in the set for `events`, or changes what it is there for.
+  void want(curl_socket_t fd, uint32_t events) {
+    entry& e = at(fd);
+    e.wanted = true;
+    if (e.events == events)
+      return;
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = (static_cast<uint64_t>(e.generation) << 32) | static_cast<uint32_t>(fd);
+    if (::epoll_ctl(set_fd, e.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) == 0)
+      e.events = events;
+  }
+
+  /// Takes `fd` out of the set: curl closes it, or it spoke while parked.
+  void drop(curl_socket_t fd) {
+    entry& e = at(fd);
+    if (e.events != 0)
+      ::epoll_ctl(set_fd, EPOLL_CTL_DEL, fd, nullptr);
+    forget(fd);
+  }
+
+  /// Forgets what is known of `fd` (the kernel dropped it from the set
+  /// with the socket it named).
+  void forget(curl_socket_t fd) {
+    entry& e = at(fd);
+    e.events = 0;
+    e.wanted = false;
+    ++e.generation;
+  }
+
+  int set_fd;
+  asio::posix::stream_descriptor desc; ///< set_fd, as the loop sees it
+  bool waiting = false;                ///< an async_wait on desc is pending
+  std::vector<entry> entries;
 };
 
 /// curl's one timeout. curl moves it on nearly every call into it, and
@@ -59,7 +98,8 @@ std::shared_ptr<curl_multi> curl_multi::create(asio::io_context& io, size_t max_
 }
 
 curl_multi::curl_multi(asio::io_context& io, size_t max_idle_connections)
-  : io_(io), multi_(curl_multi_init()), timer_(std::make_unique<timer>(io)) {
+  : io_(io), multi_(curl_multi_init()), timer_(std::make_unique<timer>(io)),
+    sockets_(std::make_unique<sockets>(io)) {
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(max_idle_connections));
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &curl_multi::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
@@ -71,9 +111,6 @@ curl_multi::~curl_multi() {
   abort_all();
   // Closes the cached connections, through close_socket.
   curl_multi_cleanup(multi_);
-  for (auto& [fd, w] : watches_)
-    w->release();
-  watches_.clear();
 }
 
 bool curl_multi::add(CURL* easy, completion done) {
@@ -96,70 +133,70 @@ void curl_multi::abort_all() {
 int curl_multi::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   auto* m = static_cast<curl_multi*>(self);
   if (what == CURL_POLL_REMOVE) {
-    // Parked, not forgotten: see curl_multi::watch. A wait still pending
-    // completes without a word to curl.
-    auto it = m->watches_.find(fd);
-    if (it != m->watches_.end())
-      it->second->want = 0;
+    m->sockets_->at(fd).wanted = false; // parked: see curl_multi::sockets
     return 0;
   }
-  auto it = m->watches_.find(fd);
-  if (it == m->watches_.end())
-    it = m->watches_.emplace(fd, std::make_shared<watch>(m->io_, fd)).first;
-  it->second->want = what;
-  m->arm(fd, it->second);
+  const uint32_t events = ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) |
+                          ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+  m->sockets_->want(fd, events);
+  m->watch_ready();
   return 0;
 }
 
 curl_socket_t curl_multi::open_socket(void* self, curlsocktype, curl_sockaddr* addr) {
   curl_socket_t fd = ::socket(addr->family, addr->socktype, addr->protocol);
-  // A watch under this number belongs to a socket closed behind our back
-  // (close_socket is curl's only way, so this is a guard): it would wait
-  // on an epoll registration the kernel dropped with the old socket.
+  // An entry under this number belongs to a socket closed behind our back
+  // (close_socket is curl's only way, so this is a guard).
   if (fd != CURL_SOCKET_BAD)
-    static_cast<curl_multi*>(self)->forget(fd);
+    static_cast<curl_multi*>(self)->sockets_->forget(fd);
   return fd;
 }
 
 int curl_multi::close_socket(void* self, curl_socket_t fd) {
-  // Deregister from epoll before the number can be reused by a new socket.
-  static_cast<curl_multi*>(self)->forget(fd);
+  // Out of the set before the number can be reused by a new socket.
+  static_cast<curl_multi*>(self)->sockets_->drop(fd);
   return ::close(fd);
 }
 
-void curl_multi::forget(curl_socket_t fd) {
-  auto it = watches_.find(fd);
-  if (it == watches_.end())
+void curl_multi::watch_ready() {
+  auto& s = *sockets_;
+  if (s.waiting || !s.desc.is_open())
     return;
-  it->second->release();
-  watches_.erase(it);
-}
-
-void curl_multi::arm(curl_socket_t fd, const std::shared_ptr<watch>& w) {
+  s.waiting = true;
   // weak_from_this: curl may call back while the driver is being destroyed.
   std::weak_ptr<curl_multi> weak = weak_from_this();
-  if ((w->want & CURL_POLL_IN) != 0 && !w->reading) {
-    w->reading = true;
-    w->desc.async_wait(asio::posix::stream_descriptor::wait_read,
-                       [weak, w, fd](const asio::error_code& ec) {
-                         w->reading = false;
-                         auto m = weak.lock();
-                         if (ec || w->gone || !m || (w->want & CURL_POLL_IN) == 0)
-                           return;
-                         m->action(fd, CURL_CSELECT_IN);
-                       });
+  s.desc.async_wait(asio::posix::stream_descriptor::wait_read, [weak](const asio::error_code& ec) {
+    auto m = weak.lock();
+    if (!m)
+      return;
+    m->sockets_->waiting = false;
+    if (!ec)
+      m->take_ready();
+  });
+}
+
+void curl_multi::take_ready() {
+  auto keep = shared_from_this(); // a completion may drop the last owner
+  auto& s = *sockets_;
+  std::array<epoll_event, 64> ready;
+  const int n = ::epoll_wait(s.set_fd, ready.data(), static_cast<int>(ready.size()), 0);
+  for (int i = 0; i < n; ++i) {
+    const auto fd = static_cast<curl_socket_t>(ready[i].data.u64 & 0xffffffffu);
+    const auto generation = static_cast<uint32_t>(ready[i].data.u64 >> 32);
+    auto& e = s.at(fd);
+    if (e.generation != generation || e.events == 0)
+      continue; // closed (maybe reused) by an action earlier in this turn
+    if (!e.wanted) {
+      s.drop(fd);
+      continue;
+    }
+    const uint32_t got = ready[i].events;
+    const int what = ((got & (EPOLLIN | EPOLLHUP)) != 0 ? CURL_CSELECT_IN : 0) |
+                     ((got & EPOLLOUT) != 0 ? CURL_CSELECT_OUT : 0) |
+                     ((got & EPOLLERR) != 0 ? CURL_CSELECT_ERR : 0);
+    action(fd, what);
   }
-  if ((w->want & CURL_POLL_OUT) != 0 && !w->writing) {
-    w->writing = true;
-    w->desc.async_wait(asio::posix::stream_descriptor::wait_write,
-                       [weak, w, fd](const asio::error_code& ec) {
-                         w->writing = false;
-                         auto m = weak.lock();
-                         if (ec || w->gone || !m || (w->want & CURL_POLL_OUT) == 0)
-                           return;
-                         m->action(fd, CURL_CSELECT_OUT);
-                       });
-  }
+  watch_ready(); // what is still ready, or becomes so, shows on the next wait
 }
 
 int curl_multi::on_timer(CURLM*, long timeout_ms, void* self) {
@@ -209,12 +246,6 @@ void curl_multi::action(curl_socket_t fd, int events) {
   int running = 0;
   curl_multi_socket_action(multi_, fd, events, &running);
   finish_done();
-  if (fd == CURL_SOCKET_TIMEOUT)
-    return;
-  // Still wanted: wait again (curl only calls on_socket when interest changes).
-  auto it = watches_.find(fd);
-  if (it != watches_.end())
-    arm(fd, it->second);
 }
 
 void curl_multi::finish_done() {
