@@ -13,6 +13,8 @@ MODE:
   hang   never answers (timeout tests)
   error  500 with the description
   close  sends headers announcing 100 bytes, 5 of them, then closes
+  idle_close  as echo (keep-alive announced), then closes the connection
+         0.2 s after answering, as a server's idle timeout does
   linger prints "request PATH" when a request arrived, waits 2 s, then prints
          "client gone" if the client closed the connection meanwhile, else
          answers as echo and prints "answered" (graceful-stop tests)
@@ -127,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(out)
             self.wfile.flush()
+            if mode == "idle_close":
+                time.sleep(0.2)
+                self.close_connection = True
+                return
             if mode == "linger":
                 say("answered")
         finally:

@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
+#include <chrono>
+#include <thread>
+
 #include "connectors/http/http_client.hpp"
 #include "tests/connectors/http/http_test_support.hpp"
 
@@ -164,6 +169,36 @@ TEST_CASE("connections opened for a burst stay open for the next one") {
     }
   }
   CHECK(highest == slots);
+}
+
+TEST_CASE("a kept-alive connection the server closes while idle is let go quietly, the next request opens another") {
+  python_server srv("idle_close"); // closes 0.2 s after answering
+  REQUIRE(srv.port != 0);
+  client_fixture c(client_config(srv.url(), {{"concurrency", 1}}));
+  auto connection_of = [&](int64_t n) {
+    c.send(value(n));
+    received_event e;
+    REQUIRE(c.ctx->pop_event(e));
+    REQUIRE(e.port == "out");
+    int64_t index = 0;
+    path(seen(e), {"connection"})->get_i64(index);
+    return index;
+  };
+  auto cpu = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  };
+  CHECK(connection_of(1) == 1);
+  // The idle socket stays in the client's level-triggered epoll set between
+  // requests; once the server closes it, it is readable at every turn, and a
+  // loop that kept handing it over would spin a core meanwhile.
+  const auto before = cpu();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  CHECK(cpu() - before < std::chrono::milliseconds(300));
+  CHECK(connection_of(2) == 2);
+  CHECK(c.ctx->fails.empty());
 }
 
 TEST_CASE("concurrency bounds requests in flight and holds upstream back through the circuit breaker") {
